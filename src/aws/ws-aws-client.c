@@ -1,0 +1,2 @@
+/* ws-aws-client.c — placeholder until implemented */
+#include <glib.h>

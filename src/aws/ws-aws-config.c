@@ -1,0 +1,2 @@
+/* ws-aws-config.c — placeholder until implemented */
+#include <glib.h>

@@ -1,0 +1,2 @@
+/* ws-credentials-provider.c — placeholder until implemented */
+#include <glib.h>

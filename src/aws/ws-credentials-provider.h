@@ -1,0 +1,61 @@
+/* ws-credentials-provider.h — the AWS credential chain, cached per profile
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "ws-aws-client.h"
+#include "ws-aws-config.h"
+#include "ws-credentials.h"
+
+G_BEGIN_DECLS
+
+#define WS_TYPE_CREDENTIALS_PROVIDER (ws_credentials_provider_get_type ())
+G_DECLARE_FINAL_TYPE (WsCredentialsProvider, ws_credentials_provider, WS, CREDENTIALS_PROVIDER, GObject)
+
+/**
+ * WsMfaPromptFunc:
+ * @profile: the profile being resolved
+ * @mfa_serial: the MFA device (mfa_serial)
+ * @reply: complete it with g_task_return_pointer (reply, code, g_free), or an error
+ *   (G_IO_ERROR_CANCELLED when the user cancels)
+ * @user_data: the data given to ws_credentials_provider_set_mfa_prompt()
+ *
+ * Asks the user for a code. Called at most once at a time per device.
+ */
+typedef void (*WsMfaPromptFunc) (const char *profile,
+                                 const char *mfa_serial,
+                                 GTask      *reply,
+                                 gpointer    user_data);
+
+WsCredentialsProvider *ws_credentials_provider_new            (WsAwsClient        *client,
+                                                               WsAwsConfig        *config,
+                                                               const char * const *environ);
+WsAwsConfig           *ws_credentials_provider_get_config     (WsCredentialsProvider *self);
+/* Without a prompt, an MFA profile fails with WS_AWS_ERROR_MFA_REQUIRED. */
+void                   ws_credentials_provider_set_mfa_prompt (WsCredentialsProvider *self,
+                                                               WsMfaPromptFunc     func,
+                                                               gpointer            user_data,
+                                                               GDestroyNotify      destroy);
+/**
+ * ws_credentials_provider_get_async:
+ * @profile: (nullable): an explicit profile (as --profile: the environment's
+ *   AWS_ACCESS_KEY_ID is then not used), or %NULL for AWS_PROFILE / default
+ *
+ * Resolves credentials in the AWS CLI's order; the result is cached and
+ * reused until 5 minutes before it expires. Concurrent calls for one
+ * profile share one resolution.
+ */
+void                   ws_credentials_provider_get_async      (WsCredentialsProvider *self,
+                                                               const char         *profile,
+                                                               GCancellable       *cancellable,
+                                                               GAsyncReadyCallback callback,
+                                                               gpointer            user_data);
+WsCredentials         *ws_credentials_provider_get_finish     (WsCredentialsProvider *self,
+                                                               GAsyncResult       *result,
+                                                               GError            **error);
+/* Forgets cached credentials (all profiles when @profile is %NULL). */
+void                   ws_credentials_provider_invalidate     (WsCredentialsProvider *self,
+                                                               const char         *profile);
+
+G_END_DECLS

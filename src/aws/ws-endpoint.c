@@ -1,0 +1,2 @@
+/* ws-endpoint.c — placeholder until implemented */
+#include <glib.h>

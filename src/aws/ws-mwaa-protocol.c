@@ -1,0 +1,2 @@
+/* ws-mwaa-protocol.c — placeholder until implemented */
+#include <glib.h>

@@ -1,0 +1,2 @@
+/* ws-mwaa.c — placeholder until implemented */
+#include <glib.h>

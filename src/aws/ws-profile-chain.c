@@ -1,0 +1,2 @@
+/* ws-profile-chain.c — placeholder until implemented */
+#include <glib.h>

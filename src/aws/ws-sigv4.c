@@ -1,0 +1,2 @@
+/* ws-sigv4.c — placeholder until implemented */
+#include <glib.h>

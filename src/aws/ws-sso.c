@@ -1,0 +1,2 @@
+/* ws-sso.c — placeholder until implemented */
+#include <glib.h>

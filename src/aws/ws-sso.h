@@ -1,0 +1,60 @@
+/* ws-sso.h — IAM Identity Center: the AWS CLI's token cache, the portal's
+ * GetRoleCredentials, token refresh and the OIDC device sign-in
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "ws-aws-client.h"
+#include "ws-aws-config.h"
+#include "ws-credentials.h"
+
+G_BEGIN_DECLS
+
+#define WS_TYPE_SSO (ws_sso_get_type ())
+G_DECLARE_FINAL_TYPE (WsSso, ws_sso, WS, SSO, GObject)
+
+/**
+ * WsSsoPromptFunc:
+ * @user_code: the code the user confirms in the browser
+ * @verification_uri: the page to open (verificationUriComplete)
+ *
+ * Called once the device authorization has started; the sign-in then
+ * polls until the user approves, the code expires or it is cancelled.
+ */
+typedef void (*WsSsoPromptFunc) (const char *user_code,
+                                 const char *verification_uri,
+                                 gpointer    user_data);
+
+WsSso         *ws_sso_new                       (WsAwsClient        *client,
+                                                 WsAwsConfig        *config,
+                                                 const char * const *environ);
+/* Pure: the cache file name: SHA-1 hex of the sso-session name or start URL + ".json". */
+char          *ws_sso_cache_file_name           (const char         *session_name_or_start_url);
+
+/* Token from ~/.aws/sso/cache (refreshed when it can be), then the portal's
+ * GetRoleCredentials. No token or an expired one without refresh:
+ * WS_AWS_ERROR_SSO_LOGIN_REQUIRED naming `windsock login PROFILE`. */
+void           ws_sso_get_role_credentials_async (WsSso              *self,
+                                                 const char         *profile,
+                                                 GCancellable       *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer            user_data);
+WsCredentials *ws_sso_get_role_credentials_finish (WsSso            *self,
+                                                 GAsyncResult       *result,
+                                                 GError            **error);
+
+/* The device-code sign-in; writes the AWS CLI's cache entry atomically, 0600.
+ * One sign-in per sso-session at a time: a second call joins the first. */
+void           ws_sso_login_async               (WsSso              *self,
+                                                 const char         *profile,
+                                                 WsSsoPromptFunc     prompt,
+                                                 gpointer            prompt_data,
+                                                 GCancellable       *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer            user_data);
+gboolean       ws_sso_login_finish              (WsSso              *self,
+                                                 GAsyncResult       *result,
+                                                 GError            **error);
+
+G_END_DECLS

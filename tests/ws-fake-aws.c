@@ -1,0 +1,2 @@
+/* placeholder */
+#include "ws-fake-aws.h"

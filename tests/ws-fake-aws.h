@@ -1,0 +1,89 @@
+/* ws-fake-aws.h — a SoupServer fake of MWAA, STS, the SSO portal and SSO
+ * OIDC on loopback, for the tests and benchmarks
+ *
+ * All services share one port and are told apart by path (MWAA
+ * /webtoken/, /environments; STS POST / with Action=; portal
+ * /federation/credentials; OIDC /client/register, /device_authorization,
+ * /token). Signed requests are verified with the fake's own SigV4 code
+ * (independent of src/aws/ws-sigv4.c); a bad signature gets AWS's
+ * InvalidSignatureException / SignatureDoesNotMatch, an unknown key
+ * UnrecognizedClientException. The region of a signed request is the one in
+ * its credential scope.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+#define WS_TYPE_FAKE_AWS (ws_fake_aws_get_type ())
+G_DECLARE_FINAL_TYPE (WsFakeAws, ws_fake_aws, WS, FAKE_AWS, GObject)
+
+/* Listens on 127.0.0.1, a free port, in the thread-default main context. */
+WsFakeAws  *ws_fake_aws_new               (void);
+/* "http://127.0.0.1:PORT" */
+const char *ws_fake_aws_get_url           (WsFakeAws  *self);
+
+/* Accepts requests signed with this key (several may be added); a session
+ * token, when given, must come as X-Amz-Security-Token and be signed. */
+void        ws_fake_aws_add_credentials   (WsFakeAws  *self,
+                                           const char *access_key_id,
+                                           const char *secret_access_key,
+                                           const char *session_token);
+
+/* MWAA: an environment served by ListEnvironments (paged by MaxResults,
+ * at most 25), GetEnvironment and CreateWebLoginToken (WebToken
+ * "token-<name>-<n>", WebServerHostname "<name>.airflow.example.test"). */
+void        ws_fake_aws_add_environment   (WsFakeAws  *self,
+                                           const char *region,
+                                           const char *name,
+                                           const char *status,
+                                           const char *airflow_version);
+
+/* The next request whose method and path start match gets this answer
+ * instead of the built-in one (FIFO per match; queue several for retries).
+ * @error_type: (nullable): sent as x-amzn-ErrorType. */
+void        ws_fake_aws_push_response     (WsFakeAws  *self,
+                                           const char *method,
+                                           const char *path_prefix,
+                                           guint       status,
+                                           const char *error_type,
+                                           const char *content_type,
+                                           const char *body);
+/* Like push_response, with an extra Date header (for clock-skew tests). */
+void        ws_fake_aws_push_response_with_date (WsFakeAws  *self,
+                                           const char *method,
+                                           const char *path_prefix,
+                                           guint       status,
+                                           const char *error_type,
+                                           const char *content_type,
+                                           const char *body,
+                                           GDateTime  *date);
+
+/* A handler for a path prefix, for services whose answers a test writes
+ * itself (STS, SSO, OIDC). It runs after signature checking (when
+ * @require_signature) and sets the response on @msg. */
+typedef void (*WsFakeAwsHandler) (WsFakeAws         *fake,
+                                  SoupServerMessage *msg,
+                                  const char        *body,
+                                  gpointer           user_data);
+void        ws_fake_aws_set_handler       (WsFakeAws       *self,
+                                           const char      *method,
+                                           const char      *path_prefix,
+                                           gboolean         require_signature,
+                                           WsFakeAwsHandler handler,
+                                           gpointer         user_data);
+
+/* How many requests matched (method NULL = any); each attempt counts. */
+guint       ws_fake_aws_count_requests    (WsFakeAws  *self,
+                                           const char *method,
+                                           const char *path_prefix);
+/* A header of the last request matching @path_prefix (a copy), or NULL. */
+char       *ws_fake_aws_get_last_header   (WsFakeAws  *self,
+                                           const char *path_prefix,
+                                           const char *header);
+void        ws_fake_aws_reset_counts      (WsFakeAws  *self);
+
+G_END_DECLS
