@@ -54,4 +54,12 @@ const char  *ws_aws_config_get_services_value  (WsAwsConfig *self,
                                                 const char  *service,
                                                 const char  *key);
 
+/* Sorted lists, for tools and tests that enumerate what a file holds
+ * (empty when the profile or session does not exist). */
+GStrv        ws_aws_config_get_profile_keys    (WsAwsConfig *self,
+                                                const char  *profile);
+GStrv        ws_aws_config_get_sso_session_names (WsAwsConfig *self);
+GStrv        ws_aws_config_get_sso_session_keys (WsAwsConfig *self,
+                                                const char  *session);
+
 G_END_DECLS
