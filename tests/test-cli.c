@@ -1,3 +1,422 @@
-/* placeholder */
-#include <glib.h>
-int main (int argc, char **argv) { g_test_init (&argc, &argv, NULL); return g_test_run (); }
+/* test-cli.c — `windsock url/open/list` end to end, as a subprocess against
+ * the SoupServer fake of AWS
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "cli-fixture.h"
+
+#define STATIC_CREDENTIALS \
+  "[default]\n" \
+  "aws_access_key_id = " CLI_ACCESS_KEY "\n" \
+  "aws_secret_access_key = " CLI_SECRET_KEY "\n" \
+  "[prod]\n" \
+  "aws_access_key_id = " CLI_ACCESS_KEY "\n" \
+  "aws_secret_access_key = " CLI_SECRET_KEY "\n"
+
+#define CONFIG \
+  "[default]\n" \
+  "region = eu-west-1\n" \
+  "[profile prod]\n" \
+  "region = us-east-1\n"
+
+static void
+set_up (CliFixture    *fixture,
+        gconstpointer  data)
+{
+  cli_fixture_set_up (fixture);
+  cli_fixture_write_aws (fixture, "config", CONFIG);
+  cli_fixture_write_aws (fixture, "credentials", STATIC_CREDENTIALS);
+  ws_fake_aws_add_environment (fixture->fake, "eu-west-1", "analytics", "AVAILABLE", "2.10.3");
+  ws_fake_aws_add_environment (fixture->fake, "eu-west-1", "next", "AVAILABLE", "3.0.6");
+  ws_fake_aws_add_environment (fixture->fake, "us-east-1", "analytics", "UPDATING", "2.9.2");
+}
+
+static void
+tear_down (CliFixture    *fixture,
+           gconstpointer  data)
+{
+  cli_fixture_tear_down (fixture);
+}
+
+static void
+assert_no_secrets (const char *text)
+{
+  g_assert_null (strstr (text, CLI_SECRET_KEY));
+  g_assert_null (strstr (text, "token-"));
+  g_assert_null (strstr (text, "aws-console-sso"));
+}
+
+static void
+test_url (CliFixture    *fixture,
+          gconstpointer  data)
+{
+  g_autoptr(CliResult) result = cli_fixture_run (fixture, "url", "analytics", NULL);
+
+  g_assert_cmpstr (result->err, ==, "");
+  g_assert_cmpint (result->status, ==, 0);
+  g_assert_true (g_str_has_prefix (result->out,
+                                   "https://analytics.airflow.example.test/aws_mwaa/aws-console-sso?login=true#token-analytics-"));
+  g_assert_true (g_str_has_suffix (result->out, "\n"));
+  g_assert_cmpint (strchr (result->out, '\n') - result->out, ==, strlen (result->out) - 1);
+  g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, "POST", "/webtoken/analytics"), ==, 1);
+}
+
+static void
+test_url_airflow3 (CliFixture    *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(CliResult) result = cli_fixture_run (fixture, "url", "next", NULL);
+
+  g_assert_cmpint (result->status, ==, 0);
+  g_assert_true (g_str_has_prefix (result->out,
+                                   "https://next.airflow.example.test/pluginsv2/aws_mwaa/aws-console-sso?login=true#token-next-"));
+}
+
+/* The version comes from a GetEnvironment sent beside the token request;
+ * a user who may not call it still gets the documented URL. */
+static void
+test_url_get_environment_denied (CliFixture    *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr(CliResult) result = NULL;
+
+  ws_fake_aws_push_response (fixture->fake, "GET", "/environments/next", 403,
+                             "AccessDeniedException", "application/json",
+                             "{\"Message\":\"not authorized to perform airflow:GetEnvironment\"}");
+  result = cli_fixture_run (fixture, "url", "next", NULL);
+
+  g_assert_cmpint (result->status, ==, 0);
+  g_assert_true (g_str_has_prefix (result->out,
+                                   "https://next.airflow.example.test/aws_mwaa/aws-console-sso?login=true#token-next-"));
+}
+
+static void
+test_url_full_reference (CliFixture    *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(CliResult) by_path = cli_fixture_run (fixture, "url", "prod/us-east-1/analytics", NULL);
+  g_autoptr(CliResult) by_arn = NULL;
+  g_autoptr(CliResult) by_option = NULL;
+
+  g_assert_cmpint (by_path->status, ==, 0);
+  g_assert_true (g_str_has_prefix (by_path->out, "https://analytics.airflow.example.test/"));
+
+  by_arn = cli_fixture_run (fixture, "url", "--profile", "prod",
+                            "arn:aws:airflow:eu-west-1:123456789012:environment/next", NULL);
+  g_assert_cmpint (by_arn->status, ==, 0);
+  g_assert_true (g_str_has_prefix (by_arn->out, "https://next.airflow.example.test/"));
+
+  /* "next" exists only in eu-west-1: --region must reach the request. */
+  by_option = cli_fixture_run (fixture, "url", "--profile", "prod", "--region", "us-east-1", "next", NULL);
+  g_assert_cmpint (by_option->status, ==, 6);
+  g_assert_nonnull (strstr (by_option->err, "us-east-1"));
+}
+
+static void
+test_url_conflicting_reference (CliFixture    *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(CliResult) result = cli_fixture_run (fixture, "url", "--region", "eu-west-1",
+                                                 "prod/us-east-1/analytics", NULL);
+
+  g_assert_cmpint (result->status, ==, 2);
+  g_assert_nonnull (strstr (result->err, "--region"));
+  g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, NULL, "/"), ==, 0);
+}
+
+static void
+test_url_not_found (CliFixture    *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(CliResult) result = cli_fixture_run (fixture, "url", "missing", NULL);
+
+  g_assert_cmpint (result->status, ==, 6);
+  g_assert_cmpstr (result->out, ==, "");
+  g_assert_nonnull (strstr (result->err, "missing"));
+  g_assert_nonnull (strstr (result->err, "eu-west-1"));
+  g_assert_nonnull (strstr (result->err, "windsock list"));
+}
+
+static void
+test_url_invalid_name (CliFixture    *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(CliResult) result = cli_fixture_run (fixture, "url", "bad name", NULL);
+
+  g_assert_cmpint (result->status, ==, 2);
+  g_assert_cmpstr (result->out, ==, "");
+  g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, NULL, "/"), ==, 0);
+}
+
+static void
+test_url_access_denied (CliFixture    *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(CliResult) result = NULL;
+
+  ws_fake_aws_push_response (fixture->fake, "POST", "/webtoken/analytics", 403,
+                             "AccessDeniedException:http://internal.amazon.com/coral/", "application/json",
+                             "{\"Message\":\"User is not authorized to perform airflow:CreateWebLoginToken\"}");
+  result = cli_fixture_run (fixture, "url", "analytics", NULL);
+
+  g_assert_cmpint (result->status, ==, 5);
+  g_assert_nonnull (strstr (result->err, "Profile default is not allowed to open Airflow for analytics"));
+  g_assert_nonnull (strstr (result->err, "airflow:CreateWebLoginToken"));
+  g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, "POST", "/webtoken/"), ==, 1);
+}
+
+static void
+test_url_no_credentials (CliFixture    *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(CliResult) result = NULL;
+
+  cli_fixture_write_aws (fixture, "credentials", "");
+  result = cli_fixture_run (fixture, "url", "analytics", NULL);
+
+  g_assert_cmpint (result->status, ==, 3);
+  g_assert_cmpstr (result->out, ==, "");
+  g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, NULL, "/"), ==, 0);
+}
+
+static void
+test_url_no_region (CliFixture    *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(CliResult) result = NULL;
+
+  cli_fixture_write_aws (fixture, "config", "[default]\noutput = json\n");
+  result = cli_fixture_run (fixture, "url", "analytics", NULL);
+
+  g_assert_cmpint (result->status, ==, 3);
+  g_assert_nonnull (strstr (result->err, "--region"));
+}
+
+static void
+test_url_unknown_profile (CliFixture    *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(CliResult) result = cli_fixture_run (fixture, "url", "--profile", "nope", "analytics", NULL);
+
+  g_assert_cmpint (result->status, ==, 3);
+  g_assert_nonnull (strstr (result->err, "nope"));
+}
+
+static void
+test_url_malformed_config (CliFixture    *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(CliResult) result = NULL;
+  g_autofree char *path = g_build_filename (fixture->home, ".aws", "config", NULL);
+
+  cli_fixture_write_aws (fixture, "config", "[default]\nregion = eu-west-1\nthis line is wrong\n");
+  result = cli_fixture_run (fixture, "url", "analytics", NULL);
+
+  g_assert_cmpint (result->status, ==, 3);
+  g_assert_nonnull (strstr (result->err, path));
+  g_assert_nonnull (strstr (result->err, "3"));
+}
+
+/* Environment credentials, and an explicit profile that overrides them. */
+static void
+test_url_environment_credentials (CliFixture    *fixture,
+                                  gconstpointer  data)
+{
+  g_autoptr(CliResult) result = NULL;
+
+  cli_fixture_write_aws (fixture, "credentials", "");
+  cli_fixture_setenv (fixture, "AWS_ACCESS_KEY_ID", CLI_ACCESS_KEY);
+  cli_fixture_setenv (fixture, "AWS_SECRET_ACCESS_KEY", CLI_SECRET_KEY);
+  cli_fixture_setenv (fixture, "AWS_REGION", "us-east-1");
+  result = cli_fixture_run (fixture, "url", "analytics", NULL);
+
+  g_assert_cmpint (result->status, ==, 0);
+  g_assert_true (g_str_has_prefix (result->out, "https://analytics.airflow.example.test/"));
+}
+
+static void
+test_secrets_stay_out_of_logs (CliFixture    *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(CliResult) result = NULL;
+
+  cli_fixture_setenv (fixture, "G_MESSAGES_DEBUG", "all");
+  result = cli_fixture_run (fixture, "url", "analytics", NULL);
+
+  g_assert_cmpint (result->status, ==, 0);
+  assert_no_secrets (result->err);
+}
+
+static void
+test_list (CliFixture    *fixture,
+           gconstpointer  data)
+{
+  g_autoptr(CliResult) result = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  /* 30 more environments: ListEnvironments returns at most 25 a page. */
+  for (int i = 0; i < 30; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("env-%02d", i);
+
+      ws_fake_aws_add_environment (fixture->fake, "eu-west-1", name, "AVAILABLE", "2.10.3");
+    }
+
+  result = cli_fixture_run (fixture, "list", NULL);
+  g_assert_cmpstr (result->err, ==, "");
+  g_assert_cmpint (result->status, ==, 0);
+
+  lines = g_strsplit (result->out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + 32 + 1);
+  g_assert_true (g_str_has_prefix (lines[0], "NAME"));
+  g_assert_true (g_str_has_prefix (lines[1], "analytics"));
+  g_assert_nonnull (strstr (lines[1], "AVAILABLE"));
+  g_assert_nonnull (strstr (lines[1], "2.10.3"));
+  g_assert_true (g_str_has_prefix (lines[32], "next"));
+  g_assert_nonnull (strstr (lines[32], "3.0.6"));
+  /* Two pages of ListEnvironments, then one GetEnvironment each. */
+  g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, "GET", "/environments"), ==, 2 + 32);
+}
+
+static void
+test_list_json (CliFixture    *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(CliResult) result = cli_fixture_run (fixture, "list", "--profile", "prod", "--json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonArray *environments;
+  JsonObject *first;
+
+  g_assert_cmpint (result->status, ==, 0);
+  json_parser_load_from_data (parser, result->out, -1, &error);
+  g_assert_no_error (error);
+
+  environments = json_node_get_array (json_parser_get_root (parser));
+  g_assert_cmpuint (json_array_get_length (environments), ==, 1);
+  first = json_array_get_object_element (environments, 0);
+  g_assert_cmpstr (json_object_get_string_member (first, "Name"), ==, "analytics");
+  g_assert_cmpstr (json_object_get_string_member (first, "Status"), ==, "UPDATING");
+  g_assert_cmpstr (json_object_get_string_member (first, "AirflowVersion"), ==, "2.9.2");
+  g_assert_cmpstr (json_object_get_string_member (first, "Profile"), ==, "prod");
+  g_assert_cmpstr (json_object_get_string_member (first, "Region"), ==, "us-east-1");
+}
+
+/* A recording https handler: GIO's default handler for the scheme is a
+ * desktop entry whose program writes its argument to a file. */
+static char *
+install_recording_browser (CliFixture *fixture)
+{
+  g_autofree char *apps = g_build_filename (fixture->home, ".local", "share", "applications", NULL);
+  g_autofree char *script = g_build_filename (fixture->home, "record-url", NULL);
+  g_autofree char *desktop = g_build_filename (apps, "recorder.desktop", NULL);
+  g_autofree char *mimeapps = g_build_filename (fixture->home, ".config", "mimeapps.list", NULL);
+  g_autofree char *record = g_build_filename (fixture->home, "opened-url", NULL);
+  g_autofree char *script_text = NULL;
+  g_autofree char *desktop_text = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (apps, 0700), ==, 0);
+  script_text = g_strdup_printf ("#!/bin/sh\nprintf '%%s' \"$1\" > '%s.part' && mv '%s.part' '%s'\n",
+                                 record, record, record);
+  g_file_set_contents (script, script_text, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (script, 0700), ==, 0);
+
+  desktop_text = g_strdup_printf ("[Desktop Entry]\nType=Application\nName=Recorder\n"
+                                  "Exec=%s %%u\nMimeType=x-scheme-handler/https;\nNoDisplay=true\n",
+                                  script);
+  g_file_set_contents (desktop, desktop_text, -1, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (mimeapps, "[Default Applications]\nx-scheme-handler/https=recorder.desktop\n",
+                       -1, &error);
+  g_assert_no_error (error);
+
+  return g_steal_pointer (&record);
+}
+
+static char *
+wait_for_file (const char *path)
+{
+  char *contents = NULL;
+
+  /* The handler runs detached from windsock; give it time to write. */
+  for (int i = 0; i < 500 && !g_file_get_contents (path, &contents, NULL, NULL); i++)
+    g_usleep (10 * 1000);
+  return contents;
+}
+
+static void
+test_open (CliFixture    *fixture,
+           gconstpointer  data)
+{
+  g_autofree char *record = install_recording_browser (fixture);
+  g_autoptr(CliResult) result = cli_fixture_run (fixture, "open", "analytics", NULL);
+  g_autofree char *opened = NULL;
+
+  g_assert_cmpstr (result->err, ==, "");
+  g_assert_cmpint (result->status, ==, 0);
+  g_assert_cmpstr (result->out, ==, "");
+
+  opened = wait_for_file (record);
+  g_assert_nonnull (opened);
+  g_assert_true (g_str_has_prefix (opened,
+                                   "https://analytics.airflow.example.test/aws_mwaa/aws-console-sso?login=true#token-analytics-"));
+}
+
+static void
+test_help (CliFixture    *fixture,
+           gconstpointer  data)
+{
+  g_autoptr(CliResult) top = cli_fixture_run (fixture, "--help", NULL);
+  g_autoptr(CliResult) url = cli_fixture_run (fixture, "url", "--help", NULL);
+  g_autoptr(CliResult) unknown = cli_fixture_run (fixture, "frobnicate", NULL);
+  g_autoptr(CliResult) missing = cli_fixture_run (fixture, "url", NULL);
+
+  g_assert_cmpint (top->status, ==, 0);
+  g_assert_nonnull (strstr (top->out, "Exit status"));
+  g_assert_nonnull (strstr (top->out, "login"));
+  g_assert_cmpint (url->status, ==, 0);
+  g_assert_nonnull (strstr (url->out, "--profile"));
+  g_assert_nonnull (strstr (url->out, "--region"));
+  g_assert_cmpint (unknown->status, ==, 2);
+  g_assert_nonnull (strstr (unknown->err, "frobnicate"));
+  g_assert_cmpint (missing->status, ==, 2);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, CliFixture, NULL, set_up, func, tear_down)
+
+  ADD ("/cli/url", test_url);
+  ADD ("/cli/url/airflow3", test_url_airflow3);
+  ADD ("/cli/url/get-environment-denied", test_url_get_environment_denied);
+  ADD ("/cli/url/full-reference", test_url_full_reference);
+  ADD ("/cli/url/conflicting-reference", test_url_conflicting_reference);
+  ADD ("/cli/url/not-found", test_url_not_found);
+  ADD ("/cli/url/invalid-name", test_url_invalid_name);
+  ADD ("/cli/url/access-denied", test_url_access_denied);
+  ADD ("/cli/url/no-credentials", test_url_no_credentials);
+  ADD ("/cli/url/no-region", test_url_no_region);
+  ADD ("/cli/url/unknown-profile", test_url_unknown_profile);
+  ADD ("/cli/url/malformed-config", test_url_malformed_config);
+  ADD ("/cli/url/environment-credentials", test_url_environment_credentials);
+  ADD ("/cli/url/secrets-stay-out-of-logs", test_secrets_stay_out_of_logs);
+  ADD ("/cli/list", test_list);
+  ADD ("/cli/list/json", test_list_json);
+  ADD ("/cli/open", test_open);
+  ADD ("/cli/help", test_help);
+
+#undef ADD
+
+  return g_test_run ();
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env python3
+"""Counts test cases in meson's testlog.json: every TAP result of a GTest
+program, and a whole program where it reports no TAP lines."""
+import json
+import re
+import sys
+
+passed = failed = skipped = 0
+try:
+    entries = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8") if line.strip()]
+except OSError as error:
+    print(f"no test log: {error}")
+    print("0 passed, 1 failed")
+    sys.exit(1)
+
+for entry in entries:
+    tap = re.findall(r"^(ok|not ok)\b(.*)$", entry.get("stdout") or "", re.M)
+    if not tap:
+        result = entry["result"]
+        if result in ("OK", "EXPECTEDFAIL"):
+            passed += 1
+        elif result == "SKIP":
+            skipped += 1
+        else:
+            failed += 1
+        continue
+    for verdict, rest in tap:
+        if "# SKIP" in rest.upper():
+            skipped += 1
+        elif verdict == "ok":
+            passed += 1
+        else:
+            failed += 1
+    # A program that crashed after some passing cases still failed.
+    if entry["result"] not in ("OK", "SKIP", "EXPECTEDFAIL") and not any(v == "not ok" for v, _ in tap):
+        failed += 1
+
+line = f"{passed} passed, {failed} failed"
+if skipped:
+    line += f", {skipped} skipped"
+print(line)
+sys.exit(1 if failed or passed == 0 else 0)
