@@ -48,4 +48,15 @@ char *ws_endpoint_get_ca_bundle  (WsAwsConfig        *config,
                                   const char         *profile,
                                   const char * const *environ);
 
+/* The partition ("aws", "aws-cn", "aws-us-gov", …) whose region pattern
+ * matches @region; like botocore, anything unknown belongs to "aws". */
+const char *ws_endpoint_get_partition     (const char         *region);
+/* A region is one DNS label: letters, digits and inner hyphens, 1–63
+ * characters (botocore's check). WS_AWS_ERROR_INVALID_ARGUMENT otherwise. */
+gboolean    ws_endpoint_validate_region   (const char         *region,
+                                           GError            **error);
+/* A bare DNS host name: dot-separated labels of letters, digits and inner
+ * hyphens, at most 255 characters; no port, no trailing dot. */
+gboolean    ws_endpoint_is_valid_hostname (const char         *host);
+
 G_END_DECLS

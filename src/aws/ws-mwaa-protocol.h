@@ -39,6 +39,9 @@ gboolean  ws_mwaa_parse_environment_ref     (const char  *ref,
                                              char       **region,
                                              char       **name,
                                              GError     **error);
+/* The Airflow UI sign-in URL, with the /pluginsv2 form for Airflow 3 and
+ * later; %NULL when @hostname is not a valid host or @web_token is empty.
+ * The result holds the token: wipe it before freeing. */
 char     *ws_mwaa_build_login_url           (const char  *hostname,
                                              const char  *web_token,
                                              const char  *airflow_version);
@@ -54,6 +57,12 @@ GPtrArray *ws_mwaa_parse_list_environments  (GBytes      *body,
                                              char       **next_token,
                                              GError     **error);
 WsMwaaEnvironment *ws_mwaa_parse_get_environment (GBytes *body,
+                                             GError     **error);
+
+/* A web server host name as MWAA reports it ("host", "https://host/")
+ * reduced to the bare host; anything with a port, path, spaces or a
+ * scheme other than https is WS_AWS_ERROR_INVALID_ARGUMENT. */
+char     *ws_mwaa_normalize_hostname        (const char  *hostname,
                                              GError     **error);
 
 G_END_DECLS
