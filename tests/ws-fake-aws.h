@@ -86,4 +86,36 @@ char       *ws_fake_aws_get_last_header   (WsFakeAws  *self,
                                            const char *header);
 void        ws_fake_aws_reset_counts      (WsFakeAws  *self);
 
+/* Additions (client). */
+
+/* Like ws_fake_aws_new(), over HTTPS with @certificate (which holds its
+ * private key): "https://127.0.0.1:PORT". */
+WsFakeAws  *ws_fake_aws_new_tls           (GTlsCertificate *certificate);
+
+/* Moves the fake's clock (server − real time): signed requests more than
+ * 15 minutes away from it are rejected as AWS does, and every answer
+ * carries it as `Date`. */
+void        ws_fake_aws_set_clock_offset  (WsFakeAws  *self,
+                                           GTimeSpan   offset);
+
+/* How many TCP connections requests came on (since the last reset). */
+guint       ws_fake_aws_count_connections (WsFakeAws  *self);
+
+/* The fake's own SigV4, pure, exposed so that it can be checked against
+ * fixed vectors: the canonical request for what was received (@path and
+ * @query as on the wire, the values of the headers named in
+ * @signed_headers, ";"-separated) … */
+char       *ws_fake_aws_sigv4_canonical_request (const char         *method,
+                                                 const char         *path,
+                                                 const char         *query,
+                                                 SoupMessageHeaders *headers,
+                                                 const char         *signed_headers,
+                                                 GBytes             *body);
+/* … and the hex signature of it. */
+char       *ws_fake_aws_sigv4_signature   (const char *secret_access_key,
+                                           const char *amz_date,
+                                           const char *region,
+                                           const char *service,
+                                           const char *canonical_request);
+
 G_END_DECLS
