@@ -10,8 +10,11 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pwd.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -694,13 +697,48 @@ ws_aws_config_get_default_profile_name (const char * const *envp)
 }
 
 static gboolean
-file_too_large_error (const char  *path,
-                      GError     **error)
+read_error (const char  *path,
+            const char  *why,
+            GError     **error)
 {
   g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_CONFIG,
-               _("“%s” is larger than 10 MiB, too large for an AWS config file; check that the right file is named."),
-               path);
+               /* TRANSLATORS: a file name, then why it cannot be used */
+               _("Could not read the AWS config file “%s” (%s); check that it names a readable text file."),
+               path, why);
   return FALSE;
+}
+
+/* Reads at most MAX_FILE_SIZE + 1 bytes, so that a huge file (or an endless
+ * device) is refused without being loaded. */
+static gboolean
+read_fd (int          fd,
+         const char  *path,
+         GByteArray  *bytes,
+         GError     **error)
+{
+  guint8 buffer[16384];
+  gssize n;
+
+  while (bytes->len <= MAX_FILE_SIZE)
+    {
+      n = read (fd, buffer, MIN (sizeof buffer, MAX_FILE_SIZE + 1 - bytes->len));
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return read_error (path, g_strerror (errno), error);
+      if (n == 0)
+        break;
+      g_byte_array_append (bytes, buffer, n);
+    }
+  explicit_bzero (buffer, sizeof buffer);
+
+  if (bytes->len > MAX_FILE_SIZE)
+    return read_error (path, _("larger than 10 MiB"), error);
+
+  if (memchr (bytes->data, '\0', bytes->len) != NULL)
+    return read_error (path, _("binary data, not text"), error);
+
+  return TRUE;
 }
 
 /* Reads @path whole; a missing file reads as %NULL, which is no error. */
@@ -709,47 +747,37 @@ read_config_file (const char  *path,
                   char       **contents,
                   GError     **error)
 {
-  g_autoptr(GError) local_error = NULL;
-  GStatBuf st;
-  gsize length = 0;
+  g_autoptr(GByteArray) bytes = NULL;
+  struct stat st;
+  gboolean ok;
+  int fd;
 
   *contents = NULL;
 
-  /* Checked before reading so a huge file is never loaded into memory. */
-  if (g_stat (path, &st) == 0 && S_ISREG (st.st_mode) && st.st_size > MAX_FILE_SIZE)
-    return file_too_large_error (path, error);
+  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0 && (errno == ENOENT || errno == ENOTDIR))
+    return TRUE;
+  if (fd < 0)
+    return read_error (path, g_strerror (errno), error);
 
-  if (!g_file_get_contents (path, contents, &length, &local_error))
+  /* Sized up front: a growing array would leave copies of the secrets behind. */
+  if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode))
+    bytes = g_byte_array_sized_new (MIN (st.st_size, MAX_FILE_SIZE) + 1);
+  else
+    bytes = g_byte_array_new ();
+
+  ok = read_fd (fd, path, bytes, error);
+  g_close (fd, NULL);
+
+  if (ok)
     {
-      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT) ||
-          g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOTDIR))
-        return TRUE;
-
-      g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_CONFIG,
-                   _("Could not read the AWS config file “%s”: %s. Check that it is a readable file."),
-                   path, local_error->message);
-      return FALSE;
+      g_byte_array_append (bytes, (const guint8 *) "", 1);
+      *contents = (char *) g_byte_array_free (g_steal_pointer (&bytes), FALSE);
     }
+  else
+    explicit_bzero (bytes->data, bytes->len);
 
-  /* And after: the file may have grown meanwhile. */
-  if (length > MAX_FILE_SIZE)
-    {
-      explicit_bzero (*contents, length);
-      g_clear_pointer (contents, g_free);
-      return file_too_large_error (path, error);
-    }
-
-  if (memchr (*contents, '\0', length) != NULL)
-    {
-      explicit_bzero (*contents, length);
-      g_clear_pointer (contents, g_free);
-      g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_CONFIG,
-                   _("“%s” contains binary data, not text; check that the right file is named."),
-                   path);
-      return FALSE;
-    }
-
-  return TRUE;
+  return ok;
 }
 
 WsAwsConfig *
