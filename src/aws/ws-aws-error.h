@@ -42,4 +42,42 @@ typedef enum
 
 GQuark ws_aws_error_quark (void);
 
+/* Additions (client). */
+
+/* What AWS said, kept on errors made from an AWS answer, for callers that
+ * branch on the exact code ("AccessDeniedException"); %NULL / 0 otherwise. */
+const char *ws_aws_error_get_aws_code        (const GError *error);
+guint       ws_aws_error_get_http_status     (const GError *error);
+
+/* Pure: the code and message of an AWS error answer as botocore derives
+ * them: x-amzn-ErrorType (@error_type) first, else the JSON body's
+ * code/Code/__type, else STS XML ErrorResponse/Error/Code, else an OAuth
+ * "error"; cut at the first ':' and after the last '#'; else the status.
+ * The message is message/Message/error_description, or "". */
+void        ws_aws_error_parse_response      (guint          status,
+                                              const char    *error_type,
+                                              GBytes        *body,
+                                              char         **code,
+                                              char         **message);
+/* Pure: the code a user interface acts on. @message tells a signature
+ * that expired (clock skew) from a wrong one. */
+WsAwsError  ws_aws_error_from_code           (const char    *code,
+                                              guint          status,
+                                              const char    *message);
+/* Pure: the errors the standard retry mode retries. */
+gboolean    ws_aws_error_is_retryable        (const char    *code,
+                                              guint          status);
+/* Pure: codes that may come from a skewed clock (retried once after the
+ * clock offset changed). */
+gboolean    ws_aws_error_code_is_clock_skew  (const char    *code);
+
+/* A WS_AWS_ERROR for an AWS answer, its message naming @operation. */
+GError     *ws_aws_error_new_for_response    (const char    *operation,
+                                              guint          status,
+                                              const char    *code,
+                                              const char    *message);
+/* A WS_AWS_ERROR for a failure below HTTP (DNS, TCP, TLS, timeout). */
+GError     *ws_aws_error_new_for_transport   (const char    *host,
+                                              const GError  *error);
+
 G_END_DECLS
