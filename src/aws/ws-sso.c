@@ -1,2 +1,1739 @@
-/* ws-sso.c — placeholder until implemented */
-#include <glib.h>
+/* ws-sso.c — IAM Identity Center: the AWS CLI's token cache, the portal's
+ * GetRoleCredentials, token refresh and the OIDC device sign-in
+ *
+ * The files under ~/.aws/sso/cache are the AWS CLI's own: a token written
+ * here is used by `aws`, and one written by `aws sso login` is used here.
+ *
+ * The portal and OIDC calls go straight to the shared SoupSession rather
+ * than through ws_aws_client_send_async(): the device sign-in is driven by
+ * the error codes of CreateToken (AuthorizationPending, SlowDown…), which
+ * the client's GError cannot carry.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "ws-sso.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "ws-aws-error.h"
+#include "ws-endpoint.h"
+
+/* botocore refreshes a token, and reuses a client registration, until
+ * 15 min before it expires; a failed refresh only matters in the last 10. */
+#define ADVISORY_WINDOW       (15 * G_TIME_SPAN_MINUTE)
+#define MANDATORY_WINDOW      (10 * G_TIME_SPAN_MINUTE)
+#define DEFAULT_POLL_INTERVAL 5
+#define SLOW_DOWN_STEP        5
+#define DEVICE_CODE_GRANT     "urn:ietf:params:oauth:grant-type:device_code"
+
+struct _WsSso
+{
+  GObject      parent_instance;
+
+  WsAwsClient *client;
+  WsAwsConfig *config;
+  GStrv        environ;
+  GHashTable  *logins;     /* token cache file name → Login (a reference) */
+  guint        poll_unit;  /* milliseconds per second of poll interval */
+};
+
+G_DEFINE_FINAL_TYPE (WsSso, ws_sso, G_TYPE_OBJECT)
+
+/* Where a profile's token comes from. */
+typedef struct
+{
+  char  *profile;
+  char  *session_name;  /* NULL for a legacy sso_start_url profile */
+  char  *start_url;
+  char  *region;        /* sso_region: only for the portal and OIDC */
+  GStrv  scopes;        /* sso_registration_scopes, NULL when unset */
+} SsoSession;
+
+static void
+sso_session_free (SsoSession *session)
+{
+  g_free (session->profile);
+  g_free (session->session_name);
+  g_free (session->start_url);
+  g_free (session->region);
+  g_strfreev (session->scopes);
+  g_free (session);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SsoSession, sso_session_free)
+
+static void
+wipe_string (gpointer data)
+{
+  char *string = data;
+
+  if (string == NULL)
+    return;
+
+  explicit_bzero (string, strlen (string));
+  g_free (string);
+}
+
+/* Pure helpers ------------------------------------------------------------ */
+
+char *
+ws_sso_cache_file_name (const char *session_name_or_start_url)
+{
+  g_autofree char *hex = NULL;
+
+  g_return_val_if_fail (session_name_or_start_url != NULL, NULL);
+
+  hex = g_compute_checksum_for_string (G_CHECKSUM_SHA1, session_name_or_start_url, -1);
+  return g_strconcat (hex, ".json", NULL);
+}
+
+/* Python's json.dumps() with its default ensure_ascii: everything outside
+ * printable ASCII becomes \uXXXX (surrogate pairs above the BMP). */
+static void
+append_python_json_string (GString    *out,
+                           const char *text)
+{
+  g_autofree char *valid = NULL;
+
+  if (text == NULL)
+    {
+      g_string_append (out, "null");
+      return;
+    }
+
+  valid = g_utf8_make_valid (text, -1);
+  g_string_append_c (out, '"');
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      switch (c)
+        {
+        case '"':  g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        case '\b': g_string_append (out, "\\b"); break;
+        case '\f': g_string_append (out, "\\f"); break;
+        default:
+          if (c >= 0x20 && c <= 0x7e)
+            g_string_append_c (out, (char) c);
+          else if (c < 0x10000)
+            g_string_append_printf (out, "\\u%04x", c);
+          else
+            g_string_append_printf (out, "\\u%04x\\u%04x",
+                                    0xd800 + ((c - 0x10000) >> 10),
+                                    0xdc00 + ((c - 0x10000) & 0x3ff));
+        }
+    }
+  g_string_append_c (out, '"');
+}
+
+char *
+ws_sso_registration_cache_file_name (const char         *start_url,
+                                     const char         *sso_region,
+                                     const char * const *scopes,
+                                     const char         *session_name)
+{
+  g_autoptr(GString) key = g_string_new ("{\"region\": ");
+
+  g_return_val_if_fail (start_url != NULL, NULL);
+  g_return_val_if_fail (sso_region != NULL, NULL);
+
+  /* The keys in sort_keys order, with Python's ", " and ": " separators. */
+  append_python_json_string (key, sso_region);
+  g_string_append (key, ", \"scopes\": ");
+  if (scopes == NULL)
+    g_string_append (key, "null");
+  else
+    {
+      g_string_append_c (key, '[');
+      for (guint i = 0; scopes[i] != NULL; i++)
+        {
+          if (i > 0)
+            g_string_append (key, ", ");
+          append_python_json_string (key, scopes[i]);
+        }
+      g_string_append_c (key, ']');
+    }
+  g_string_append (key, ", \"session_name\": ");
+  append_python_json_string (key, session_name);
+  g_string_append (key, ", \"startUrl\": ");
+  append_python_json_string (key, start_url);
+  g_string_append (key, ", \"tool\": \"botocore\"}");
+
+  return ws_sso_cache_file_name (key->str);
+}
+
+GDateTime *
+ws_sso_parse_time (const char *text)
+{
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  g_autofree char *copy = NULL;
+  gsize length;
+
+  if (text == NULL)
+    return NULL;
+
+  copy = g_strstrip (g_strdup (text));
+  length = strlen (copy);
+
+  /* botocore's strftime("%Z") writes "UTC" where ISO 8601 has "Z". */
+  if (length > 3 && g_ascii_strcasecmp (copy + length - 3, "UTC") == 0)
+    {
+      g_autofree char *bare = g_strndup (copy, length - 3);
+
+      g_free (copy);
+      copy = g_strconcat (g_strchomp (bare), "Z", NULL);
+    }
+
+  /* dateutil also accepts a space between the date and the time. */
+  if (strlen (copy) > 10 && copy[10] == ' ')
+    copy[10] = 'T';
+
+  return g_date_time_new_from_iso8601 (copy, utc);
+}
+
+static char *
+format_time (GDateTime *time)
+{
+  g_autoptr(GDateTime) utc = g_date_time_to_utc (time);
+
+  return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+static const char *
+object_get_string (JsonObject *object,
+                   const char *member)
+{
+  JsonNode *node;
+  const char *value;
+
+  if (object == NULL || (node = json_object_get_member (object, member)) == NULL)
+    return NULL;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  value = json_node_get_string (node);
+  return value != NULL && *value != '\0' ? value : NULL;
+}
+
+static gint64
+object_get_int (JsonObject *object,
+                const char *member,
+                gint64      fallback)
+{
+  JsonNode *node;
+
+  if (object == NULL || (node = json_object_get_member (object, member)) == NULL)
+    return fallback;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) == G_TYPE_STRING)
+    return fallback;
+
+  return json_node_get_int (node);
+}
+
+/* How far the time in @member lies ahead of @now (G_MINSPAN-ish when
+ * absent or unreadable, so that every comparison says "expired"). */
+static GTimeSpan
+object_time_left (JsonObject *object,
+                  const char *member,
+                  GDateTime  *now)
+{
+  g_autoptr(GDateTime) time = ws_sso_parse_time (object_get_string (object, member));
+
+  return time != NULL ? g_date_time_difference (time, now) : G_MININT64;
+}
+
+static gboolean
+token_usable (JsonObject *token,
+              GDateTime  *now,
+              GTimeSpan   margin)
+{
+  return object_get_string (token, "accessToken") != NULL &&
+         object_time_left (token, "expiresAt", now) > margin;
+}
+
+static gboolean
+token_refreshable (JsonObject *token,
+                   GDateTime  *now)
+{
+  return object_get_string (token, "refreshToken") != NULL &&
+         object_get_string (token, "clientId") != NULL &&
+         object_get_string (token, "clientSecret") != NULL &&
+         object_time_left (token, "registrationExpiresAt", now) > 0;
+}
+
+/* Copies the new access token (and refresh token, when OIDC rotated it)
+ * of a CreateToken answer into a cache entry. */
+static gboolean
+token_apply_reply (JsonObject  *entry,
+                   JsonObject  *reply,
+                   GDateTime   *now,
+                   GError     **error)
+{
+  const char *access_token = object_get_string (reply, "accessToken");
+  const char *refresh_token = object_get_string (reply, "refreshToken");
+  gint64 expires_in = object_get_int (reply, "expiresIn", 0);
+  g_autoptr(GDateTime) expires = NULL;
+  g_autofree char *expires_at = NULL;
+
+  if (access_token == NULL || expires_in <= 0)
+    {
+      g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_RESPONSE,
+                   _("IAM Identity Center sent a token that cannot be read; try signing in again."));
+      return FALSE;
+    }
+
+  expires = g_date_time_add_seconds (now, expires_in);
+  expires_at = format_time (expires);
+  json_object_set_string_member (entry, "accessToken", access_token);
+  json_object_set_string_member (entry, "expiresAt", expires_at);
+  if (refresh_token != NULL)
+    json_object_set_string_member (entry, "refreshToken", refresh_token);
+
+  return TRUE;
+}
+
+static JsonObject *
+object_copy (JsonObject *object)
+{
+  JsonObject *copy = json_object_new ();
+  JsonObjectIter iter;
+  const char *member;
+  JsonNode *node;
+
+  json_object_iter_init_ordered (&iter, object);
+  while (json_object_iter_next_ordered (&iter, &member, &node))
+    json_object_set_member (copy, member, json_node_copy (node));
+
+  return copy;
+}
+
+static WsCredentials *
+role_credentials_parse (JsonObject  *reply,
+                        GError     **error)
+{
+  JsonObject *creds = NULL;
+  JsonNode *node;
+  const char *access_key_id, *secret_access_key, *session_token;
+  gint64 expiration_ms;
+  g_autoptr(GDateTime) epoch = g_date_time_new_from_unix_utc (0);
+  g_autoptr(GDateTime) expiration = NULL;
+
+  if (reply != NULL && (node = json_object_get_member (reply, "roleCredentials")) != NULL &&
+      JSON_NODE_HOLDS_OBJECT (node))
+    creds = json_node_get_object (node);
+
+  access_key_id = object_get_string (creds, "accessKeyId");
+  secret_access_key = object_get_string (creds, "secretAccessKey");
+  session_token = object_get_string (creds, "sessionToken");
+  expiration_ms = object_get_int (creds, "expiration", 0);
+
+  if (access_key_id == NULL || secret_access_key == NULL || session_token == NULL || expiration_ms <= 0)
+    {
+      g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_RESPONSE,
+                   _("IAM Identity Center sent role credentials that cannot be read; try again later."));
+      return NULL;
+    }
+
+  /* The portal, unlike STS, gives epoch milliseconds. */
+  expiration = g_date_time_add (epoch, expiration_ms * (G_TIME_SPAN_MILLISECOND));
+  return ws_credentials_new (access_key_id, secret_access_key, session_token, expiration, "SSO");
+}
+
+static GStrv
+parse_scopes (const char *text)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) parts = g_strsplit (text, ",", -1);
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      g_strstrip (parts[i]);
+      if (*parts[i] != '\0')
+        g_strv_builder_add (builder, parts[i]);
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+/* Config -------------------------------------------------------------------- */
+
+static char *
+config_path (WsSso *self)
+{
+  return ws_aws_config_resolve_file_path ((const char * const *) self->environ, FALSE);
+}
+
+/* A key of an sso-session profile may be in the profile, the session or
+ * both (then equal), as botocore's _resolve_sso_session_reference. */
+static char *
+resolve_key (WsSso       *self,
+             const char  *profile,
+             const char  *session_name,
+             const char  *key,
+             GError     **error)
+{
+  const char *in_profile = ws_aws_config_get_profile_value (self->config, profile, key);
+  const char *in_session = NULL;
+  g_autofree char *file = NULL;
+
+  if (session_name != NULL)
+    in_session = ws_aws_config_get_sso_session_value (self->config, session_name, key);
+
+  if (in_profile != NULL && in_session != NULL && g_strcmp0 (in_profile, in_session) != 0)
+    {
+      file = config_path (self);
+      g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_CONFIG,
+                   _("The profile “%s” and the sso-session “%s” set inconsistent values for %s in %s; keep it in one of them."),
+                   profile, session_name, key, file);
+      return NULL;
+    }
+
+  if (in_profile == NULL && in_session == NULL)
+    {
+      file = config_path (self);
+      if (session_name != NULL)
+        g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_CONFIG,
+                     _("The sso-session “%s” of profile “%s” has no %s; add it in %s."),
+                     session_name, profile, key, file);
+      else
+        g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_CONFIG,
+                     _("The profile “%s” has no %s; add it in %s."),
+                     profile, key, file);
+      return NULL;
+    }
+
+  return g_strdup (in_session != NULL ? in_session : in_profile);
+}
+
+static SsoSession *
+sso_session_resolve (WsSso       *self,
+                     const char  *profile,
+                     GError     **error)
+{
+  g_autoptr(SsoSession) session = g_new0 (SsoSession, 1);
+  g_autofree char *file = NULL;
+
+  if (!ws_aws_config_has_profile (self->config, profile))
+    {
+      file = config_path (self);
+      g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_UNKNOWN_PROFILE,
+                   _("The profile “%s” does not exist in %s; add it or choose another profile."),
+                   profile, file);
+      return NULL;
+    }
+
+  session->profile = g_strdup (profile);
+  session->session_name = g_strdup (ws_aws_config_get_profile_value (self->config, profile, "sso_session"));
+
+  if (session->session_name != NULL &&
+      !ws_aws_config_has_sso_session (self->config, session->session_name))
+    {
+      file = config_path (self);
+      g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_CONFIG,
+                   _("The profile “%s” uses the sso-session “%s”, which is not in %s; add a [sso-session %s] section."),
+                   profile, session->session_name, file, session->session_name);
+      return NULL;
+    }
+
+  if (!(session->start_url = resolve_key (self, profile, session->session_name, "sso_start_url", error)) ||
+      !(session->region = resolve_key (self, profile, session->session_name, "sso_region", error)))
+    return NULL;
+
+  if (session->session_name != NULL)
+    {
+      const char *scopes = ws_aws_config_get_sso_session_value (self->config,
+                                                                session->session_name,
+                                                                "sso_registration_scopes");
+      if (scopes != NULL)
+        session->scopes = parse_scopes (scopes);
+    }
+
+  return g_steal_pointer (&session);
+}
+
+static const char *
+sso_session_cache_key (SsoSession *session)
+{
+  return session->session_name != NULL ? session->session_name : session->start_url;
+}
+
+static char *
+cache_path (WsSso      *self,
+            const char *file_name)
+{
+  const char *home = g_environ_getenv (self->environ, "HOME");
+
+  return g_build_filename (home != NULL ? home : g_get_home_dir (),
+                           ".aws", "sso", "cache", file_name, NULL);
+}
+
+static char *
+token_cache_path (WsSso      *self,
+                  SsoSession *session)
+{
+  g_autofree char *name = ws_sso_cache_file_name (sso_session_cache_key (session));
+
+  return cache_path (self, name);
+}
+
+static GError *
+login_required_error (const char *profile)
+{
+  return g_error_new (WS_AWS_ERROR, WS_AWS_ERROR_SSO_LOGIN_REQUIRED,
+                      _("The SSO session for profile “%s” has expired. Run `windsock login %s` (or `aws sso login --profile %s`)."),
+                      profile, profile, profile);
+}
+
+/* Cache files --------------------------------------------------------------- */
+
+/* A missing, unreadable or malformed entry is no entry: %NULL without an
+ * error. Only cancellation is an error. */
+static JsonObject *
+load_json_finish (GFile         *file,
+                  GAsyncResult  *result,
+                  GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  char *contents = NULL;
+  gsize length = 0;
+  JsonNode *root;
+  gboolean parsed;
+
+  if (!g_file_load_contents_finish (file, result, &contents, &length, NULL, &local_error))
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        g_debug ("Ignoring the SSO cache file %s: %s", g_file_peek_path (file), local_error->message);
+      return NULL;
+    }
+
+  parsed = json_parser_load_from_data (parser, contents, length, NULL);
+  explicit_bzero (contents, length);
+  g_free (contents);
+
+  root = parsed ? json_parser_get_root (parser) : NULL;
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_debug ("Ignoring the SSO cache file %s: not a JSON object", g_file_peek_path (file));
+      return NULL;
+    }
+
+  return json_object_ref (json_node_get_object (root));
+}
+
+typedef struct
+{
+  char  *path;
+  char  *contents;
+  gsize  length;
+} CacheWrite;
+
+static void
+cache_write_free (CacheWrite *write)
+{
+  explicit_bzero (write->contents, write->length);
+  g_free (write->contents);
+  g_free (write->path);
+  g_free (write);
+}
+
+static void
+write_json_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  CacheWrite *write = task_data;
+  g_autofree char *dir = g_path_get_dirname (write->path);
+  GError *error = NULL;
+
+  /* The AWS CLI creates its cache directories private, and so do we. */
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int errsv = errno;
+
+      g_task_return_new_error (task, WS_AWS_ERROR, WS_AWS_ERROR_FAILED,
+                               _("Could not create the folder %s: %s."), dir, g_strerror (errsv));
+      return;
+    }
+
+  if (!g_file_set_contents_full (write->path, write->contents, write->length,
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+    {
+      g_task_return_new_error (task, WS_AWS_ERROR, WS_AWS_ERROR_FAILED,
+                               _("Could not write %s: %s."), write->path, error->message);
+      g_error_free (error);
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Writes @object to @path atomically, mode 0600, in a worker thread. */
+static void
+write_json_async (const char          *path,
+                  JsonObject          *object,
+                  GAsyncReadyCallback  callback,
+                  gpointer             user_data)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_node_init_object (json_node_alloc (), object);
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, callback, user_data);
+  CacheWrite *write = g_new0 (CacheWrite, 1);
+
+  json_generator_set_root (generator, root);
+  write->path = g_strdup (path);
+  write->contents = json_generator_to_data (generator, &write->length);
+
+  g_task_set_source_tag (task, write_json_async);
+  g_task_set_task_data (task, write, (GDestroyNotify) cache_write_free);
+  g_task_run_in_thread (task, write_json_thread);
+}
+
+/* A failed cache write is not fatal: the token is still good for this call. */
+static void
+warn_if_write_failed (GAsyncResult *result)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    g_warning ("%s", error->message);
+}
+
+/* The portal and OIDC on the wire ------------------------------------------ */
+
+typedef struct
+{
+  guint       status;
+  char       *error_code;  /* the AWS error code of a non-2xx answer */
+  JsonObject *body;        /* the answer, when it is a JSON object */
+} SsoReply;
+
+static void
+sso_reply_free (SsoReply *reply)
+{
+  g_free (reply->error_code);
+  g_clear_pointer (&reply->body, json_object_unref);
+  g_free (reply);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SsoReply, sso_reply_free)
+
+/* As botocore's RestJSONParser: x-amzn-ErrorType, else the body's code or
+ * __type, cut at ':' and after the last '#'. */
+static char *
+error_code_parse (const char *header,
+                  JsonObject *body)
+{
+  const char *code = header;
+  const char *hash;
+
+  if (code == NULL)
+    code = object_get_string (body, "code");
+  if (code == NULL)
+    code = object_get_string (body, "__type");
+  if (code == NULL)
+    return NULL;
+
+  if ((hash = strrchr (code, '#')) != NULL)
+    code = hash + 1;
+
+  return g_strndup (code, strcspn (code, ":"));
+}
+
+static JsonObject *
+parse_json_object (GBytes *bytes)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  gsize length = 0;
+  const char *data = g_bytes_get_data (bytes, &length);
+  JsonNode *root;
+
+  if (length == 0 || !json_parser_load_from_data (parser, data, length, NULL))
+    return NULL;
+
+  root = json_parser_get_root (parser);
+  return root != NULL && JSON_NODE_HOLDS_OBJECT (root)
+         ? json_object_ref (json_node_get_object (root)) : NULL;
+}
+
+static GError *
+transport_error (GError     *error,
+                 const char *host)
+{
+  int code = WS_AWS_ERROR_NETWORK;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return g_error_copy (error);
+
+  if (error->domain == G_TLS_ERROR)
+    code = WS_AWS_ERROR_TLS;
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    code = WS_AWS_ERROR_TIMEOUT;
+
+  return g_error_new (WS_AWS_ERROR, code,
+                      _("Could not reach IAM Identity Center at %s: %s; check the network connection."),
+                      host, error->message);
+}
+
+static void
+on_sso_call_done (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SoupMessage *msg = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  SsoReply *reply;
+
+  bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  if (bytes == NULL)
+    {
+      g_task_return_error (task, transport_error (error, g_uri_get_host (soup_message_get_uri (msg))));
+      return;
+    }
+
+  reply = g_new0 (SsoReply, 1);
+  reply->status = soup_message_get_status (msg);
+  reply->body = parse_json_object (bytes);
+  if (!SOUP_STATUS_IS_SUCCESSFUL (reply->status))
+    reply->error_code = error_code_parse (soup_message_headers_get_one (soup_message_get_response_headers (msg),
+                                                                       "x-amzn-ErrorType"),
+                                          reply->body);
+
+  /* Tokens and role credentials came in this buffer, which only we hold. */
+  if (g_bytes_get_size (bytes) > 0)
+    explicit_bzero ((gpointer) g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+
+  g_task_return_pointer (task, reply, (GDestroyNotify) sso_reply_free);
+}
+
+/* One unsigned request; any HTTP answer is a reply, only a transport
+ * failure is an error. @bearer goes in x-amz-sso_bearer_token. */
+static void
+sso_call_async (WsSso               *self,
+                const char          *method,
+                const char          *url,
+                GBytes              *body,
+                const char          *bearer,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+
+  g_task_set_source_tag (task, sso_call_async);
+
+  if (msg == NULL)
+    {
+      g_task_return_new_error (task, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_ARGUMENT,
+                               _("The IAM Identity Center endpoint %s is not a valid URL; check the endpoint settings."),
+                               url);
+      return;
+    }
+
+  if (body != NULL)
+    soup_message_set_request_body_from_bytes (msg, "application/json", body);
+  if (bearer != NULL)
+    soup_message_headers_append (soup_message_get_request_headers (msg),
+                                 "x-amz-sso_bearer_token", bearer);
+
+  g_task_set_task_data (task, g_object_ref (msg), g_object_unref);
+  soup_session_send_and_read_async (ws_aws_client_get_session (self->client), msg,
+                                    G_PRIORITY_DEFAULT, cancellable,
+                                    on_sso_call_done, g_steal_pointer (&task));
+}
+
+static SsoReply *
+sso_call_finish (WsSso         *self,
+                 GAsyncResult  *result,
+                 GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* The error for an answer nothing more specific applies to. */
+static GError *
+reply_error (SsoReply   *reply,
+             const char *operation,
+             const char *profile)
+{
+  int code = WS_AWS_ERROR_FAILED;
+
+  if (reply->status == 429)
+    code = WS_AWS_ERROR_THROTTLED;
+  else if (reply->status >= 500)
+    code = WS_AWS_ERROR_SERVER;
+
+  return g_error_new (WS_AWS_ERROR, code,
+                      _("IAM Identity Center answered %s for profile “%s” with %s (HTTP %u); try again later."),
+                      operation, profile,
+                      reply->error_code != NULL ? reply->error_code : _("an error"),
+                      reply->status);
+}
+
+static GBytes *
+builder_to_bytes (JsonBuilder *builder)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  gsize length = 0;
+  char *data;
+
+  json_generator_set_root (generator, root);
+  data = json_generator_to_data (generator, &length);
+
+  /* The body carries the client secret and a device code or refresh token. */
+  return g_bytes_new_with_free_func (data, length, wipe_string, data);
+}
+
+/* OIDC CreateToken, for both the device code and the refresh token grant. */
+static void
+create_token_async (WsSso               *self,
+                    const char          *oidc_url,
+                    const char          *client_id,
+                    const char          *client_secret,
+                    const char          *grant_type,
+                    const char          *grant_member,
+                    const char          *grant_value,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *url = g_strconcat (oidc_url, "/token", NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "clientId");
+  json_builder_add_string_value (builder, client_id);
+  json_builder_set_member_name (builder, "clientSecret");
+  json_builder_add_string_value (builder, client_secret);
+  json_builder_set_member_name (builder, "grantType");
+  json_builder_add_string_value (builder, grant_type);
+  json_builder_set_member_name (builder, grant_member);
+  json_builder_add_string_value (builder, grant_value);
+  json_builder_end_object (builder);
+  body = builder_to_bytes (builder);
+
+  sso_call_async (self, "POST", url, body, NULL, cancellable, callback, user_data);
+}
+
+/* GetRoleCredentials -------------------------------------------------------- */
+
+typedef struct
+{
+  SsoSession *session;
+  char       *account_id;
+  char       *role_name;
+  char       *token_path;
+  JsonObject *token;
+} GetCredentials;
+
+static void
+get_credentials_free (GetCredentials *data)
+{
+  g_clear_pointer (&data->session, sso_session_free);
+  g_free (data->account_id);
+  g_free (data->role_name);
+  g_free (data->token_path);
+  g_clear_pointer (&data->token, json_object_unref);
+  g_free (data);
+}
+
+static void
+on_role_credentials (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GetCredentials *data = g_task_get_task_data (task);
+  g_autoptr(SsoReply) reply = NULL;
+  GError *error = NULL;
+  WsCredentials *credentials;
+
+  if (!(reply = sso_call_finish (WS_SSO (source), result, &error)))
+    g_task_return_error (task, error);
+  else if (reply->status == SOUP_STATUS_UNAUTHORIZED)
+    g_task_return_error (task, login_required_error (data->session->profile));
+  else if (reply->status == SOUP_STATUS_FORBIDDEN)
+    g_task_return_new_error (task, WS_AWS_ERROR, WS_AWS_ERROR_ACCESS_DENIED,
+                             _("IAM Identity Center denied the role “%s” in account %s to profile “%s”; check that your user is assigned to it."),
+                             data->role_name, data->account_id, data->session->profile);
+  else if (!SOUP_STATUS_IS_SUCCESSFUL (reply->status))
+    g_task_return_error (task, reply_error (reply, "GetRoleCredentials", data->session->profile));
+  else if (!(credentials = role_credentials_parse (reply->body, &error)))
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, credentials, (GDestroyNotify) ws_credentials_unref);
+}
+
+/* Each step below takes the task's reference and hands it on. */
+static void
+fetch_role_credentials (GTask *task_ref)
+{
+  g_autoptr(GTask) task = task_ref;
+  WsSso *self = g_task_get_source_object (task);
+  GetCredentials *data = g_task_get_task_data (task);
+  g_autofree char *portal_url = NULL;
+  g_autofree char *role = NULL;
+  g_autofree char *account = NULL;
+  g_autofree char *url = NULL;
+  GError *error = NULL;
+
+  portal_url = ws_endpoint_resolve (WS_AWS_SERVICE_SSO, data->session->region, NULL,
+                                    self->config, data->session->profile,
+                                    (const char * const *) self->environ, &error);
+  if (portal_url == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  role = g_uri_escape_string (data->role_name, NULL, FALSE);
+  account = g_uri_escape_string (data->account_id, NULL, FALSE);
+  url = g_strdup_printf ("%s/federation/credentials?role_name=%s&account_id=%s",
+                         portal_url, role, account);
+
+  sso_call_async (self, "GET", url, NULL,
+                  object_get_string (data->token, "accessToken"),
+                  g_task_get_cancellable (task),
+                  on_role_credentials, g_steal_pointer (&task));
+}
+
+/* Goes on with the cached token if it lasts more than @margin. */
+static void
+fetch_or_require_login (GTask     *task_ref,
+                        GTimeSpan  margin)
+{
+  g_autoptr(GTask) task = task_ref;
+  GetCredentials *data = g_task_get_task_data (task);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  if (token_usable (data->token, now, margin))
+    fetch_role_credentials (g_steal_pointer (&task));
+  else
+    g_task_return_error (task, login_required_error (data->session->profile));
+}
+
+static void
+on_refreshed_token_written (GObject      *source,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  warn_if_write_failed (result);
+  fetch_role_credentials (user_data);
+}
+
+static void
+on_token_refreshed (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GetCredentials *data = g_task_get_task_data (task);
+  g_autoptr(SsoReply) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) entry = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  reply = sso_call_finish (WS_SSO (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (reply != NULL && SOUP_STATUS_IS_SUCCESSFUL (reply->status))
+    {
+      entry = object_copy (data->token);
+      if (token_apply_reply (entry, reply->body, now, &error))
+        {
+          g_clear_pointer (&data->token, json_object_unref);
+          data->token = json_object_ref (entry);
+          write_json_async (data->token_path, entry, on_refreshed_token_written, g_steal_pointer (&task));
+          return;
+        }
+    }
+
+  /* As botocore: a failed refresh is fatal only in the last 10 minutes. */
+  g_debug ("Could not refresh the SSO token of profile %s: %s",
+           data->session->profile,
+           error != NULL ? error->message : reply->error_code != NULL ? reply->error_code : "no error code");
+  fetch_or_require_login (g_steal_pointer (&task), MANDATORY_WINDOW);
+}
+
+static void
+refresh_token (GTask *task_ref)
+{
+  g_autoptr(GTask) task = task_ref;
+  WsSso *self = g_task_get_source_object (task);
+  GetCredentials *data = g_task_get_task_data (task);
+  g_autofree char *oidc_url = NULL;
+  g_autoptr(GError) error = NULL;
+
+  oidc_url = ws_endpoint_resolve (WS_AWS_SERVICE_SSO_OIDC, data->session->region, NULL,
+                                  self->config, data->session->profile,
+                                  (const char * const *) self->environ, &error);
+  if (oidc_url == NULL)
+    {
+      g_debug ("Not refreshing the SSO token of profile %s: %s", data->session->profile, error->message);
+      fetch_or_require_login (g_steal_pointer (&task), 0);
+      return;
+    }
+
+  create_token_async (self, oidc_url,
+                      object_get_string (data->token, "clientId"),
+                      object_get_string (data->token, "clientSecret"),
+                      "refresh_token", "refreshToken",
+                      object_get_string (data->token, "refreshToken"),
+                      g_task_get_cancellable (task),
+                      on_token_refreshed, g_steal_pointer (&task));
+}
+
+static void
+on_token_loaded (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GetCredentials *data = g_task_get_task_data (task);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  GError *error = NULL;
+
+  data->token = load_json_finish (G_FILE (source), result, &error);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else if (token_usable (data->token, now, ADVISORY_WINDOW))
+    fetch_role_credentials (g_steal_pointer (&task));
+  else if (data->session->session_name != NULL && token_refreshable (data->token, now))
+    refresh_token (g_steal_pointer (&task));
+  else
+    fetch_or_require_login (g_steal_pointer (&task), 0);
+}
+
+void
+ws_sso_get_role_credentials_async (WsSso               *self,
+                                   const char          *profile,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GFile) file = NULL;
+  GetCredentials *data;
+  GError *error = NULL;
+
+  g_return_if_fail (WS_IS_SSO (self));
+  g_return_if_fail (profile != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ws_sso_get_role_credentials_async);
+
+  data = g_new0 (GetCredentials, 1);
+  g_task_set_task_data (task, data, (GDestroyNotify) get_credentials_free);
+
+  if (!(data->session = sso_session_resolve (self, profile, &error)) ||
+      !(data->account_id = resolve_key (self, profile, NULL, "sso_account_id", &error)) ||
+      !(data->role_name = resolve_key (self, profile, NULL, "sso_role_name", &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  data->token_path = token_cache_path (self, data->session);
+  file = g_file_new_for_path (data->token_path);
+  g_file_load_contents_async (file, cancellable, on_token_loaded, g_steal_pointer (&task));
+}
+
+WsCredentials *
+ws_sso_get_role_credentials_finish (WsSso         *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  g_return_val_if_fail (WS_IS_SSO (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ws_sso_get_role_credentials_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Device sign-in ------------------------------------------------------------- */
+
+typedef struct _Login Login;
+
+/* One caller of ws_sso_login_async(); several may share a Login. */
+typedef struct
+{
+  Login           *login;
+  GTask           *task;
+  WsSsoPromptFunc  prompt;
+  gpointer         prompt_data;
+  GSource         *cancelled_source;
+} Waiter;
+
+struct _Login
+{
+  WsSso        *self;
+  SsoSession   *session;
+  char         *key;               /* the logins table's key */
+  char         *oidc_url;
+  char         *registration_path; /* the CLI's client registration cache */
+  GMainContext *context;           /* where the sign-in started */
+  GCancellable *cancellable;       /* cancelled once every waiter gave up */
+  GPtrArray    *waiters;
+  char         *client_id;
+  char         *client_secret;
+  char         *registration_expires_at;
+  char         *device_code;
+  char         *user_code;
+  char         *verification_uri;
+  guint         interval;          /* seconds between polls */
+  gint64        deadline;          /* monotonic µs when the device code expires */
+};
+
+static void
+waiter_free (Waiter *waiter)
+{
+  if (waiter->cancelled_source != NULL)
+    {
+      g_source_destroy (waiter->cancelled_source);
+      g_source_unref (waiter->cancelled_source);
+    }
+  g_object_unref (waiter->task);
+  g_free (waiter);
+}
+
+static void
+login_clear (Login *login)
+{
+  g_object_unref (login->self);
+  sso_session_free (login->session);
+  g_free (login->key);
+  g_free (login->oidc_url);
+  g_free (login->registration_path);
+  g_main_context_unref (login->context);
+  g_object_unref (login->cancellable);
+  g_ptr_array_unref (login->waiters);
+  g_free (login->client_id);
+  wipe_string (login->client_secret);
+  g_free (login->registration_expires_at);
+  wipe_string (login->device_code);
+  g_free (login->user_code);
+  g_free (login->verification_uri);
+}
+
+static Login *
+login_ref (Login *login)
+{
+  return g_rc_box_acquire (login);
+}
+
+static void
+login_unref (Login *login)
+{
+  g_rc_box_release_full (login, (GDestroyNotify) login_clear);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Login, login_unref)
+
+/* Forgets the sign-in, so that the next ws_sso_login_async() starts anew. */
+static void
+login_detach (Login *login)
+{
+  if (g_hash_table_lookup (login->self->logins, login->key) == login)
+    g_hash_table_remove (login->self->logins, login->key);
+}
+
+/* Completes every waiter; takes @error (%NULL = signed in). */
+static void
+login_complete (Login  *login,
+                GError *error)
+{
+  g_autoptr(GPtrArray) waiters = g_steal_pointer (&login->waiters);
+
+  login->waiters = g_ptr_array_new_with_free_func ((GDestroyNotify) waiter_free);
+  login_detach (login);
+
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      Waiter *waiter = g_ptr_array_index (waiters, i);
+
+      if (error != NULL)
+        g_task_return_error (waiter->task, g_error_copy (error));
+      else
+        g_task_return_boolean (waiter->task, TRUE);
+    }
+
+  g_clear_error (&error);
+}
+
+static gboolean
+on_waiter_cancelled (GCancellable *cancellable,
+                     gpointer      user_data)
+{
+  Waiter *waiter = user_data;
+  g_autoptr(Login) login = login_ref (waiter->login);
+
+  g_task_return_error_if_cancelled (waiter->task);
+  g_ptr_array_remove (login->waiters, waiter);
+
+  /* Nobody waits any more: stop polling. */
+  if (login->waiters->len == 0)
+    {
+      login_detach (login);
+      g_cancellable_cancel (login->cancellable);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+waiter_prompt (Waiter *waiter,
+               Login  *login)
+{
+  if (waiter->prompt != NULL)
+    waiter->prompt (login->user_code, login->verification_uri, waiter->prompt_data);
+}
+
+static void
+login_add_waiter (Login           *login,
+                  GTask           *task,
+                  WsSsoPromptFunc  prompt,
+                  gpointer         prompt_data)
+{
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  Waiter *waiter = g_new0 (Waiter, 1);
+
+  waiter->login = login;
+  waiter->task = g_object_ref (task);
+  waiter->prompt = prompt;
+  waiter->prompt_data = prompt_data;
+
+  if (cancellable != NULL)
+    {
+      /* A source rather than a signal handler: it runs in the task's own
+       * context whichever thread cancels. */
+      waiter->cancelled_source = g_cancellable_source_new (cancellable);
+      g_source_set_callback (waiter->cancelled_source, G_SOURCE_FUNC (on_waiter_cancelled), waiter, NULL);
+      g_source_attach (waiter->cancelled_source, g_task_get_context (task));
+    }
+
+  g_ptr_array_add (login->waiters, waiter);
+
+  /* Joining a sign-in whose code is already known. */
+  if (login->user_code != NULL)
+    waiter_prompt (waiter, login);
+}
+
+static GError *
+login_reply_error (Login    *login,
+                   SsoReply *reply,
+                   const char *operation)
+{
+  const char *profile = login->session->profile;
+
+  if (g_strcmp0 (reply->error_code, "ExpiredTokenException") == 0)
+    return g_error_new (WS_AWS_ERROR, WS_AWS_ERROR_SSO_LOGIN_REQUIRED,
+                        _("The sign-in code for profile “%s” expired before it was approved; run `windsock login %s` again."),
+                        profile, profile);
+  if (g_strcmp0 (reply->error_code, "AccessDeniedException") == 0)
+    return g_error_new (WS_AWS_ERROR, WS_AWS_ERROR_ACCESS_DENIED,
+                        _("The sign-in for profile “%s” was denied in the browser; run `windsock login %s` to try again."),
+                        profile, profile);
+
+  return reply_error (reply, operation, profile);
+}
+
+/* The reply of an OIDC call, or %NULL after completing the sign-in with
+ * the error (transport failure, cancellation or a non-2xx answer). */
+static SsoReply *
+login_call_finish (Login        *login,
+                   GAsyncResult *result,
+                   const char   *operation)
+{
+  GError *error = NULL;
+  SsoReply *reply = sso_call_finish (login->self, result, &error);
+
+  if (reply == NULL)
+    login_complete (login, error);
+  else if (!SOUP_STATUS_IS_SUCCESSFUL (reply->status))
+    {
+      login_complete (login, login_reply_error (login, reply, operation));
+      g_clear_pointer (&reply, sso_reply_free);
+    }
+
+  return reply;
+}
+
+static void poll_token (Login *login);
+
+static void
+on_token_written (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(Login) login = user_data;
+  GError *error = NULL;
+
+  g_task_propagate_boolean (G_TASK (result), &error);
+  login_complete (login, error);
+}
+
+static void
+login_store_token (Login    *login,
+                   SsoReply *reply)
+{
+  g_autoptr(JsonObject) entry = json_object_new ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *path = token_cache_path (login->self, login->session);
+  GError *error = NULL;
+
+  json_object_set_string_member (entry, "startUrl", login->session->start_url);
+  json_object_set_string_member (entry, "region", login->session->region);
+  if (!token_apply_reply (entry, reply->body, now, &error))
+    {
+      login_complete (login, error);
+      return;
+    }
+  json_object_set_string_member (entry, "clientId", login->client_id);
+  json_object_set_string_member (entry, "clientSecret", login->client_secret);
+  json_object_set_string_member (entry, "registrationExpiresAt", login->registration_expires_at);
+
+  write_json_async (path, entry, on_token_written, login_ref (login));
+}
+
+static gboolean
+on_poll_timeout (gpointer user_data)
+{
+  Login *login = user_data;
+
+  if (g_cancellable_is_cancelled (login->cancellable))
+    login_complete (login, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                _("The sign-in was cancelled.")));
+  else
+    poll_token (login);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_poll (Login *login)
+{
+  WsSso *self = login->self;
+  gint64 delay_ms = (gint64) login->interval * self->poll_unit;
+  g_autoptr(GSource) timer = NULL;
+  g_autoptr(GSource) cancelled = NULL;
+
+  if (g_get_monotonic_time () + delay_ms * 1000 > login->deadline)
+    {
+      const char *profile = login->session->profile;
+
+      login_complete (login, g_error_new (WS_AWS_ERROR, WS_AWS_ERROR_SSO_LOGIN_REQUIRED,
+                                          _("The sign-in code for profile “%s” expired before it was approved; run `windsock login %s` again."),
+                                          profile, profile));
+      return;
+    }
+
+  /* The cancellable as a child source wakes the timer at once. */
+  timer = g_timeout_source_new ((guint) delay_ms);
+  cancelled = g_cancellable_source_new (login->cancellable);
+  g_source_add_child_source (timer, cancelled);
+  g_source_set_callback (timer, on_poll_timeout, login_ref (login), (GDestroyNotify) login_unref);
+  g_source_attach (timer, login->context);
+}
+
+static void
+on_token_polled (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(Login) login = user_data;
+  g_autoptr(SsoReply) reply = NULL;
+  GError *error = NULL;
+
+  reply = sso_call_finish (WS_SSO (source), result, &error);
+  if (reply == NULL)
+    login_complete (login, error);
+  else if (SOUP_STATUS_IS_SUCCESSFUL (reply->status))
+    login_store_token (login, reply);
+  else if (g_strcmp0 (reply->error_code, "AuthorizationPendingException") == 0)
+    schedule_poll (login);
+  else if (g_strcmp0 (reply->error_code, "SlowDownException") == 0)
+    {
+      login->interval += SLOW_DOWN_STEP;
+      schedule_poll (login);
+    }
+  else
+    login_complete (login, login_reply_error (login, reply, "CreateToken"));
+}
+
+static void
+poll_token (Login *login)
+{
+  create_token_async (login->self, login->oidc_url,
+                      login->client_id, login->client_secret,
+                      DEVICE_CODE_GRANT, "deviceCode", login->device_code,
+                      login->cancellable, on_token_polled, login_ref (login));
+}
+
+static void
+on_device_authorization (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(Login) login = user_data;
+  g_autoptr(SsoReply) reply = login_call_finish (login, result, "StartDeviceAuthorization");
+  const char *uri;
+  gint64 expires_in;
+
+  if (reply == NULL)
+    return;
+
+  uri = object_get_string (reply->body, "verificationUriComplete");
+  if (uri == NULL)
+    uri = object_get_string (reply->body, "verificationUri");
+  expires_in = object_get_int (reply->body, "expiresIn", 0);
+
+  if (object_get_string (reply->body, "deviceCode") == NULL ||
+      object_get_string (reply->body, "userCode") == NULL || uri == NULL || expires_in <= 0)
+    {
+      login_complete (login, g_error_new (WS_AWS_ERROR, WS_AWS_ERROR_INVALID_RESPONSE,
+                                          _("IAM Identity Center sent a device authorization for profile “%s” that cannot be read; try again later."),
+                                          login->session->profile));
+      return;
+    }
+
+  login->device_code = g_strdup (object_get_string (reply->body, "deviceCode"));
+  login->user_code = g_strdup (object_get_string (reply->body, "userCode"));
+  login->verification_uri = g_strdup (uri);
+  login->interval = (guint) CLAMP (object_get_int (reply->body, "interval", DEFAULT_POLL_INTERVAL), 1, 60);
+  login->deadline = g_get_monotonic_time () + expires_in * login->self->poll_unit * G_TIME_SPAN_MILLISECOND;
+
+  for (guint i = 0; i < login->waiters->len; i++)
+    waiter_prompt (g_ptr_array_index (login->waiters, i), login);
+
+  /* As the CLI: one attempt at once, then every interval. */
+  poll_token (login);
+}
+
+static void
+start_device_authorization (Login *login)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *url = g_strconcat (login->oidc_url, "/device_authorization", NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "clientId");
+  json_builder_add_string_value (builder, login->client_id);
+  json_builder_set_member_name (builder, "clientSecret");
+  json_builder_add_string_value (builder, login->client_secret);
+  json_builder_set_member_name (builder, "startUrl");
+  json_builder_add_string_value (builder, login->session->start_url);
+  json_builder_end_object (builder);
+  body = builder_to_bytes (builder);
+
+  sso_call_async (login->self, "POST", url, body, NULL, login->cancellable,
+                  on_device_authorization, login_ref (login));
+}
+
+static void
+on_registration_written (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(Login) login = user_data;
+
+  warn_if_write_failed (result);
+  start_device_authorization (login);
+}
+
+static void
+on_client_registered (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(Login) login = user_data;
+  g_autoptr(SsoReply) reply = login_call_finish (login, result, "RegisterClient");
+  g_autoptr(JsonObject) registration = NULL;
+  g_autoptr(GDateTime) expires = NULL;
+  gint64 expires_at;
+
+  if (reply == NULL)
+    return;
+
+  expires_at = object_get_int (reply->body, "clientSecretExpiresAt", 0);
+  if (object_get_string (reply->body, "clientId") == NULL ||
+      object_get_string (reply->body, "clientSecret") == NULL ||
+      (expires = g_date_time_new_from_unix_utc (expires_at)) == NULL)
+    {
+      login_complete (login, g_error_new (WS_AWS_ERROR, WS_AWS_ERROR_INVALID_RESPONSE,
+                                          _("IAM Identity Center sent a client registration for profile “%s” that cannot be read; try again later."),
+                                          login->session->profile));
+      return;
+    }
+
+  login->client_id = g_strdup (object_get_string (reply->body, "clientId"));
+  login->client_secret = g_strdup (object_get_string (reply->body, "clientSecret"));
+  login->registration_expires_at = format_time (expires);
+
+  /* The CLI's registration cache entry, so that either tool reuses it. */
+  registration = json_object_new ();
+  json_object_set_string_member (registration, "clientId", login->client_id);
+  json_object_set_string_member (registration, "clientSecret", login->client_secret);
+  json_object_set_string_member (registration, "expiresAt", login->registration_expires_at);
+  if (login->session->scopes != NULL)
+    {
+      JsonArray *scopes = json_array_new ();
+
+      for (guint i = 0; login->session->scopes[i] != NULL; i++)
+        json_array_add_string_element (scopes, login->session->scopes[i]);
+      json_object_set_array_member (registration, "scopes", scopes);
+    }
+
+  write_json_async (login->registration_path, registration,
+                    on_registration_written, g_steal_pointer (&login));
+}
+
+static void
+register_client (Login *login)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *url = g_strconcat (login->oidc_url, "/client/register", NULL);
+  g_autofree char *name = NULL;
+
+  /* The CLI's client names: the session's, or the time for legacy profiles. */
+  if (login->session->session_name != NULL)
+    name = g_strconcat ("botocore-client-", login->session->session_name, NULL);
+  else
+    name = g_strdup_printf ("botocore-client-%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "clientName");
+  json_builder_add_string_value (builder, name);
+  json_builder_set_member_name (builder, "clientType");
+  json_builder_add_string_value (builder, "public");
+  if (login->session->scopes != NULL && login->session->scopes[0] != NULL)
+    {
+      json_builder_set_member_name (builder, "scopes");
+      json_builder_begin_array (builder);
+      for (guint i = 0; login->session->scopes[i] != NULL; i++)
+        json_builder_add_string_value (builder, login->session->scopes[i]);
+      json_builder_end_array (builder);
+    }
+  json_builder_end_object (builder);
+  body = builder_to_bytes (builder);
+
+  sso_call_async (login->self, "POST", url, body, NULL, login->cancellable,
+                  on_client_registered, login_ref (login));
+}
+
+static void
+on_registration_loaded (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(Login) login = user_data;
+  g_autoptr(JsonObject) registration = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  GError *error = NULL;
+
+  registration = load_json_finish (G_FILE (source), result, &error);
+  if (error != NULL)
+    {
+      login_complete (login, error);
+      return;
+    }
+
+  if (object_get_string (registration, "clientId") == NULL ||
+      object_get_string (registration, "clientSecret") == NULL ||
+      object_time_left (registration, "expiresAt", now) <= ADVISORY_WINDOW)
+    {
+      register_client (login);
+      return;
+    }
+
+  login->client_id = g_strdup (object_get_string (registration, "clientId"));
+  login->client_secret = g_strdup (object_get_string (registration, "clientSecret"));
+  login->registration_expires_at = g_strdup (object_get_string (registration, "expiresAt"));
+  start_device_authorization (login);
+}
+
+/* A registration the AWS CLI (or we) cached is reused. */
+static void
+login_start (Login *login)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (login->registration_path);
+
+  g_file_load_contents_async (file, login->cancellable, on_registration_loaded, login_ref (login));
+}
+
+static Login *
+login_new (WsSso       *self,
+           SsoSession  *session,
+           GError     **error)
+{
+  g_autofree char *oidc_url = NULL;
+  g_autofree char *registration_name = NULL;
+  Login *login;
+
+  oidc_url = ws_endpoint_resolve (WS_AWS_SERVICE_SSO_OIDC, session->region, NULL,
+                                  self->config, session->profile,
+                                  (const char * const *) self->environ, error);
+  if (oidc_url == NULL)
+    return NULL;
+
+  registration_name = ws_sso_registration_cache_file_name (session->start_url, session->region,
+                                                           (const char * const *) session->scopes,
+                                                           session->session_name);
+
+  login = g_rc_box_new0 (Login);
+  login->self = g_object_ref (self);
+  login->key = ws_sso_cache_file_name (sso_session_cache_key (session));
+  login->session = session;
+  login->oidc_url = g_steal_pointer (&oidc_url);
+  login->registration_path = cache_path (self, registration_name);
+  login->context = g_main_context_ref_thread_default ();
+  login->cancellable = g_cancellable_new ();
+  login->waiters = g_ptr_array_new_with_free_func ((GDestroyNotify) waiter_free);
+
+  return login;
+}
+
+void
+ws_sso_login_async (WsSso               *self,
+                    const char          *profile,
+                    WsSsoPromptFunc      prompt,
+                    gpointer             prompt_data,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(SsoSession) session = NULL;
+  g_autofree char *key = NULL;
+  GError *error = NULL;
+  Login *login;
+
+  g_return_if_fail (WS_IS_SSO (self));
+  g_return_if_fail (profile != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ws_sso_login_async);
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  if (!(session = sso_session_resolve (self, profile, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  key = ws_sso_cache_file_name (sso_session_cache_key (session));
+  login = g_hash_table_lookup (self->logins, key);
+  if (login != NULL)
+    {
+      login_add_waiter (login, task, prompt, prompt_data);
+      return;
+    }
+
+  if (!(login = login_new (self, session, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_steal_pointer (&session);
+
+  g_hash_table_insert (self->logins, g_strdup (login->key), login);
+  login_add_waiter (login, task, prompt, prompt_data);
+  login_start (login);
+}
+
+gboolean
+ws_sso_login_finish (WsSso         *self,
+                     GAsyncResult  *result,
+                     GError       **error)
+{
+  g_return_val_if_fail (WS_IS_SSO (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ws_sso_login_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* The object ----------------------------------------------------------------- */
+
+void
+ws_sso_set_poll_unit (WsSso *self,
+                      guint  milliseconds)
+{
+  g_return_if_fail (WS_IS_SSO (self));
+  g_return_if_fail (milliseconds > 0);
+
+  self->poll_unit = milliseconds;
+}
+
+static void
+ws_sso_finalize (GObject *object)
+{
+  WsSso *self = (WsSso *) object;
+
+  g_clear_object (&self->client);
+  g_clear_object (&self->config);
+  g_clear_pointer (&self->environ, g_strfreev);
+  g_clear_pointer (&self->logins, g_hash_table_unref);
+
+  G_OBJECT_CLASS (ws_sso_parent_class)->finalize (object);
+}
+
+static void
+ws_sso_class_init (WsSsoClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = ws_sso_finalize;
+}
+
+static void
+ws_sso_init (WsSso *self)
+{
+  self->poll_unit = 1000;
+  self->logins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                        (GDestroyNotify) login_unref);
+}
+
+WsSso *
+ws_sso_new (WsAwsClient        *client,
+            WsAwsConfig        *config,
+            const char * const *environ)
+{
+  WsSso *self;
+
+  g_return_val_if_fail (WS_IS_AWS_CLIENT (client), NULL);
+  g_return_val_if_fail (WS_IS_AWS_CONFIG (config), NULL);
+
+  self = g_object_new (WS_TYPE_SSO, NULL);
+  self->client = g_object_ref (client);
+  self->config = g_object_ref (config);
+  self->environ = environ != NULL ? g_strdupv ((char **) environ) : g_get_environ ();
+
+  return self;
+}
