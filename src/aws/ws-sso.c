@@ -4,11 +4,6 @@
  * The files under ~/.aws/sso/cache are the AWS CLI's own: a token written
  * here is used by `aws`, and one written by `aws sso login` is used here.
  *
- * The portal and OIDC calls go straight to the shared SoupSession rather
- * than through ws_aws_client_send_async(): the device sign-in is driven by
- * the error codes of CreateToken (AuthorizationPending, SlowDown…), which
- * the client's GError cannot carry.
- *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "ws-sso.h"
@@ -613,45 +608,6 @@ warn_if_write_failed (GAsyncResult *result)
 
 /* The portal and OIDC on the wire ------------------------------------------ */
 
-typedef struct
-{
-  guint       status;
-  char       *error_code;  /* the AWS error code of a non-2xx answer */
-  JsonObject *body;        /* the answer, when it is a JSON object */
-} SsoReply;
-
-static void
-sso_reply_free (SsoReply *reply)
-{
-  g_free (reply->error_code);
-  g_clear_pointer (&reply->body, json_object_unref);
-  g_free (reply);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (SsoReply, sso_reply_free)
-
-/* As botocore's RestJSONParser: x-amzn-ErrorType, else the body's code or
- * __type, cut at ':' and after the last '#'. */
-static char *
-error_code_parse (const char *header,
-                  JsonObject *body)
-{
-  const char *code = header;
-  const char *hash;
-
-  if (code == NULL)
-    code = object_get_string (body, "code");
-  if (code == NULL)
-    code = object_get_string (body, "__type");
-  if (code == NULL)
-    return NULL;
-
-  if ((hash = strrchr (code, '#')) != NULL)
-    code = hash + 1;
-
-  return g_strndup (code, strcspn (code, ":"));
-}
-
 static JsonObject *
 parse_json_object (GBytes *bytes)
 {
@@ -666,123 +622,6 @@ parse_json_object (GBytes *bytes)
   root = json_parser_get_root (parser);
   return root != NULL && JSON_NODE_HOLDS_OBJECT (root)
          ? json_object_ref (json_node_get_object (root)) : NULL;
-}
-
-static GError *
-transport_error (GError     *error,
-                 const char *host)
-{
-  int code = WS_AWS_ERROR_NETWORK;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return g_error_copy (error);
-
-  if (error->domain == G_TLS_ERROR)
-    code = WS_AWS_ERROR_TLS;
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-    code = WS_AWS_ERROR_TIMEOUT;
-
-  return g_error_new (WS_AWS_ERROR, code,
-                      _("Could not reach IAM Identity Center at %s: %s; check the network connection."),
-                      host, error->message);
-}
-
-static void
-on_sso_call_done (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  SoupMessage *msg = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  SsoReply *reply;
-
-  bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  if (bytes == NULL)
-    {
-      g_task_return_error (task, transport_error (error, g_uri_get_host (soup_message_get_uri (msg))));
-      return;
-    }
-
-  reply = g_new0 (SsoReply, 1);
-  reply->status = soup_message_get_status (msg);
-  reply->body = parse_json_object (bytes);
-  if (!SOUP_STATUS_IS_SUCCESSFUL (reply->status))
-    reply->error_code = error_code_parse (soup_message_headers_get_one (soup_message_get_response_headers (msg),
-                                                                       "x-amzn-ErrorType"),
-                                          reply->body);
-
-  /* Tokens and role credentials came in this buffer, which only we hold. */
-  if (g_bytes_get_size (bytes) > 0)
-    explicit_bzero ((gpointer) g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-
-  g_task_return_pointer (task, reply, (GDestroyNotify) sso_reply_free);
-}
-
-/* One unsigned request; any HTTP answer is a reply, only a transport
- * failure is an error. @bearer goes in x-amz-sso_bearer_token. */
-static void
-sso_call_async (WsSso               *self,
-                const char          *method,
-                const char          *url,
-                GBytes              *body,
-                const char          *bearer,
-                GCancellable        *cancellable,
-                GAsyncReadyCallback  callback,
-                gpointer             user_data)
-{
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-
-  g_task_set_source_tag (task, sso_call_async);
-
-  if (msg == NULL)
-    {
-      g_task_return_new_error (task, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_ARGUMENT,
-                               _("The IAM Identity Center endpoint %s is not a valid URL; check the endpoint settings."),
-                               url);
-      return;
-    }
-
-  if (body != NULL)
-    soup_message_set_request_body_from_bytes (msg, "application/json", body);
-  if (bearer != NULL)
-    soup_message_headers_append (soup_message_get_request_headers (msg),
-                                 "x-amz-sso_bearer_token", bearer);
-
-  g_task_set_task_data (task, g_object_ref (msg), g_object_unref);
-  soup_session_send_and_read_async (ws_aws_client_get_session (self->client), msg,
-                                    G_PRIORITY_DEFAULT, cancellable,
-                                    on_sso_call_done, g_steal_pointer (&task));
-}
-
-static SsoReply *
-sso_call_finish (WsSso         *self,
-                 GAsyncResult  *result,
-                 GError       **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/* The error for an answer nothing more specific applies to. */
-static GError *
-reply_error (SsoReply   *reply,
-             const char *operation,
-             const char *profile)
-{
-  int code = WS_AWS_ERROR_FAILED;
-
-  if (reply->status == 429)
-    code = WS_AWS_ERROR_THROTTLED;
-  else if (reply->status >= 500)
-    code = WS_AWS_ERROR_SERVER;
-
-  return g_error_new (WS_AWS_ERROR, code,
-                      _("IAM Identity Center answered %s for profile “%s” with %s (HTTP %u); try again later."),
-                      operation, profile,
-                      reply->error_code != NULL ? reply->error_code : _("an error"),
-                      reply->status);
 }
 
 static GBytes *
@@ -800,10 +639,71 @@ builder_to_bytes (JsonBuilder *builder)
   return g_bytes_new_with_free_func (data, length, wipe_string, data);
 }
 
+/* One unsigned portal or OIDC request; @body is a finished JsonBuilder,
+ * @bearer goes in x-amz-sso_bearer_token. */
+static void
+sso_send_async (WsSso               *self,
+                const char          *operation,
+                const char          *method,
+                const char          *base_url,
+                const char          *path,
+                const char          *query,
+                JsonBuilder         *body,
+                const char          *bearer,
+                const char          *region,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
+{
+  g_autoptr(GBytes) bytes = body != NULL ? builder_to_bytes (body) : NULL;
+  const char * const headers[] = { "x-amz-sso_bearer_token", bearer, NULL };
+  WsAwsRequest request = {
+    .operation = operation,
+    .method = method,
+    .base_url = base_url,
+    .path = path,
+    .query = query,
+    .content_type = bytes != NULL ? "application/json" : NULL,
+    .body = bytes,
+    .region = region,
+    .service = NULL, /* the portal and OIDC take no SigV4 */
+    .headers = bearer != NULL ? headers : NULL,
+  };
+
+  ws_aws_client_send_async (self->client, &request, NULL, cancellable, callback, user_data);
+}
+
+/* The answer as a JSON object; errors keep the AWS code
+ * (ws_aws_error_get_aws_code()) that the device sign-in branches on. */
+static JsonObject *
+sso_send_finish (WsSso         *self,
+                 GAsyncResult  *result,
+                 GError       **error)
+{
+  g_autoptr(GBytes) bytes = ws_aws_client_send_finish (self->client, result, error);
+  JsonObject *object;
+
+  if (bytes == NULL)
+    return NULL;
+
+  object = parse_json_object (bytes);
+
+  /* Tokens and role credentials came in this buffer. */
+  if (g_bytes_get_size (bytes) > 0)
+    explicit_bzero ((gpointer) g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+
+  if (object == NULL)
+    g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_RESPONSE,
+                 _("IAM Identity Center sent an answer that cannot be read; try again later."));
+
+  return object;
+}
+
 /* OIDC CreateToken, for both the device code and the refresh token grant. */
 static void
 create_token_async (WsSso               *self,
                     const char          *oidc_url,
+                    const char          *sso_region,
                     const char          *client_id,
                     const char          *client_secret,
                     const char          *grant_type,
@@ -814,8 +714,6 @@ create_token_async (WsSso               *self,
                     gpointer             user_data)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(GBytes) body = NULL;
-  g_autofree char *url = g_strconcat (oidc_url, "/token", NULL);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "clientId");
@@ -827,9 +725,9 @@ create_token_async (WsSso               *self,
   json_builder_set_member_name (builder, grant_member);
   json_builder_add_string_value (builder, grant_value);
   json_builder_end_object (builder);
-  body = builder_to_bytes (builder);
 
-  sso_call_async (self, "POST", url, body, NULL, cancellable, callback, user_data);
+  sso_send_async (self, "CreateToken", "POST", oidc_url, "/token", NULL, builder, NULL,
+                  sso_region, cancellable, callback, user_data);
 }
 
 /* GetRoleCredentials -------------------------------------------------------- */
@@ -854,6 +752,31 @@ get_credentials_free (GetCredentials *data)
   g_free (data);
 }
 
+/* The portal's 401 and 403, told in terms of the profile. */
+static GError *
+role_credentials_error (GetCredentials *data,
+                        GError         *error)
+{
+  guint status = ws_aws_error_get_http_status (error);
+
+  if (status == SOUP_STATUS_UNAUTHORIZED ||
+      g_error_matches (error, WS_AWS_ERROR, WS_AWS_ERROR_SSO_LOGIN_REQUIRED))
+    {
+      g_error_free (error);
+      return login_required_error (data->session->profile);
+    }
+
+  if (status == SOUP_STATUS_FORBIDDEN)
+    {
+      g_error_free (error);
+      return g_error_new (WS_AWS_ERROR, WS_AWS_ERROR_ACCESS_DENIED,
+                          _("IAM Identity Center denied the role “%s” in account %s to profile “%s”; check that your user is assigned to it."),
+                          data->role_name, data->account_id, data->session->profile);
+    }
+
+  return error;
+}
+
 static void
 on_role_credentials (GObject      *source,
                      GAsyncResult *result,
@@ -861,21 +784,13 @@ on_role_credentials (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   GetCredentials *data = g_task_get_task_data (task);
-  g_autoptr(SsoReply) reply = NULL;
+  g_autoptr(JsonObject) reply = NULL;
   GError *error = NULL;
   WsCredentials *credentials;
 
-  if (!(reply = sso_call_finish (WS_SSO (source), result, &error)))
-    g_task_return_error (task, error);
-  else if (reply->status == SOUP_STATUS_UNAUTHORIZED)
-    g_task_return_error (task, login_required_error (data->session->profile));
-  else if (reply->status == SOUP_STATUS_FORBIDDEN)
-    g_task_return_new_error (task, WS_AWS_ERROR, WS_AWS_ERROR_ACCESS_DENIED,
-                             _("IAM Identity Center denied the role “%s” in account %s to profile “%s”; check that your user is assigned to it."),
-                             data->role_name, data->account_id, data->session->profile);
-  else if (!SOUP_STATUS_IS_SUCCESSFUL (reply->status))
-    g_task_return_error (task, reply_error (reply, "GetRoleCredentials", data->session->profile));
-  else if (!(credentials = role_credentials_parse (reply->body, &error)))
+  if (!(reply = sso_send_finish (g_task_get_source_object (task), result, &error)))
+    g_task_return_error (task, role_credentials_error (data, error));
+  else if (!(credentials = role_credentials_parse (reply, &error)))
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, credentials, (GDestroyNotify) ws_credentials_unref);
@@ -891,7 +806,7 @@ fetch_role_credentials (GTask *task_ref)
   g_autofree char *portal_url = NULL;
   g_autofree char *role = NULL;
   g_autofree char *account = NULL;
-  g_autofree char *url = NULL;
+  g_autofree char *query = NULL;
   GError *error = NULL;
 
   portal_url = ws_endpoint_resolve (WS_AWS_SERVICE_SSO, data->session->region, NULL,
@@ -905,11 +820,10 @@ fetch_role_credentials (GTask *task_ref)
 
   role = g_uri_escape_string (data->role_name, NULL, FALSE);
   account = g_uri_escape_string (data->account_id, NULL, FALSE);
-  url = g_strdup_printf ("%s/federation/credentials?role_name=%s&account_id=%s",
-                         portal_url, role, account);
+  query = g_strdup_printf ("role_name=%s&account_id=%s", role, account);
 
-  sso_call_async (self, "GET", url, NULL,
-                  object_get_string (data->token, "accessToken"),
+  sso_send_async (self, "GetRoleCredentials", "GET", portal_url, "/federation/credentials", query,
+                  NULL, object_get_string (data->token, "accessToken"), data->session->region,
                   g_task_get_cancellable (task),
                   on_role_credentials, g_steal_pointer (&task));
 }
@@ -945,22 +859,22 @@ on_token_refreshed (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   GetCredentials *data = g_task_get_task_data (task);
-  g_autoptr(SsoReply) reply = NULL;
+  g_autoptr(JsonObject) reply = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) entry = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
 
-  reply = sso_call_finish (WS_SSO (source), result, &error);
+  reply = sso_send_finish (g_task_get_source_object (task), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  if (reply != NULL && SOUP_STATUS_IS_SUCCESSFUL (reply->status))
+  if (reply != NULL)
     {
       entry = object_copy (data->token);
-      if (token_apply_reply (entry, reply->body, now, &error))
+      if (token_apply_reply (entry, reply, now, &error))
         {
           g_clear_pointer (&data->token, json_object_unref);
           data->token = json_object_ref (entry);
@@ -971,8 +885,7 @@ on_token_refreshed (GObject      *source,
 
   /* As botocore: a failed refresh is fatal only in the last 10 minutes. */
   g_debug ("Could not refresh the SSO token of profile %s: %s",
-           data->session->profile,
-           error != NULL ? error->message : reply->error_code != NULL ? reply->error_code : "no error code");
+           data->session->profile, error->message);
   fetch_or_require_login (g_steal_pointer (&task), MANDATORY_WINDOW);
 }
 
@@ -995,7 +908,7 @@ refresh_token (GTask *task_ref)
       return;
     }
 
-  create_token_async (self, oidc_url,
+  create_token_async (self, oidc_url, data->session->region,
                       object_get_string (data->token, "clientId"),
                       object_get_string (data->token, "clientSecret"),
                       "refresh_token", "refreshToken",
@@ -1240,42 +1153,40 @@ login_add_waiter (Login           *login,
     waiter_prompt (waiter, login);
 }
 
+/* OIDC's answers that end a sign-in, told in terms of the profile; takes @error. */
 static GError *
-login_reply_error (Login    *login,
-                   SsoReply *reply,
-                   const char *operation)
+login_error (Login  *login,
+             GError *error)
 {
+  const char *code = ws_aws_error_get_aws_code (error);
   const char *profile = login->session->profile;
+  GError *result = error;
 
-  if (g_strcmp0 (reply->error_code, "ExpiredTokenException") == 0)
-    return g_error_new (WS_AWS_ERROR, WS_AWS_ERROR_SSO_LOGIN_REQUIRED,
-                        _("The sign-in code for profile “%s” expired before it was approved; run `windsock login %s` again."),
-                        profile, profile);
-  if (g_strcmp0 (reply->error_code, "AccessDeniedException") == 0)
-    return g_error_new (WS_AWS_ERROR, WS_AWS_ERROR_ACCESS_DENIED,
-                        _("The sign-in for profile “%s” was denied in the browser; run `windsock login %s` to try again."),
-                        profile, profile);
+  if (g_strcmp0 (code, "ExpiredTokenException") == 0)
+    result = g_error_new (WS_AWS_ERROR, WS_AWS_ERROR_SSO_LOGIN_REQUIRED,
+                          _("The sign-in code for profile “%s” expired before it was approved; run `windsock login %s` again."),
+                          profile, profile);
+  else if (g_strcmp0 (code, "AccessDeniedException") == 0)
+    result = g_error_new (WS_AWS_ERROR, WS_AWS_ERROR_ACCESS_DENIED,
+                          _("The sign-in for profile “%s” was denied in the browser; run `windsock login %s` to try again."),
+                          profile, profile);
 
-  return reply_error (reply, operation, profile);
+  if (result != error)
+    g_error_free (error);
+
+  return result;
 }
 
-/* The reply of an OIDC call, or %NULL after completing the sign-in with
- * the error (transport failure, cancellation or a non-2xx answer). */
-static SsoReply *
-login_call_finish (Login        *login,
-                   GAsyncResult *result,
-                   const char   *operation)
+/* The answer of an OIDC call, or %NULL after ending the sign-in with the error. */
+static JsonObject *
+login_send_finish (Login        *login,
+                   GAsyncResult *result)
 {
   GError *error = NULL;
-  SsoReply *reply = sso_call_finish (login->self, result, &error);
+  JsonObject *reply = sso_send_finish (login->self, result, &error);
 
   if (reply == NULL)
-    login_complete (login, error);
-  else if (!SOUP_STATUS_IS_SUCCESSFUL (reply->status))
-    {
-      login_complete (login, login_reply_error (login, reply, operation));
-      g_clear_pointer (&reply, sso_reply_free);
-    }
+    login_complete (login, login_error (login, error));
 
   return reply;
 }
@@ -1295,8 +1206,8 @@ on_token_written (GObject      *source,
 }
 
 static void
-login_store_token (Login    *login,
-                   SsoReply *reply)
+login_store_token (Login      *login,
+                   JsonObject *reply)
 {
   g_autoptr(JsonObject) entry = json_object_new ();
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
@@ -1305,7 +1216,7 @@ login_store_token (Login    *login,
 
   json_object_set_string_member (entry, "startUrl", login->session->start_url);
   json_object_set_string_member (entry, "region", login->session->region);
-  if (!token_apply_reply (entry, reply->body, now, &error))
+  if (!token_apply_reply (entry, reply, now, &error))
     {
       login_complete (login, error);
       return;
@@ -1363,29 +1274,32 @@ on_token_polled (GObject      *source,
                  gpointer      user_data)
 {
   g_autoptr(Login) login = user_data;
-  g_autoptr(SsoReply) reply = NULL;
-  GError *error = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *code;
 
-  reply = sso_call_finish (WS_SSO (source), result, &error);
-  if (reply == NULL)
-    login_complete (login, error);
-  else if (SOUP_STATUS_IS_SUCCESSFUL (reply->status))
-    login_store_token (login, reply);
-  else if (g_strcmp0 (reply->error_code, "AuthorizationPendingException") == 0)
+  if ((reply = sso_send_finish (login->self, result, &error)) != NULL)
+    {
+      login_store_token (login, reply);
+      return;
+    }
+
+  code = ws_aws_error_get_aws_code (error);
+  if (g_strcmp0 (code, "AuthorizationPendingException") == 0)
     schedule_poll (login);
-  else if (g_strcmp0 (reply->error_code, "SlowDownException") == 0)
+  else if (g_strcmp0 (code, "SlowDownException") == 0)
     {
       login->interval += SLOW_DOWN_STEP;
       schedule_poll (login);
     }
   else
-    login_complete (login, login_reply_error (login, reply, "CreateToken"));
+    login_complete (login, login_error (login, g_steal_pointer (&error)));
 }
 
 static void
 poll_token (Login *login)
 {
-  create_token_async (login->self, login->oidc_url,
+  create_token_async (login->self, login->oidc_url, login->session->region,
                       login->client_id, login->client_secret,
                       DEVICE_CODE_GRANT, "deviceCode", login->device_code,
                       login->cancellable, on_token_polled, login_ref (login));
@@ -1397,20 +1311,20 @@ on_device_authorization (GObject      *source,
                          gpointer      user_data)
 {
   g_autoptr(Login) login = user_data;
-  g_autoptr(SsoReply) reply = login_call_finish (login, result, "StartDeviceAuthorization");
+  g_autoptr(JsonObject) reply = login_send_finish (login, result);
   const char *uri;
   gint64 expires_in;
 
   if (reply == NULL)
     return;
 
-  uri = object_get_string (reply->body, "verificationUriComplete");
+  uri = object_get_string (reply, "verificationUriComplete");
   if (uri == NULL)
-    uri = object_get_string (reply->body, "verificationUri");
-  expires_in = object_get_int (reply->body, "expiresIn", 0);
+    uri = object_get_string (reply, "verificationUri");
+  expires_in = object_get_int (reply, "expiresIn", 0);
 
-  if (object_get_string (reply->body, "deviceCode") == NULL ||
-      object_get_string (reply->body, "userCode") == NULL || uri == NULL || expires_in <= 0)
+  if (object_get_string (reply, "deviceCode") == NULL ||
+      object_get_string (reply, "userCode") == NULL || uri == NULL || expires_in <= 0)
     {
       login_complete (login, g_error_new (WS_AWS_ERROR, WS_AWS_ERROR_INVALID_RESPONSE,
                                           _("IAM Identity Center sent a device authorization for profile “%s” that cannot be read; try again later."),
@@ -1418,10 +1332,10 @@ on_device_authorization (GObject      *source,
       return;
     }
 
-  login->device_code = g_strdup (object_get_string (reply->body, "deviceCode"));
-  login->user_code = g_strdup (object_get_string (reply->body, "userCode"));
+  login->device_code = g_strdup (object_get_string (reply, "deviceCode"));
+  login->user_code = g_strdup (object_get_string (reply, "userCode"));
   login->verification_uri = g_strdup (uri);
-  login->interval = (guint) CLAMP (object_get_int (reply->body, "interval", DEFAULT_POLL_INTERVAL), 1, 60);
+  login->interval = (guint) CLAMP (object_get_int (reply, "interval", DEFAULT_POLL_INTERVAL), 1, 60);
   login->deadline = g_get_monotonic_time () + expires_in * login->self->poll_unit * G_TIME_SPAN_MILLISECOND;
 
   for (guint i = 0; i < login->waiters->len; i++)
@@ -1435,8 +1349,6 @@ static void
 start_device_authorization (Login *login)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(GBytes) body = NULL;
-  g_autofree char *url = g_strconcat (login->oidc_url, "/device_authorization", NULL);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "clientId");
@@ -1446,10 +1358,10 @@ start_device_authorization (Login *login)
   json_builder_set_member_name (builder, "startUrl");
   json_builder_add_string_value (builder, login->session->start_url);
   json_builder_end_object (builder);
-  body = builder_to_bytes (builder);
 
-  sso_call_async (login->self, "POST", url, body, NULL, login->cancellable,
-                  on_device_authorization, login_ref (login));
+  sso_send_async (login->self, "StartDeviceAuthorization", "POST", login->oidc_url,
+                  "/device_authorization", NULL, builder, NULL, login->session->region,
+                  login->cancellable, on_device_authorization, login_ref (login));
 }
 
 static void
@@ -1469,7 +1381,7 @@ on_client_registered (GObject      *source,
                       gpointer      user_data)
 {
   g_autoptr(Login) login = user_data;
-  g_autoptr(SsoReply) reply = login_call_finish (login, result, "RegisterClient");
+  g_autoptr(JsonObject) reply = login_send_finish (login, result);
   g_autoptr(JsonObject) registration = NULL;
   g_autoptr(GDateTime) expires = NULL;
   gint64 expires_at;
@@ -1477,9 +1389,9 @@ on_client_registered (GObject      *source,
   if (reply == NULL)
     return;
 
-  expires_at = object_get_int (reply->body, "clientSecretExpiresAt", 0);
-  if (object_get_string (reply->body, "clientId") == NULL ||
-      object_get_string (reply->body, "clientSecret") == NULL ||
+  expires_at = object_get_int (reply, "clientSecretExpiresAt", 0);
+  if (object_get_string (reply, "clientId") == NULL ||
+      object_get_string (reply, "clientSecret") == NULL ||
       (expires = g_date_time_new_from_unix_utc (expires_at)) == NULL)
     {
       login_complete (login, g_error_new (WS_AWS_ERROR, WS_AWS_ERROR_INVALID_RESPONSE,
@@ -1488,8 +1400,8 @@ on_client_registered (GObject      *source,
       return;
     }
 
-  login->client_id = g_strdup (object_get_string (reply->body, "clientId"));
-  login->client_secret = g_strdup (object_get_string (reply->body, "clientSecret"));
+  login->client_id = g_strdup (object_get_string (reply, "clientId"));
+  login->client_secret = g_strdup (object_get_string (reply, "clientSecret"));
   login->registration_expires_at = format_time (expires);
 
   /* The CLI's registration cache entry, so that either tool reuses it. */
@@ -1514,8 +1426,6 @@ static void
 register_client (Login *login)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(GBytes) body = NULL;
-  g_autofree char *url = g_strconcat (login->oidc_url, "/client/register", NULL);
   g_autofree char *name = NULL;
 
   /* The CLI's client names: the session's, or the time for legacy profiles. */
@@ -1538,10 +1448,10 @@ register_client (Login *login)
       json_builder_end_array (builder);
     }
   json_builder_end_object (builder);
-  body = builder_to_bytes (builder);
 
-  sso_call_async (login->self, "POST", url, body, NULL, login->cancellable,
-                  on_client_registered, login_ref (login));
+  sso_send_async (login->self, "RegisterClient", "POST", login->oidc_url, "/client/register",
+                  NULL, builder, NULL, login->session->region,
+                  login->cancellable, on_client_registered, login_ref (login));
 }
 
 static void
