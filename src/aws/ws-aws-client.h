@@ -71,4 +71,17 @@ GBytes      *ws_aws_client_send_finish        (WsAwsClient         *self,
                                                GAsyncResult        *result,
                                                GError             **error);
 
+/* Additions (client). */
+
+/* Multiplies every backoff delay (1.0 by default); tests use a tiny one. */
+void         ws_aws_client_set_backoff_scale  (WsAwsClient  *self,
+                                               double        scale);
+/* Pure: the standard mode's full-jitter delay in seconds before the retry
+ * that follows failed attempt @attempt (1-based): @random × min(2^(n−1), 20),
+ * @random in [0, 1). */
+double       ws_aws_client_backoff_delay      (guint         attempt,
+                                               double        random);
+/* The largest response body accepted (bytes). */
+#define WS_AWS_CLIENT_MAX_BODY_SIZE (10 * 1024 * 1024)
+
 G_END_DECLS
