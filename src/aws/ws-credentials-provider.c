@@ -1,2 +1,1432 @@
-/* ws-credentials-provider.c — placeholder until implemented */
-#include <glib.h>
+/* ws-credentials-provider.c — the AWS credential chain, cached per profile
+ *
+ * The environment's keys first (unless a profile was chosen explicitly),
+ * then the chain ws_profile_chain_resolve() finds: a base source (static
+ * keys, credential_process, web identity, SSO, credential_source) and the
+ * roles to assume from it, one STS call each.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "ws-credentials-provider.h"
+
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+
+#include "ws-aws-error.h"
+#include "ws-endpoint.h"
+#include "ws-profile-chain.h"
+#include "ws-sso.h"
+
+#define REFRESH_MARGIN         (5 * G_TIME_SPAN_MINUTE)
+#define PROCESS_TIMEOUT_MS     (60 * 1000)
+#define PROCESS_STDOUT_MAX     (1024 * 1024)
+#define PROCESS_STDERR_MAX     1024
+#define PIPE_CHUNK             16384
+#define STS_VERSION            "2011-06-15"
+#define STS_CONTENT_TYPE       "application/x-www-form-urlencoded; charset=utf-8"
+#define DEFAULT_REGION         "us-east-1"
+/* No profile is named "", so it stands for "AWS_PROFILE / default". */
+#define IMPLICIT_PROFILE_KEY   ""
+
+struct _WsCredentialsProvider
+{
+  GObject          parent_instance;
+
+  WsAwsClient     *client;
+  WsAwsConfig     *config;
+  char           **envp;
+  WsSso           *sso;
+
+  GHashTable      *cache;        /* profile key → WsCredentials */
+  GHashTable      *resolutions;  /* profile key → Resolution in flight */
+  GHashTable      *mfa_queues;   /* mfa_serial → GQueue of GTask */
+
+  WsMfaPromptFunc  mfa_prompt;
+  gpointer         mfa_prompt_data;
+  GDestroyNotify   mfa_prompt_destroy;
+
+  guint            process_timeout_ms;
+};
+
+G_DEFINE_FINAL_TYPE (WsCredentialsProvider, ws_credentials_provider, G_TYPE_OBJECT)
+
+/* Secrets */
+
+static void
+wipe_string (char *str)
+{
+  if (str == NULL)
+    return;
+  explicit_bzero (str, strlen (str));
+  g_free (str);
+}
+
+static void
+wipe_bytes (GBytes *bytes)
+{
+  gsize length;
+  gpointer data;
+
+  if (bytes == NULL)
+    return;
+  /* Steals the buffer when we hold the last reference. */
+  data = g_bytes_unref_to_data (bytes, &length);
+  explicit_bzero (data, length);
+  g_free (data);
+}
+
+static void
+wipe_byte_array (GByteArray *array)
+{
+  if (array == NULL)
+    return;
+  explicit_bzero (array->data, array->len);
+  g_byte_array_unref (array);
+}
+
+typedef char WipedString;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WipedString, wipe_string)
+
+/* Pure: STS wire format */
+
+static void
+form_add (GString    *form,
+          const char *name,
+          const char *value)
+{
+  char *escaped;
+
+  if (value == NULL)
+    return;
+
+  escaped = g_uri_escape_string (value, NULL, FALSE);
+  g_string_append_printf (form, "&%s=%s", name, escaped);
+  wipe_string (escaped);
+}
+
+/* Sized up front: a GString that grows leaves copies of the secrets it
+ * held in the memory it gives back. */
+static GString *
+form_new (const char *action,
+          gsize       values_length)
+{
+  GString *form = g_string_sized_new (128 + 3 * values_length);
+
+  g_string_append (form, "Action=");
+  g_string_append (form, action);
+  g_string_append (form, "&Version=" STS_VERSION);
+  return form;
+}
+
+char *
+ws_sts_assume_role_body (const char *role_arn,
+                         const char *session_name,
+                         guint       duration_seconds,
+                         const char *external_id,
+                         const char *mfa_serial,
+                         const char *token_code)
+{
+  GString *form;
+
+  g_return_val_if_fail (role_arn != NULL, NULL);
+  g_return_val_if_fail (session_name != NULL, NULL);
+
+  form = form_new ("AssumeRole",
+                   strlen (role_arn) + strlen (session_name) +
+                   (external_id ? strlen (external_id) : 0) +
+                   (mfa_serial ? strlen (mfa_serial) : 0) +
+                   (token_code ? strlen (token_code) : 0));
+
+  form_add (form, "RoleArn", role_arn);
+  form_add (form, "RoleSessionName", session_name);
+  if (duration_seconds > 0)
+    g_string_append_printf (form, "&DurationSeconds=%u", duration_seconds);
+  form_add (form, "ExternalId", external_id);
+  if (mfa_serial != NULL && token_code != NULL)
+    {
+      form_add (form, "SerialNumber", mfa_serial);
+      form_add (form, "TokenCode", token_code);
+    }
+
+  return g_string_free (form, FALSE);
+}
+
+char *
+ws_sts_web_identity_body (const char *role_arn,
+                          const char *session_name,
+                          const char *web_identity_token)
+{
+  GString *form;
+
+  g_return_val_if_fail (role_arn != NULL, NULL);
+  g_return_val_if_fail (session_name != NULL, NULL);
+  g_return_val_if_fail (web_identity_token != NULL, NULL);
+
+  form = form_new ("AssumeRoleWithWebIdentity",
+                   strlen (role_arn) + strlen (session_name) + strlen (web_identity_token));
+
+  form_add (form, "RoleArn", role_arn);
+  form_add (form, "RoleSessionName", session_name);
+  form_add (form, "WebIdentityToken", web_identity_token);
+
+  return g_string_free (form, FALSE);
+}
+
+enum { STS_ACCESS_KEY_ID, STS_SECRET_ACCESS_KEY, STS_SESSION_TOKEN, STS_EXPIRATION, STS_N_FIELDS };
+
+static const char * const sts_field_names[STS_N_FIELDS] = {
+  "AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration",
+};
+
+static void
+sts_text (GMarkupParseContext  *context,
+          const char           *text,
+          gsize                 length,
+          gpointer              user_data,
+          GError              **error)
+{
+  GString **fields = user_data;
+  const GSList *stack = g_markup_parse_context_get_element_stack (context);
+
+  if (stack == NULL || stack->next == NULL ||
+      !g_str_equal (stack->next->data, "Credentials"))
+    return;
+
+  for (guint i = 0; i < STS_N_FIELDS; i++)
+    if (g_str_equal (stack->data, sts_field_names[i]))
+      g_string_append_len (fields[i], text, length);
+}
+
+static void
+sts_fields_free (GString **fields)
+{
+  for (guint i = 0; i < STS_N_FIELDS; i++)
+    {
+      explicit_bzero (fields[i]->str, fields[i]->allocated_len);
+      g_string_free (fields[i], TRUE);
+    }
+}
+
+WsCredentials *
+ws_sts_parse_credentials (const char  *xml,
+                          gsize        length,
+                          const char  *source,
+                          GError     **error)
+{
+  static const GMarkupParser parser = { .text = sts_text };
+  g_autoptr(GMarkupParseContext) context = NULL;
+  g_autoptr(GDateTime) expiration = NULL;
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  GString *fields[STS_N_FIELDS];
+  WsCredentials *credentials = NULL;
+  gboolean parsed;
+
+  for (guint i = 0; i < STS_N_FIELDS; i++)
+    fields[i] = g_string_new (NULL);
+
+  context = g_markup_parse_context_new (&parser, G_MARKUP_IGNORE_QUALIFIED, fields, NULL);
+  parsed = g_markup_parse_context_parse (context, xml, length, NULL) &&
+           g_markup_parse_context_end_parse (context, NULL);
+
+  if (parsed && fields[STS_EXPIRATION]->len > 0)
+    expiration = g_date_time_new_from_iso8601 (fields[STS_EXPIRATION]->str, utc);
+
+  if (parsed && expiration != NULL &&
+      fields[STS_ACCESS_KEY_ID]->len > 0 &&
+      fields[STS_SECRET_ACCESS_KEY]->len > 0)
+    credentials = ws_credentials_new (fields[STS_ACCESS_KEY_ID]->str,
+                                      fields[STS_SECRET_ACCESS_KEY]->str,
+                                      fields[STS_SESSION_TOKEN]->str,
+                                      expiration, source);
+  else
+    g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_RESPONSE,
+                 _("AWS STS answered without usable credentials; try again later."));
+
+  sts_fields_free (fields);
+  return credentials;
+}
+
+/* Pure: credential_process output */
+
+static const char *
+json_get_string (JsonObject *object,
+                 const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static gboolean
+json_version_is_1 (JsonObject *object)
+{
+  JsonNode *node = json_object_get_member (object, "Version");
+
+  return node != NULL &&
+         json_node_get_value_type (node) == G_TYPE_INT64 &&
+         json_node_get_int (node) == 1;
+}
+
+WsCredentials *
+ws_credential_process_parse (const char  *json,
+                             gsize        length,
+                             const char  *profile,
+                             GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr(GDateTime) expiration = NULL;
+  JsonObject *object;
+  const char *access_key_id;
+  const char *secret_access_key;
+  const char *expiration_text;
+
+  if (!json_parser_load_from_data (parser, json, length, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_CREDENTIAL_PROCESS,
+                   _("The credential_process of profile “%s” did not print a JSON object; check the command by running it."),
+                   profile);
+      return NULL;
+    }
+
+  object = json_node_get_object (json_parser_get_root (parser));
+  if (!json_version_is_1 (object))
+    {
+      g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_CREDENTIAL_PROCESS,
+                   _("The credential_process of profile “%s” printed an unsupported Version; it must print \"Version\": 1."),
+                   profile);
+      return NULL;
+    }
+
+  access_key_id = json_get_string (object, "AccessKeyId");
+  secret_access_key = json_get_string (object, "SecretAccessKey");
+  if (access_key_id == NULL || secret_access_key == NULL)
+    {
+      g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_CREDENTIAL_PROCESS,
+                   _("The credential_process of profile “%s” printed no AccessKeyId or SecretAccessKey; check the command."),
+                   profile);
+      return NULL;
+    }
+
+  expiration_text = json_get_string (object, "Expiration");
+  if (expiration_text != NULL &&
+      (expiration = g_date_time_new_from_iso8601 (expiration_text, utc)) == NULL)
+    {
+      g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_CREDENTIAL_PROCESS,
+                   _("The credential_process of profile “%s” printed an Expiration that is not an ISO 8601 time."),
+                   profile);
+      return NULL;
+    }
+
+  return ws_credentials_new (access_key_id, secret_access_key,
+                             json_get_string (object, "SessionToken"),
+                             expiration, "credential_process");
+}
+
+/* The environment */
+
+static const char *
+env_get (WsCredentialsProvider *self,
+         const char            *name)
+{
+  const char *value = g_environ_getenv (self->envp, name);
+
+  return (value != NULL && *value != '\0') ? value : NULL;
+}
+
+/* NULL without an error when AWS_ACCESS_KEY_ID is not set. */
+static WsCredentials *
+env_credentials (WsCredentialsProvider  *self,
+                 GError                **error)
+{
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr(GDateTime) expiration = NULL;
+  const char *access_key_id = env_get (self, "AWS_ACCESS_KEY_ID");
+  const char *secret_access_key = env_get (self, "AWS_SECRET_ACCESS_KEY");
+  const char *expiration_text = env_get (self, "AWS_CREDENTIAL_EXPIRATION");
+  const char *token;
+
+  if (access_key_id == NULL)
+    return NULL;
+
+  if (secret_access_key == NULL)
+    {
+      g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_CONFIG,
+                   _("AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not; set both or neither."));
+      return NULL;
+    }
+
+  /* botocore's EnvProvider reads the legacy name first. */
+  token = env_get (self, "AWS_SECURITY_TOKEN");
+  if (token == NULL)
+    token = env_get (self, "AWS_SESSION_TOKEN");
+
+  if (expiration_text != NULL)
+    expiration = g_date_time_new_from_iso8601 (expiration_text, utc);
+
+  return ws_credentials_new (access_key_id, secret_access_key, token, expiration, "environment");
+}
+
+/* credential_process */
+
+typedef struct
+{
+  GSubprocess  *process;
+  GCancellable *reads;          /* stops the pipe reads on kill */
+  GCancellable *caller;
+  gulong        caller_id;
+  GByteArray   *out;
+  GByteArray   *err;
+  char         *profile;
+  guint         pending;        /* pipe reads + the wait */
+  guint         timeout_id;
+  guint         timeout_ms;
+  gboolean      timed_out;
+  gboolean      too_large;
+} ProcessRun;
+
+static void
+process_run_free (ProcessRun *run)
+{
+  g_clear_handle_id (&run->timeout_id, g_source_remove);
+  if (run->caller != NULL)
+    g_cancellable_disconnect (run->caller, run->caller_id);
+  g_clear_object (&run->caller);
+  g_clear_object (&run->process);
+  g_clear_object (&run->reads);
+  g_clear_pointer (&run->out, wipe_byte_array);
+  g_clear_pointer (&run->err, g_byte_array_unref);
+  g_free (run->profile);
+  g_free (run);
+}
+
+/* Runs in the child: its own process group, so a kill reaches whatever
+ * the command started too. */
+static void
+process_child_setup (gpointer user_data)
+{
+  setpgid (0, 0);
+}
+
+static void
+process_kill (ProcessRun *run)
+{
+  const char *pid = g_subprocess_get_identifier (run->process);
+
+  if (pid != NULL)
+    kill (-(pid_t) g_ascii_strtoll (pid, NULL, 10), SIGKILL);
+  g_subprocess_force_exit (run->process);
+  g_cancellable_cancel (run->reads);
+}
+
+static gboolean
+process_on_timeout (gpointer user_data)
+{
+  ProcessRun *run = user_data;
+
+  run->timeout_id = 0;
+  run->timed_out = TRUE;
+  process_kill (run);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+process_on_caller_cancelled (GCancellable *cancellable,
+                             ProcessRun   *run)
+{
+  process_kill (run);
+}
+
+static char *
+process_stderr_text (ProcessRun *run)
+{
+  g_autofree char *text = g_utf8_make_valid ((const char *) run->err->data, run->err->len);
+
+  g_strstrip (text);
+  if (*text == '\0')
+    return g_strdup (_("it printed nothing on stderr"));
+  return g_steal_pointer (&text);
+}
+
+static void
+process_complete (GTask *task)
+{
+  ProcessRun *run = g_task_get_task_data (task);
+  WsCredentials *credentials;
+  GError *error = NULL;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  if (run->timed_out)
+    g_task_return_new_error (task, WS_AWS_ERROR, WS_AWS_ERROR_CREDENTIAL_PROCESS,
+                             _("The credential_process of profile “%s” did not finish within %u seconds and was stopped; check the command."),
+                             run->profile, MAX (run->timeout_ms / 1000, 1));
+  else if (run->too_large)
+    g_task_return_new_error (task, WS_AWS_ERROR, WS_AWS_ERROR_CREDENTIAL_PROCESS,
+                             _("The credential_process of profile “%s” printed more than 1 MiB; check the command."),
+                             run->profile);
+  else if (!g_subprocess_get_successful (run->process))
+    {
+      g_autofree char *stderr_text = process_stderr_text (run);
+
+      g_task_return_new_error (task, WS_AWS_ERROR, WS_AWS_ERROR_CREDENTIAL_PROCESS,
+                               _("The credential_process of profile “%s” failed: %s"),
+                               run->profile, stderr_text);
+    }
+  else if ((credentials = ws_credential_process_parse ((const char *) run->out->data, run->out->len,
+                                                       run->profile, &error)) != NULL)
+    g_task_return_pointer (task, credentials, (GDestroyNotify) ws_credentials_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+process_op_done (GTask *task)
+{
+  ProcessRun *run = g_task_get_task_data (task);
+
+  if (--run->pending == 0)
+    {
+      g_clear_handle_id (&run->timeout_id, g_source_remove);
+      process_complete (task);
+    }
+  g_object_unref (task);
+}
+
+static void process_on_read (GObject      *stream,
+                             GAsyncResult *result,
+                             gpointer      user_data);
+
+static void
+process_read_next (GTask        *task,
+                   GInputStream *stream)
+{
+  ProcessRun *run = g_task_get_task_data (task);
+
+  g_input_stream_read_bytes_async (stream, PIPE_CHUNK, G_PRIORITY_DEFAULT,
+                                   run->reads, process_on_read, task);
+}
+
+/* Appends a chunk; FALSE once the pipe should no longer be read. */
+static gboolean
+process_take_chunk (ProcessRun *run,
+                    gboolean    is_stdout,
+                    GBytes     *chunk)
+{
+  gsize size = g_bytes_get_size (chunk);
+
+  if (!is_stdout)
+    {
+      /* Keep draining stderr so the child never blocks on it, but keep
+       * only its beginning for the message. */
+      if (run->err->len < PROCESS_STDERR_MAX)
+        g_byte_array_append (run->err, g_bytes_get_data (chunk, NULL),
+                             MIN (size, PROCESS_STDERR_MAX - run->err->len));
+      return TRUE;
+    }
+
+  if (run->out->len + size > PROCESS_STDOUT_MAX)
+    {
+      run->too_large = TRUE;
+      process_kill (run);
+      return FALSE;
+    }
+
+  g_byte_array_append (run->out, g_bytes_get_data (chunk, NULL), size);
+  return TRUE;
+}
+
+static void
+process_on_read (GObject      *stream,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GTask *task = user_data;
+  ProcessRun *run = g_task_get_task_data (task);
+  GBytes *chunk;
+  gboolean is_stdout = stream == (GObject *) g_subprocess_get_stdout_pipe (run->process);
+  gboolean more;
+
+  /* A read error (the pipe cancelled after a kill) ends the stream like EOF. */
+  chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (stream), result, NULL);
+  more = chunk != NULL && g_bytes_get_size (chunk) > 0 &&
+         process_take_chunk (run, is_stdout, chunk);
+  wipe_bytes (chunk);
+
+  if (more)
+    process_read_next (task, G_INPUT_STREAM (stream));
+  else
+    process_op_done (task);
+}
+
+static void
+process_on_wait (GObject      *process,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GTask *task = user_data;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (process), result, NULL);
+  process_op_done (task);
+}
+
+static void
+run_process_async (WsCredentialsProvider *self,
+                   const char            *profile,
+                   const char            *command,
+                   GCancellable          *cancellable,
+                   GAsyncReadyCallback    callback,
+                   gpointer               user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) argv = NULL;
+  ProcessRun *run;
+
+  /* Split like a shell, but run no shell (as botocore). */
+  if (!g_shell_parse_argv (command, NULL, &argv, &error))
+    {
+      g_task_return_new_error (task, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_CONFIG,
+                               _("The credential_process of profile “%s” is not a valid command line (%s); fix it in the config file."),
+                               profile, error->message);
+      return;
+    }
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_set_environ (launcher, self->envp);
+  g_subprocess_launcher_set_child_setup (launcher, process_child_setup, NULL, NULL);
+
+  run = g_new0 (ProcessRun, 1);
+  run->profile = g_strdup (profile);
+  run->timeout_ms = self->process_timeout_ms;
+  run->out = g_byte_array_new ();
+  run->err = g_byte_array_new ();
+  run->reads = g_cancellable_new ();
+  g_task_set_task_data (task, run, (GDestroyNotify) process_run_free);
+
+  run->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv, &error);
+  if (run->process == NULL)
+    {
+      g_task_return_new_error (task, WS_AWS_ERROR, WS_AWS_ERROR_CREDENTIAL_PROCESS,
+                               _("Could not run the credential_process of profile “%s”: %s"),
+                               profile, error->message);
+      return;
+    }
+
+  run->pending = 3;
+  process_read_next (g_object_ref (task), g_subprocess_get_stdout_pipe (run->process));
+  process_read_next (g_object_ref (task), g_subprocess_get_stderr_pipe (run->process));
+  g_subprocess_wait_async (run->process, NULL, process_on_wait, g_object_ref (task));
+  run->timeout_id = g_timeout_add (run->timeout_ms, process_on_timeout, run);
+  if (cancellable != NULL)
+    {
+      run->caller = g_object_ref (cancellable);
+      run->caller_id = g_cancellable_connect (cancellable, G_CALLBACK (process_on_caller_cancelled),
+                                              run, NULL);
+    }
+}
+
+/* MFA: one prompt per device at a time, since a code is good only once */
+
+typedef struct
+{
+  char *profile;
+  char *serial;
+} MfaRequest;
+
+static void
+mfa_request_free (MfaRequest *request)
+{
+  g_free (request->profile);
+  g_free (request->serial);
+  g_free (request);
+}
+
+static void mfa_prompt_head (WsCredentialsProvider *self,
+                             GQueue                *queue);
+
+static void
+mfa_on_reply (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  WsCredentialsProvider *self = WS_CREDENTIALS_PROVIDER (source);
+  g_autoptr(GTask) waiter = user_data;
+  MfaRequest *request = g_task_get_task_data (waiter);
+  GQueue *queue = g_hash_table_lookup (self->mfa_queues, request->serial);
+  GError *error = NULL;
+  char *code;
+
+  code = g_task_propagate_pointer (G_TASK (result), &error);
+  if (code != NULL)
+    g_task_return_pointer (waiter, code, (GDestroyNotify) wipe_string);
+  else if (error != NULL)
+    g_task_return_error (waiter, error);
+  else
+    g_task_return_new_error (waiter, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("No MFA code was entered."));
+
+  /* The reference taken in mfa_prompt_head(). */
+  g_object_unref (result);
+
+  g_queue_pop_head (queue);
+  if (g_queue_is_empty (queue))
+    g_hash_table_remove (self->mfa_queues, request->serial);
+  else
+    mfa_prompt_head (self, queue);
+}
+
+static void
+mfa_prompt_head (WsCredentialsProvider *self,
+                 GQueue                *queue)
+{
+  GTask *waiter = g_queue_peek_head (queue);
+  MfaRequest *request = g_task_get_task_data (waiter);
+  GTask *reply;
+
+  /* We keep a reference until the reply lands, so a prompt that answers
+   * later need not take its own. */
+  reply = g_task_new (self, g_task_get_cancellable (waiter), mfa_on_reply, waiter);
+  self->mfa_prompt (request->profile, request->serial, reply, self->mfa_prompt_data);
+}
+
+static void
+mfa_code_async (WsCredentialsProvider *self,
+                const char            *profile,
+                const char            *serial,
+                GCancellable          *cancellable,
+                GAsyncReadyCallback    callback,
+                gpointer               user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  MfaRequest *request;
+  GQueue *queue;
+
+  if (self->mfa_prompt == NULL)
+    {
+      g_task_return_new_error (task, WS_AWS_ERROR, WS_AWS_ERROR_MFA_REQUIRED,
+                               _("Profile “%s” needs a code from the MFA device %s; open Windsock from your desktop to enter it."),
+                               profile, serial);
+      return;
+    }
+
+  request = g_new0 (MfaRequest, 1);
+  request->profile = g_strdup (profile);
+  request->serial = g_strdup (serial);
+  g_task_set_task_data (task, request, (GDestroyNotify) mfa_request_free);
+
+  queue = g_hash_table_lookup (self->mfa_queues, serial);
+  if (queue == NULL)
+    {
+      queue = g_queue_new ();
+      g_hash_table_insert (self->mfa_queues, g_strdup (serial), queue);
+    }
+
+  /* The queue's reference is released by mfa_on_reply(). */
+  g_queue_push_tail (queue, g_steal_pointer (&task));
+  if (queue->length == 1)
+    mfa_prompt_head (self, queue);
+}
+
+static char *
+mfa_code_finish (WsCredentialsProvider  *self,
+                 GAsyncResult           *result,
+                 GError                **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* One resolution: the chain walked, one step at a time */
+
+typedef struct
+{
+  char           *profile;   /* explicit, or NULL */
+  WsProfileChain *chain;
+  WsCredentials  *current;
+  guint           next_role;
+  char           *region;
+  char           *sts_url;
+} Job;
+
+static void
+job_free (Job *job)
+{
+  g_clear_pointer (&job->chain, ws_profile_chain_free);
+  g_clear_pointer (&job->current, ws_credentials_unref);
+  g_free (job->profile);
+  g_free (job->region);
+  g_free (job->sts_url);
+  g_free (job);
+}
+
+static void
+job_set_current (GTask         *task,
+                 WsCredentials *credentials)
+{
+  Job *job = g_task_get_task_data (task);
+
+  g_clear_pointer (&job->current, ws_credentials_unref);
+  job->current = credentials;
+}
+
+static void job_next_role (GTask *task);
+
+/* STS's region is the selected profile's, as for the AWS CLI. */
+static const char *
+job_sts_url (GTask   *task,
+             GError **error)
+{
+  WsCredentialsProvider *self = g_task_get_source_object (task);
+  Job *job = g_task_get_task_data (task);
+  const char * const *envp = (const char * const *) self->envp;
+
+  if (job->sts_url != NULL)
+    return job->sts_url;
+
+  job->region = ws_endpoint_resolve_region (NULL, self->config, job->chain->profile, envp, NULL);
+  if (job->region == NULL)
+    job->region = g_strdup (DEFAULT_REGION);
+  job->sts_url = ws_endpoint_resolve (WS_AWS_SERVICE_STS, job->region, NULL, self->config,
+                                      job->chain->profile, envp, error);
+  return job->sts_url;
+}
+
+static void
+wipe_string_notify (gpointer data)
+{
+  wipe_string (data);
+}
+
+/* Sends a form to STS: signed with @credentials, or unsigned when NULL. */
+static void
+job_send_sts (GTask               *task,
+              const char          *operation,
+              char                *form,
+              WsCredentials       *credentials,
+              GAsyncReadyCallback  callback)
+{
+  WsCredentialsProvider *self = g_task_get_source_object (task);
+  Job *job = g_task_get_task_data (task);
+  g_autoptr(GBytes) body = g_bytes_new_with_free_func (form, strlen (form), wipe_string_notify, form);
+  GError *error = NULL;
+  const char *url = job_sts_url (task, &error);
+  WsAwsRequest request = {
+    .operation = operation,
+    .method = "POST",
+    .base_url = url,
+    .path = "/",
+    .content_type = STS_CONTENT_TYPE,
+    .body = body,
+    .region = job->region,
+    .service = credentials != NULL ? "sts" : NULL,
+  };
+
+  if (url == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  ws_aws_client_send_async (self->client, &request, credentials,
+                            g_task_get_cancellable (task), callback, g_object_ref (task));
+}
+
+/* The credentials in an STS answer; errors name what was asked for. */
+static WsCredentials *
+job_finish_sts (GTask         *task,
+                GAsyncResult  *result,
+                const char    *role_arn,
+                const char    *source,
+                GError       **error)
+{
+  WsCredentialsProvider *self = g_task_get_source_object (task);
+  Job *job = g_task_get_task_data (task);
+  g_autoptr(GError) local_error = NULL;
+  WsCredentials *credentials = NULL;
+  GBytes *body;
+
+  body = ws_aws_client_send_finish (self->client, result, &local_error);
+  if (body != NULL)
+    {
+      credentials = ws_sts_parse_credentials (g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                                              source, &local_error);
+      wipe_bytes (body);
+    }
+
+  if (credentials != NULL)
+    return credentials;
+
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  else
+    g_set_error (error, local_error->domain, local_error->code,
+                 _("Could not assume role %s for profile “%s”: %s"),
+                 role_arn, job->chain->profile, local_error->message);
+  return NULL;
+}
+
+static void
+job_on_assume_role (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Job *job = g_task_get_task_data (task);
+  const WsProfileRole *role = &g_array_index (job->chain->roles, WsProfileRole, job->next_role - 1);
+  g_autofree char *description = g_strdup_printf ("assume role %s", role->role_arn);
+  GError *error = NULL;
+  WsCredentials *credentials;
+
+  credentials = job_finish_sts (task, result, role->role_arn, description, &error);
+  if (credentials == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  job_set_current (task, credentials);
+  job_next_role (task);
+}
+
+static char *
+default_session_name (void)
+{
+  return g_strdup_printf ("windsock-%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
+}
+
+static void
+job_assume_role (GTask      *task,
+                 const char *token_code)
+{
+  Job *job = g_task_get_task_data (task);
+  const WsProfileRole *role = &g_array_index (job->chain->roles, WsProfileRole, job->next_role - 1);
+  g_autofree char *session_name = role->role_session_name ? g_strdup (role->role_session_name)
+                                                          : default_session_name ();
+  char *form;
+
+  form = ws_sts_assume_role_body (role->role_arn, session_name, role->duration_seconds,
+                                  role->external_id, role->mfa_serial, token_code);
+  job_send_sts (task, "AssumeRole", form, job->current, job_on_assume_role);
+}
+
+static void
+job_on_mfa_code (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(WipedString) code = NULL;
+  GError *error = NULL;
+
+  code = mfa_code_finish (WS_CREDENTIALS_PROVIDER (source), result, &error);
+  if (code == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  job_assume_role (task, code);
+}
+
+static void
+job_next_role (GTask *task)
+{
+  WsCredentialsProvider *self = g_task_get_source_object (task);
+  Job *job = g_task_get_task_data (task);
+  const WsProfileRole *role;
+
+  if (job->next_role == job->chain->roles->len)
+    {
+      g_task_return_pointer (task, g_steal_pointer (&job->current), (GDestroyNotify) ws_credentials_unref);
+      return;
+    }
+
+  role = &g_array_index (job->chain->roles, WsProfileRole, job->next_role++);
+  if (role->mfa_serial != NULL)
+    mfa_code_async (self, role->profile, role->mfa_serial, g_task_get_cancellable (task),
+                    job_on_mfa_code, g_object_ref (task));
+  else
+    job_assume_role (task, NULL);
+}
+
+/* Steps that produce the first credentials */
+
+static void
+job_take_source_result (GTask         *task,
+                        WsCredentials *credentials,
+                        GError        *error)
+{
+  if (credentials == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  job_set_current (task, credentials);
+  job_next_role (task);
+}
+
+static void
+job_on_process (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  WsCredentials *credentials = g_task_propagate_pointer (G_TASK (result), &error);
+
+  job_take_source_result (task, credentials, error);
+}
+
+static void
+job_on_sso (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  WsCredentials *credentials = ws_sso_get_role_credentials_finish (WS_SSO (source), result, &error);
+
+  job_take_source_result (task, credentials, error);
+}
+
+static void
+job_on_web_identity (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Job *job = g_task_get_task_data (task);
+  GError *error = NULL;
+  WsCredentials *credentials;
+
+  credentials = job_finish_sts (task, result, job->chain->source.role_arn, "web identity", &error);
+  job_take_source_result (task, credentials, error);
+}
+
+static void
+job_on_token_file (GObject      *file,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Job *job = g_task_get_task_data (task);
+  const WsProfileSource *source = &job->chain->source;
+  g_autoptr(WipedString) token = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *session_name = NULL;
+
+  if (!g_file_load_contents_finish (G_FILE (file), result, &token, NULL, NULL, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_new_error (task, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_CONFIG,
+                                 _("Could not read the web identity token file %s: %s"),
+                                 source->web_identity_token_file, error->message);
+      return;
+    }
+
+  /* A JWT holds no whitespace; a hand-written file may end with a newline. */
+  g_strchomp (token);
+  session_name = source->role_session_name ? g_strdup (source->role_session_name)
+                                           : default_session_name ();
+  job_send_sts (task, "AssumeRoleWithWebIdentity",
+                ws_sts_web_identity_body (source->role_arn, session_name, token),
+                NULL, job_on_web_identity);
+}
+
+static WsCredentials *
+named_source_credentials (WsCredentialsProvider  *self,
+                          const WsProfileSource  *source,
+                          GError                **error)
+{
+  GError *local_error = NULL;
+  WsCredentials *credentials;
+
+  if (!g_str_equal (source->credential_source, "Environment"))
+    {
+      g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_CONFIG,
+                   _("Windsock cannot use credential_source = %s of profile “%s” on a desktop; use Environment or a source_profile."),
+                   source->credential_source, source->profile);
+      return NULL;
+    }
+
+  credentials = env_credentials (self, &local_error);
+  if (credentials == NULL && local_error == NULL)
+    g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_NO_CREDENTIALS,
+                 _("Profile “%s” takes its credentials from the environment, but AWS_ACCESS_KEY_ID is not set; set it or use a source_profile."),
+                 source->profile);
+  else if (local_error != NULL)
+    g_propagate_error (error, local_error);
+  return credentials;
+}
+
+static void
+job_fetch_source (GTask *task)
+{
+  WsCredentialsProvider *self = g_task_get_source_object (task);
+  Job *job = g_task_get_task_data (task);
+  const WsProfileSource *source = &job->chain->source;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  g_autoptr(GFile) token_file = NULL;
+  GError *error = NULL;
+  WsCredentials *credentials;
+
+  switch (source->kind)
+    {
+    case WS_PROFILE_SOURCE_STATIC:
+      job_take_source_result (task, ws_credentials_new (source->access_key_id, source->secret_access_key,
+                                                        source->session_token, NULL, "credentials file"),
+                              NULL);
+      break;
+
+    case WS_PROFILE_SOURCE_NAMED:
+      credentials = named_source_credentials (self, source, &error);
+      job_take_source_result (task, credentials, error);
+      break;
+
+    case WS_PROFILE_SOURCE_PROCESS:
+      run_process_async (self, source->profile, source->credential_process, cancellable,
+                         job_on_process, g_object_ref (task));
+      break;
+
+    case WS_PROFILE_SOURCE_SSO:
+      ws_sso_get_role_credentials_async (self->sso, source->profile, cancellable,
+                                         job_on_sso, g_object_ref (task));
+      break;
+
+    case WS_PROFILE_SOURCE_WEB_IDENTITY:
+      token_file = g_file_new_for_path (source->web_identity_token_file);
+      g_file_load_contents_async (token_file, cancellable, job_on_token_file, g_object_ref (task));
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+job_start (WsCredentialsProvider *self,
+           const char            *profile,
+           GCancellable          *cancellable,
+           GAsyncReadyCallback    callback,
+           gpointer               user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  GError *error = NULL;
+  WsCredentials *credentials;
+  Job *job;
+
+  job = g_new0 (Job, 1);
+  job->profile = g_strdup (profile);
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+
+  /* "An explicitly provided profile will negate an EnvProvider" (botocore). */
+  if (profile == NULL)
+    {
+      credentials = env_credentials (self, &error);
+      if (credentials != NULL)
+        {
+          g_task_return_pointer (task, credentials, (GDestroyNotify) ws_credentials_unref);
+          return;
+        }
+      if (error != NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+    }
+
+  job->chain = ws_profile_chain_resolve (self->config, profile, (const char * const *) self->envp, &error);
+  if (job->chain == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  job_fetch_source (task);
+}
+
+/* Concurrent requests for one profile share one resolution */
+
+typedef struct _Resolution Resolution;
+
+typedef struct
+{
+  GTask      *task;
+  Resolution *resolution;
+  gulong      cancelled_id;
+} Waiter;
+
+struct _Resolution
+{
+  char         *key;
+  GPtrArray    *waiters;
+  GCancellable *cancellable;
+  gint          n_cancelled;
+  gboolean      detached;
+};
+
+static void
+waiter_free (Waiter *waiter)
+{
+  GCancellable *cancellable = g_task_get_cancellable (waiter->task);
+
+  if (cancellable != NULL)
+    g_cancellable_disconnect (cancellable, waiter->cancelled_id);
+  g_object_unref (waiter->task);
+  g_free (waiter);
+}
+
+static void
+resolution_free (Resolution *resolution)
+{
+  g_ptr_array_unref (resolution->waiters);
+  g_object_unref (resolution->cancellable);
+  g_free (resolution->key);
+  g_free (resolution);
+}
+
+/* Only when every caller gave up is the shared work stopped. */
+static void
+waiter_on_cancelled (GCancellable *cancellable,
+                     Waiter       *waiter)
+{
+  Resolution *resolution = waiter->resolution;
+
+  if (g_atomic_int_add (&resolution->n_cancelled, 1) + 1 >= (gint) resolution->waiters->len)
+    g_cancellable_cancel (resolution->cancellable);
+}
+
+static void
+resolution_add_waiter (Resolution *resolution,
+                       GTask      *task)
+{
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  Waiter *waiter = g_new0 (Waiter, 1);
+
+  waiter->task = g_object_ref (task);
+  waiter->resolution = resolution;
+  g_ptr_array_add (resolution->waiters, waiter);
+  if (cancellable != NULL)
+    waiter->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (waiter_on_cancelled),
+                                                  waiter, NULL);
+}
+
+static void
+resolution_on_done (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  WsCredentialsProvider *self = WS_CREDENTIALS_PROVIDER (source);
+  Resolution *resolution = user_data;
+  g_autoptr(WsCredentials) credentials = NULL;
+  g_autoptr(GError) error = NULL;
+
+  credentials = g_task_propagate_pointer (G_TASK (result), &error);
+  if (!resolution->detached)
+    g_hash_table_steal (self->resolutions, resolution->key);
+  if (credentials != NULL)
+    g_hash_table_replace (self->cache, g_strdup (resolution->key), ws_credentials_ref (credentials));
+
+  for (guint i = 0; i < resolution->waiters->len; i++)
+    {
+      Waiter *waiter = g_ptr_array_index (resolution->waiters, i);
+
+      if (g_task_return_error_if_cancelled (waiter->task))
+        continue;
+      if (credentials != NULL)
+        g_task_return_pointer (waiter->task, ws_credentials_ref (credentials),
+                               (GDestroyNotify) ws_credentials_unref);
+      else
+        g_task_return_error (waiter->task, g_error_copy (error));
+    }
+
+  resolution_free (resolution);
+}
+
+static Resolution *
+resolution_start (WsCredentialsProvider *self,
+                  const char            *profile,
+                  const char            *key)
+{
+  Resolution *resolution = g_new0 (Resolution, 1);
+
+  resolution->key = g_strdup (key);
+  resolution->waiters = g_ptr_array_new_with_free_func ((GDestroyNotify) waiter_free);
+  resolution->cancellable = g_cancellable_new ();
+  g_hash_table_insert (self->resolutions, resolution->key, resolution);
+
+  job_start (self, profile, resolution->cancellable, resolution_on_done, resolution);
+  return resolution;
+}
+
+/* GObject */
+
+static void
+ws_credentials_provider_finalize (GObject *object)
+{
+  WsCredentialsProvider *self = WS_CREDENTIALS_PROVIDER (object);
+
+  if (self->mfa_prompt_destroy != NULL)
+    self->mfa_prompt_destroy (self->mfa_prompt_data);
+  g_clear_pointer (&self->cache, g_hash_table_unref);
+  g_clear_pointer (&self->resolutions, g_hash_table_unref);
+  g_clear_pointer (&self->mfa_queues, g_hash_table_unref);
+  g_clear_object (&self->sso);
+  g_clear_object (&self->client);
+  g_clear_object (&self->config);
+  g_clear_pointer (&self->envp, g_strfreev);
+
+  G_OBJECT_CLASS (ws_credentials_provider_parent_class)->finalize (object);
+}
+
+static void
+ws_credentials_provider_class_init (WsCredentialsProviderClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = ws_credentials_provider_finalize;
+}
+
+static void
+ws_credentials_provider_init (WsCredentialsProvider *self)
+{
+  self->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                       (GDestroyNotify) ws_credentials_unref);
+  self->resolutions = g_hash_table_new (g_str_hash, g_str_equal);
+  self->mfa_queues = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify) g_queue_free);
+  self->process_timeout_ms = PROCESS_TIMEOUT_MS;
+}
+
+WsCredentialsProvider *
+ws_credentials_provider_new (WsAwsClient        *client,
+                             WsAwsConfig        *config,
+                             const char * const *envp)
+{
+  WsCredentialsProvider *self;
+
+  g_return_val_if_fail (WS_IS_AWS_CLIENT (client), NULL);
+  g_return_val_if_fail (WS_IS_AWS_CONFIG (config), NULL);
+  g_return_val_if_fail (envp != NULL, NULL);
+
+  self = g_object_new (WS_TYPE_CREDENTIALS_PROVIDER, NULL);
+  self->client = g_object_ref (client);
+  self->config = g_object_ref (config);
+  self->envp = g_strdupv ((char **) envp);
+  self->sso = ws_sso_new (client, config, envp);
+
+  return self;
+}
+
+WsAwsConfig *
+ws_credentials_provider_get_config (WsCredentialsProvider *self)
+{
+  g_return_val_if_fail (WS_IS_CREDENTIALS_PROVIDER (self), NULL);
+
+  return self->config;
+}
+
+void
+ws_credentials_provider_set_mfa_prompt (WsCredentialsProvider *self,
+                                        WsMfaPromptFunc        func,
+                                        gpointer               user_data,
+                                        GDestroyNotify         destroy)
+{
+  g_return_if_fail (WS_IS_CREDENTIALS_PROVIDER (self));
+
+  if (self->mfa_prompt_destroy != NULL)
+    self->mfa_prompt_destroy (self->mfa_prompt_data);
+  self->mfa_prompt = func;
+  self->mfa_prompt_data = user_data;
+  self->mfa_prompt_destroy = destroy;
+}
+
+void
+ws_credentials_provider_set_process_timeout (WsCredentialsProvider *self,
+                                             guint                  milliseconds)
+{
+  g_return_if_fail (WS_IS_CREDENTIALS_PROVIDER (self));
+  g_return_if_fail (milliseconds > 0);
+
+  self->process_timeout_ms = milliseconds;
+}
+
+void
+ws_credentials_provider_get_async (WsCredentialsProvider *self,
+                                   const char            *profile,
+                                   GCancellable          *cancellable,
+                                   GAsyncReadyCallback    callback,
+                                   gpointer               user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  const char *key = profile != NULL ? profile : IMPLICIT_PROFILE_KEY;
+  WsCredentials *cached;
+  Resolution *resolution;
+
+  g_return_if_fail (WS_IS_CREDENTIALS_PROVIDER (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ws_credentials_provider_get_async);
+
+  cached = g_hash_table_lookup (self->cache, key);
+  if (cached != NULL && !ws_credentials_expires_within (cached, now, REFRESH_MARGIN))
+    {
+      g_task_return_pointer (task, ws_credentials_ref (cached), (GDestroyNotify) ws_credentials_unref);
+      return;
+    }
+
+  resolution = g_hash_table_lookup (self->resolutions, key);
+  if (resolution != NULL && g_cancellable_is_cancelled (resolution->cancellable))
+    {
+      /* Everyone before gave up: let that one finish alone. */
+      g_hash_table_steal (self->resolutions, key);
+      resolution->detached = TRUE;
+      resolution = NULL;
+    }
+
+  if (resolution == NULL)
+    resolution = resolution_start (self, profile, key);
+  resolution_add_waiter (resolution, task);
+}
+
+WsCredentials *
+ws_credentials_provider_get_finish (WsCredentialsProvider  *self,
+                                    GAsyncResult           *result,
+                                    GError                **error)
+{
+  g_return_val_if_fail (WS_IS_CREDENTIALS_PROVIDER (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+ws_credentials_provider_invalidate (WsCredentialsProvider *self,
+                                    const char            *profile)
+{
+  g_return_if_fail (WS_IS_CREDENTIALS_PROVIDER (self));
+
+  if (profile == NULL)
+    {
+      g_hash_table_remove_all (self->cache);
+      return;
+    }
+
+  g_hash_table_remove (self->cache, profile);
+  if (g_str_equal (profile, ws_aws_config_get_default_profile_name ((const char * const *) self->envp)))
+    g_hash_table_remove (self->cache, IMPLICIT_PROFILE_KEY);
+}
