@@ -295,6 +295,7 @@ test_getters (void)
     "services = local\n"
     "s3 =\n"
     "  Addressing_Style = path ; comment\n"
+    "  max_attempts=3\n"
     "[default]\n"
     "region = us-east-1\n"
     "[profile a]\n"
@@ -306,7 +307,7 @@ test_getters (void)
     "SSO_Region = eu-central-1\n"
     "[services local]\n"
     "MWAA =\n"
-    "  endpoint_url = http://127.0.0.1:4566 # the fake\n"
+    "  endpoint_url = http://127.0.0.1:4566\n"
     "sts =\n"
     "  endpoint_url = http://127.0.0.1:4567\n";
   const char *credentials_text =
@@ -332,8 +333,11 @@ test_getters (void)
   g_assert_null (ws_aws_config_get_profile_value (config, "a", "region"));
   g_assert_null (ws_aws_config_get_profile_value (config, "nope", "region"));
 
-  /* Sub-property values drop inline comments, like top-level values. */
-  g_assert_cmpstr (ws_aws_config_get_profile_sub_value (config, "b", "S3", "addressing_style"), ==, "path");
+  /* Like botocore and the Rust SDK, a sub-property's value is the rest of
+   * its line, comments included, as in any continuation line. */
+  g_assert_cmpstr (ws_aws_config_get_profile_sub_value (config, "b", "S3", "addressing_style"), ==,
+                   "path ; comment");
+  g_assert_cmpstr (ws_aws_config_get_profile_sub_value (config, "b", "s3", "max_attempts"), ==, "3");
   g_assert_null (ws_aws_config_get_profile_sub_value (config, "b", "s3", "nope"));
   g_assert_null (ws_aws_config_get_profile_sub_value (config, "b", "region", "nope"));
 
@@ -348,6 +352,35 @@ test_getters (void)
                    "http://127.0.0.1:4567");
   g_assert_null (ws_aws_config_get_services_value (config, "local", "s3", "endpoint_url"));
   g_assert_null (ws_aws_config_get_services_value (config, "other", "mwaa", "endpoint_url"));
+}
+
+static void
+test_sections (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WsAwsConfig) config = NULL;
+  g_auto(GStrv) names = NULL;
+  g_auto(GStrv) sessions = NULL;
+
+  config = ws_aws_config_new_from_data ("[default]\nregion = us-east-1\n[profile x]\n[profile default]\n"
+                                        "[ sso-session corp ] ; comment\nsso_region = eu-west-1\n",
+                                        "config",
+                                        "[sso-session other]\nsso_region = x\n[services s]\nmwaa =\n  a = b\n"
+                                        "[x]\ns3 =\n  addressing_style = virtual\n",
+                                        "credentials", &error);
+  g_assert_no_error (error);
+
+  /* An empty [profile default] still hides [default], in its first place. */
+  names = ws_aws_config_get_profile_names (config);
+  g_assert_cmpstrv (names, ((const char * const []) { "default", "x", NULL }));
+  g_assert_null (ws_aws_config_get_profile_value (config, "default", "region"));
+
+  /* Sessions and services come from the config file only. */
+  sessions = ws_aws_config_get_sso_session_names (config);
+  g_assert_cmpstrv (sessions, ((const char * const []) { "corp", NULL }));
+  g_assert_cmpstr (ws_aws_config_get_sso_session_value (config, "corp", "sso_region"), ==, "eu-west-1");
+  g_assert_null (ws_aws_config_get_services_value (config, "s", "mwaa", "a"));
+  g_assert_cmpstr (ws_aws_config_get_profile_sub_value (config, "x", "s3", "addressing_style"), ==, "virtual");
 }
 
 static void
@@ -612,6 +645,7 @@ main (int    argc,
   g_test_add_func ("/aws-config/parse/error-hides-line", test_error_hides_line);
   g_test_add_func ("/aws-config/parse/crlf", test_crlf);
   g_test_add_func ("/aws-config/parse/large-file", test_large_file);
+  g_test_add_func ("/aws-config/parse/sections", test_sections);
   g_test_add_func ("/aws-config/getters", test_getters);
   g_test_add_func ("/aws-config/default-profile-name", test_default_profile_name);
   g_test_add_func ("/aws-config/resolve-tilde", test_resolve_tilde);

@@ -40,7 +40,7 @@ typedef struct
 typedef struct
 {
   char       *value;       /* continuation lines joined with '\n' */
-  GHashTable *sub_values;  /* lower-case sub-key → value; NULL unless "key =" */
+  GHashTable *sub_values;  /* lower-case sub-key → rest of the line; NULL unless "key =" */
 } Property;
 
 /* What one file holds; a section is a GHashTable of lower-case key → Property. */
@@ -251,12 +251,12 @@ sections_ensure (GHashTable *sections,
   return section;
 }
 
+/* "[default]" and "[profile default]" are one name, listed where the first is. */
 static void
-profile_names_add (GPtrArray  *names,
-                   const char *name)
+tables_list_default (Tables *tables)
 {
-  if (!g_ptr_array_find_with_equal_func (names, name, g_str_equal, NULL))
-    g_ptr_array_add (names, g_strdup (name));
+  if (tables->plain_default == NULL && !g_hash_table_contains (tables->profiles, "default"))
+    g_ptr_array_add (tables->profile_names, g_strdup ("default"));
 }
 
 /* Where the properties of a section header go, or %NULL to ignore them. */
@@ -272,7 +272,7 @@ section_for_header (Parser *parser,
 
   if (span_equal (header, "default"))
     {
-      profile_names_add (tables->profile_names, "default");
+      tables_list_default (tables);
       if (tables->plain_default == NULL)
         tables->plain_default = section_new ();
       return tables->plain_default;
@@ -280,9 +280,11 @@ section_for_header (Parser *parser,
 
   if (span_strip_prefix (header, "profile", &name) && is_identifier (name))
     {
-      if (span_equal (name, "default"))
-        profile_names_add (tables->profile_names, "default");
-      return sections_ensure (tables->profiles, name, span_equal (name, "default") ? NULL : tables->profile_names);
+      if (!span_equal (name, "default"))
+        return sections_ensure (tables->profiles, name, tables->profile_names);
+
+      tables_list_default (tables);
+      return sections_ensure (tables->profiles, name, NULL);
     }
 
   if (span_strip_prefix (header, "sso-session", &name) && is_identifier (name))
@@ -313,10 +315,12 @@ join_lines (GArray *lines)
   char *value;
   char *p;
 
+  /* Each line's length, plus one for its '\n' or the final NUL. */
   for (guint i = 0; i < lines->len; i++)
     total += g_array_index (lines, Span, i).len + 1;
 
-  value = p = g_malloc (MAX (total, 1));
+  g_assert (lines->len > 0);
+  value = p = g_malloc (total);
   for (guint i = 0; i < lines->len; i++)
     {
       const Span *line = &g_array_index (lines, Span, i);
@@ -360,20 +364,24 @@ typedef enum
   PROPERTY_NO_NAME,
 } PropertyStatus;
 
+/* Splits "key = value", cutting a trailing comment unless @value_keeps_comment:
+ * a sub-property's value, like any continuation line, keeps it. */
 static PropertyStatus
-split_property (Span  line,
-                Span *key,
-                Span *value)
+split_property (Span      line,
+                gboolean  value_keeps_comment,
+                Span     *key,
+                Span     *value)
 {
-  const char *equals;
+  Span stripped = span_strip_comment (line, TRUE);
+  const char *equals = memchr (stripped.str, '=', stripped.len);
+  const char *end;
 
-  line = span_strip_comment (line, TRUE);
-  equals = memchr (line.str, '=', line.len);
   if (equals == NULL)
     return PROPERTY_NO_EQUALS;
 
-  *key = span_trim ((Span) { line.str, equals - line.str });
-  *value = span_trim ((Span) { equals + 1, line.len - (equals - line.str) - 1 });
+  end = value_keeps_comment ? line.str + line.len : stripped.str + stripped.len;
+  *key = span_trim ((Span) { stripped.str, equals - stripped.str });
+  *value = span_trim ((Span) { equals + 1, end - equals - 1 });
 
   return key->len == 0 ? PROPERTY_NO_NAME : PROPERTY_OK;
 }
@@ -416,7 +424,7 @@ parser_read_property (Parser   *parser,
     return parser_error (parser, error,
                          _("Expected a profile definition such as “[profile NAME]” before this line."));
 
-  switch (split_property (line, &key, &value))
+  switch (split_property (line, FALSE, &key, &value))
     {
     case PROPERTY_NO_EQUALS:
       return parser_error (parser, error,
@@ -455,7 +463,7 @@ parser_read_continuation (Parser   *parser,
 
   if (parser->sub_values != NULL)
     {
-      switch (split_property (line, &key, &value))
+      switch (split_property (line, TRUE, &key, &value))
         {
         case PROPERTY_NO_EQUALS:
           return parser_error (parser, error,
