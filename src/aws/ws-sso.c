@@ -673,6 +673,20 @@ sso_send_async (WsSso               *self,
   ws_aws_client_send_async (self->client, &request, NULL, cancellable, callback, user_data);
 }
 
+/* ws_aws_error_get_aws_code() and _get_http_status() take only
+ * WS_AWS_ERROR errors; cancellation comes as G_IO_ERROR. */
+static const char *
+error_aws_code (const GError *error)
+{
+  return error != NULL && error->domain == WS_AWS_ERROR ? ws_aws_error_get_aws_code (error) : NULL;
+}
+
+static guint
+error_http_status (const GError *error)
+{
+  return error != NULL && error->domain == WS_AWS_ERROR ? ws_aws_error_get_http_status (error) : 0;
+}
+
 /* The answer as a JSON object; errors keep the AWS code
  * (ws_aws_error_get_aws_code()) that the device sign-in branches on. */
 static JsonObject *
@@ -757,7 +771,7 @@ static GError *
 role_credentials_error (GetCredentials *data,
                         GError         *error)
 {
-  guint status = ws_aws_error_get_http_status (error);
+  guint status = error_http_status (error);
 
   if (status == SOUP_STATUS_UNAUTHORIZED ||
       g_error_matches (error, WS_AWS_ERROR, WS_AWS_ERROR_SSO_LOGIN_REQUIRED))
@@ -807,6 +821,7 @@ fetch_role_credentials (GTask *task_ref)
   g_autofree char *role = NULL;
   g_autofree char *account = NULL;
   g_autofree char *query = NULL;
+  GCancellable *cancellable;
   GError *error = NULL;
 
   portal_url = ws_endpoint_resolve (WS_AWS_SERVICE_SSO, data->session->region, NULL,
@@ -821,11 +836,11 @@ fetch_role_credentials (GTask *task_ref)
   role = g_uri_escape_string (data->role_name, NULL, FALSE);
   account = g_uri_escape_string (data->account_id, NULL, FALSE);
   query = g_strdup_printf ("role_name=%s&account_id=%s", role, account);
+  cancellable = g_task_get_cancellable (task);
 
   sso_send_async (self, "GetRoleCredentials", "GET", portal_url, "/federation/credentials", query,
                   NULL, object_get_string (data->token, "accessToken"), data->session->region,
-                  g_task_get_cancellable (task),
-                  on_role_credentials, g_steal_pointer (&task));
+                  cancellable, on_role_credentials, g_steal_pointer (&task));
 }
 
 /* Goes on with the cached token if it lasts more than @margin. */
@@ -897,6 +912,7 @@ refresh_token (GTask *task_ref)
   GetCredentials *data = g_task_get_task_data (task);
   g_autofree char *oidc_url = NULL;
   g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
 
   oidc_url = ws_endpoint_resolve (WS_AWS_SERVICE_SSO_OIDC, data->session->region, NULL,
                                   self->config, data->session->profile,
@@ -908,13 +924,13 @@ refresh_token (GTask *task_ref)
       return;
     }
 
+  cancellable = g_task_get_cancellable (task);
   create_token_async (self, oidc_url, data->session->region,
                       object_get_string (data->token, "clientId"),
                       object_get_string (data->token, "clientSecret"),
                       "refresh_token", "refreshToken",
                       object_get_string (data->token, "refreshToken"),
-                      g_task_get_cancellable (task),
-                      on_token_refreshed, g_steal_pointer (&task));
+                      cancellable, on_token_refreshed, g_steal_pointer (&task));
 }
 
 static void
@@ -1158,7 +1174,7 @@ static GError *
 login_error (Login  *login,
              GError *error)
 {
-  const char *code = ws_aws_error_get_aws_code (error);
+  const char *code = error_aws_code (error);
   const char *profile = login->session->profile;
   GError *result = error;
 
@@ -1284,7 +1300,7 @@ on_token_polled (GObject      *source,
       return;
     }
 
-  code = ws_aws_error_get_aws_code (error);
+  code = error_aws_code (error);
   if (g_strcmp0 (code, "AuthorizationPendingException") == 0)
     schedule_poll (login);
   else if (g_strcmp0 (code, "SlowDownException") == 0)
@@ -1419,7 +1435,7 @@ on_client_registered (GObject      *source,
     }
 
   write_json_async (login->registration_path, registration,
-                    on_registration_written, g_steal_pointer (&login));
+                    on_registration_written, login_ref (login));
 }
 
 static void
