@@ -177,15 +177,20 @@ test_sts_sso_oidc (void)
   g_auto(GStrv) env = make_environ (NULL);
   g_auto(GStrv) fips = make_environ ("AWS_USE_FIPS_ENDPOINT", "true", NULL);
   g_auto(GStrv) dual = make_environ ("AWS_USE_DUALSTACK_ENDPOINT", "true", NULL);
+  g_auto(GStrv) fips_dual = make_environ ("AWS_USE_FIPS_ENDPOINT", "true",
+                                          "AWS_USE_DUALSTACK_ENDPOINT", "true", NULL);
   const char * const *e = (const char * const *) env;
   const char * const *f = (const char * const *) fips;
   const char * const *d = (const char * const *) dual;
+  const char * const *fd = (const char * const *) fips_dual;
 
   assert_endpoint (WS_AWS_SERVICE_STS, "eu-west-1", NULL, NULL, e, "https://sts.eu-west-1.amazonaws.com");
   assert_endpoint (WS_AWS_SERVICE_STS, "cn-north-1", NULL, NULL, e, "https://sts.cn-north-1.amazonaws.com.cn");
   assert_endpoint (WS_AWS_SERVICE_STS, "us-east-1", NULL, NULL, f, "https://sts-fips.us-east-1.amazonaws.com");
   assert_endpoint (WS_AWS_SERVICE_STS, "us-gov-west-1", NULL, NULL, f, "https://sts.us-gov-west-1.amazonaws.com");
   assert_endpoint (WS_AWS_SERVICE_STS, "us-east-1", NULL, NULL, d, "https://sts.us-east-1.api.aws");
+  /* GovCloud's plain hosts are FIPS ones, but not its dual-stack hosts. */
+  assert_endpoint (WS_AWS_SERVICE_STS, "us-gov-west-1", NULL, NULL, fd, "https://sts-fips.us-gov-west-1.api.aws");
 
   assert_endpoint (WS_AWS_SERVICE_SSO, "eu-west-1", NULL, NULL, e, "https://portal.sso.eu-west-1.amazonaws.com");
   assert_endpoint (WS_AWS_SERVICE_SSO, "cn-north-1", NULL, NULL, e, "https://portal.sso.cn-north-1.amazonaws.com.cn");

@@ -685,6 +685,30 @@ test_parse_hostile (void)
   g_rand_free (rand);
 }
 
+static gboolean
+nesting_within (const char *text,
+                guint       max_depth)
+{
+  return ws_mwaa_json_nesting_within (text, strlen (text), max_depth);
+}
+
+static void
+test_json_nesting (void)
+{
+  g_assert_true (nesting_within ("", 0));
+  g_assert_true (nesting_within ("\"x\"", 0));
+  g_assert_false (nesting_within ("[]", 0));
+  g_assert_true (nesting_within ("[]", 1));
+  g_assert_true (nesting_within ("{\"a\":[1],\"b\":{\"c\":[]}}", 3));
+  g_assert_false (nesting_within ("{\"a\":[1],\"b\":{\"c\":[]}}", 2));
+  /* Closing brackets bring the depth back down. */
+  g_assert_true (nesting_within ("[[]][[]][[]]", 2));
+  /* Brackets inside strings, also after escaped quotes, do not count. */
+  g_assert_true (nesting_within ("[\"[[[{{{\"]", 1));
+  g_assert_true (nesting_within ("[\"\\\"[[[\"]", 1));
+  g_assert_false (nesting_within ("[\"\\\\\"[[[\"]", 1));
+}
+
 /* Nothing of the developer's own AWS set-up may leak into the results. */
 static char *
 isolate_environment (void)
@@ -737,6 +761,7 @@ main (int   argc,
   g_test_add_func ("/mwaa-protocol/get-environment/invalid", test_parse_get_environment_invalid);
   g_test_add_func ("/mwaa-protocol/parsers/truncated", test_parse_truncated);
   g_test_add_func ("/mwaa-protocol/parsers/hostile", test_parse_hostile);
+  g_test_add_func ("/mwaa-protocol/parsers/json-nesting", test_json_nesting);
 
   ret = g_test_run ();
   g_assert_no_errno (g_rmdir (home));

@@ -380,15 +380,15 @@ set_invalid_response (GError     **error,
                operation, problem);
 }
 
-/* Counts brackets outside strings, so json-glib's recursive parser never
- * sees input nested deeply enough to exhaust the stack. */
-static gboolean
-json_nesting_within (const char *data,
-                     gsize       length,
-                     guint       max_depth)
+gboolean
+ws_mwaa_json_nesting_within (const char *data,
+                             gsize       length,
+                             guint       max_depth)
 {
   gboolean in_string = FALSE;
   guint depth = 0;
+
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
 
   for (gsize i = 0; i < length; i++)
     {
@@ -429,7 +429,7 @@ parse_response_object (GBytes      *body,
 
   if (length == 0 || length > MAX_BODY_SIZE ||
       !g_utf8_validate_len (data, length, NULL) ||
-      !json_nesting_within (data, length, MAX_JSON_DEPTH))
+      !ws_mwaa_json_nesting_within (data, length, MAX_JSON_DEPTH))
     {
       set_invalid_response (error, operation, _("not a JSON document"));
       return NULL;
