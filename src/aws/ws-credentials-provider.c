@@ -25,6 +25,7 @@
 #define PROCESS_TIMEOUT_MS     (60 * 1000)
 #define PROCESS_STDOUT_MAX     (1024 * 1024)
 #define PROCESS_STDERR_MAX     1024
+#define PROCESS_STDERR_CHARS   500
 #define PIPE_CHUNK             16384
 #define STS_VERSION            "2011-06-15"
 #define STS_CONTENT_TYPE       "application/x-www-form-urlencoded; charset=utf-8"
@@ -288,6 +289,7 @@ ws_credential_process_parse (const char  *json,
   const char *expiration_text;
 
   if (!json_parser_load_from_data (parser, json, length, NULL) ||
+      json_parser_get_root (parser) == NULL ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_CREDENTIAL_PROCESS,
@@ -452,7 +454,8 @@ process_stderr_text (ProcessRun *run)
   g_strstrip (text);
   if (*text == '\0')
     return g_strdup (_("it printed nothing on stderr"));
-  return g_steal_pointer (&text);
+  /* Invalid bytes grew into U+FFFD: bound the message again, by characters. */
+  return g_utf8_substring (text, 0, MIN (g_utf8_strlen (text, -1), PROCESS_STDERR_CHARS));
 }
 
 static void
@@ -865,12 +868,13 @@ job_finish_sts (GTask         *task,
   if (credentials != NULL)
     return credentials;
 
+  /* Prefixed rather than re-created, so the AWS error code stays on it. */
   if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_propagate_error (error, g_steal_pointer (&local_error));
   else
-    g_set_error (error, local_error->domain, local_error->code,
-                 _("Could not assume role %s for profile “%s”: %s"),
-                 role_arn, job->chain->profile, local_error->message);
+    g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                _("Could not assume role %s for profile “%s”: "),
+                                role_arn, job->chain->profile);
   return NULL;
 }
 
