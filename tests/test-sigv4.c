@@ -754,7 +754,7 @@ test_edge_vectors (void)
 static gboolean
 signed_by_sign_message (const char *authorization)
 {
-  static const char * const names[] = { "content-type", "host", "x-amz-date", "x-amz-security-token" };
+  static const char * const names[] = { "content-type", "host", "x-amz-date", "x-amz-security-token", NULL };
   const char *start = strstr (authorization, "SignedHeaders=");
   const char *end = start ? strchr (start, ',') : NULL;
   g_autofree char *list = NULL;
@@ -906,6 +906,49 @@ test_sign_message_resign (void)
   g_assert_nonnull (strstr (soup_message_headers_get_list (headers, "Authorization"),
                             "SignedHeaders=host;x-amz-date,"));
   g_assert_cmpstr (soup_message_headers_get_one (headers, "Authorization"), !=, first_authorization);
+}
+
+/* The key cache must never hand out a key for other inputs: the same
+ * access key id with another secret (a rotated or wrong key), another
+ * region, another day. Each signature is checked against the pure signer,
+ * which derives its key afresh. */
+static void
+test_sign_message_key_cache (void)
+{
+  static const struct { const char *secret; const char *region; int day; } steps[] = {
+    { SUITE_SECRET, "us-east-1", 1 },
+    { "another/secret+KEY", "us-east-1", 1 },
+    { SUITE_SECRET, "eu-west-1", 1 },
+    { SUITE_SECRET, "us-east-1", 2 },
+    { SUITE_SECRET, "us-east-1", 1 },
+    { "another/secret+KEY", "us-east-1", 1 },
+  };
+
+  for (guint round = 0; round < 2; round++)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+        {
+          g_autoptr(SoupMessage) msg = soup_message_new ("POST", "https://env.airflow.us-east-1.amazonaws.com/webtoken/MyEnv");
+          g_autoptr(WsCredentials) creds = ws_credentials_new ("AKIDEXAMPLE", steps[i].secret, NULL, NULL, "test");
+          g_autoptr(GDateTime) now = g_date_time_new_utc (2025, 1, steps[i].day, 12, 0, 0);
+          g_autofree char *amz_date = ws_sigv4_format_date (now);
+          WsSigv4Header headers[] = { { "host", "env.airflow.us-east-1.amazonaws.com" } };
+          WsSigv4Request request = { "POST", "/webtoken/MyEnv", NULL, headers, 1, NULL };
+          WsSigv4Params params = {
+            "AKIDEXAMPLE", steps[i].secret, NULL, steps[i].region, "airflow", amz_date,
+            WS_SIGV4_DOUBLE_ENCODE_PATH,
+          };
+          g_auto(WsSigv4Result) expected = { 0 };
+
+          ws_sigv4_sign (&request, &params, &expected);
+          ws_sigv4_sign_message (msg, NULL, creds, steps[i].region, "airflow", now);
+          g_assert_cmpstr (soup_message_headers_get_one (soup_message_get_request_headers (msg), "Authorization"),
+                           ==, expected.authorization);
+        }
+
+      /* Second round: the same after wiping the cache. */
+      ws_sigv4_clear_key_cache ();
+    }
 }
 
 /* ---- the MWAA vectors of mwaa-api.md §6.1 ---- */
@@ -1215,6 +1258,7 @@ main (int   argc,
   g_test_add_func ("/sigv4/vectors/edge", test_edge_vectors);
   g_test_add_func ("/sigv4/sign-message/vectors", test_sign_message_vectors);
   g_test_add_func ("/sigv4/sign-message/resign", test_sign_message_resign);
+  g_test_add_func ("/sigv4/sign-message/key-cache", test_sign_message_key_cache);
 
   ret = g_test_run ();
   g_rmdir (home);

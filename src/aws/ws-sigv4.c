@@ -515,6 +515,137 @@ ws_sigv4_derive_signing_key (const char *secret_access_key,
   explicit_bzero (k_service, sizeof k_service);
 }
 
+/* Deriving the key is 16 of the ~25 SHA-256 blocks of a signature, and
+ * its inputs change once a day: like the AWS SDKs for Java and Go, keep the
+ * few recent keys. A slot is found by a SHA-256 of the secret, so the
+ * cache never holds the secret itself. */
+#define KEY_CACHE_SLOTS 8
+
+typedef struct
+{
+  gboolean used;
+  guint8   secret_hash[WS_SIGV4_KEY_LENGTH];
+  char     date[9];
+  char     region[32];
+  char     service[32];
+  guint8   key[WS_SIGV4_KEY_LENGTH];
+} CachedKey;
+
+static GMutex key_cache_lock;
+static CachedKey key_cache[KEY_CACHE_SLOTS];
+static guint key_cache_next;
+
+static gboolean
+cached_key_matches (const CachedKey *slot,
+                    const guint8    *secret_hash,
+                    const char      *date,
+                    const char      *region,
+                    const char      *service)
+{
+  return slot->used &&
+         memcmp (slot->secret_hash, secret_hash, sizeof slot->secret_hash) == 0 &&
+         strncmp (slot->date, date, 8) == 0 &&
+         strcmp (slot->region, region) == 0 &&
+         strcmp (slot->service, service) == 0;
+}
+
+static gboolean
+key_cache_lookup (const guint8 *secret_hash,
+                  const char   *date,
+                  const char   *region,
+                  const char   *service,
+                  guint8        key[WS_SIGV4_KEY_LENGTH])
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&key_cache_lock);
+
+  for (guint i = 0; i < KEY_CACHE_SLOTS; i++)
+    {
+      if (cached_key_matches (&key_cache[i], secret_hash, date, region, service))
+        {
+          memcpy (key, key_cache[i].key, WS_SIGV4_KEY_LENGTH);
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+static void
+key_cache_insert (const guint8 *secret_hash,
+                  const char   *date,
+                  const char   *region,
+                  const char   *service,
+                  const guint8  key[WS_SIGV4_KEY_LENGTH])
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&key_cache_lock);
+  CachedKey *slot = &key_cache[key_cache_next];
+
+  key_cache_next = (key_cache_next + 1) % KEY_CACHE_SLOTS;
+  slot->used = TRUE;
+  memcpy (slot->secret_hash, secret_hash, sizeof slot->secret_hash);
+  g_strlcpy (slot->date, date, sizeof slot->date);
+  g_strlcpy (slot->region, region, sizeof slot->region);
+  g_strlcpy (slot->service, service, sizeof slot->service);
+  memcpy (slot->key, key, sizeof slot->key);
+}
+
+/**
+ * ws_sigv4_derive_signing_key_cached:
+ *
+ * Like ws_sigv4_derive_signing_key(), through a small process-wide cache
+ * (thread-safe). ws_sigv4_sign_message() uses it.
+ */
+void
+ws_sigv4_derive_signing_key_cached (const char *secret_access_key,
+                                    const char *date,
+                                    const char *region,
+                                    const char *service,
+                                    guint8      key[WS_SIGV4_KEY_LENGTH])
+{
+  g_autoptr(GChecksum) checksum = NULL;
+  guint8 secret_hash[WS_SIGV4_KEY_LENGTH];
+  gsize hash_length = sizeof secret_hash;
+
+  g_return_if_fail (secret_access_key != NULL);
+  g_return_if_fail (date != NULL && strlen (date) >= 8);
+  g_return_if_fail (region != NULL);
+  g_return_if_fail (service != NULL);
+
+  /* Names too long for a slot are simply not cached. */
+  if (strlen (region) >= sizeof key_cache[0].region ||
+      strlen (service) >= sizeof key_cache[0].service)
+    {
+      ws_sigv4_derive_signing_key (secret_access_key, date, region, service, key);
+      return;
+    }
+
+  checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_checksum_update (checksum, (const guchar *) secret_access_key, strlen (secret_access_key));
+  g_checksum_get_digest (checksum, secret_hash, &hash_length);
+
+  if (!key_cache_lookup (secret_hash, date, region, service, key))
+    {
+      ws_sigv4_derive_signing_key (secret_access_key, date, region, service, key);
+      key_cache_insert (secret_hash, date, region, service, key);
+    }
+
+  explicit_bzero (secret_hash, sizeof secret_hash);
+}
+
+/**
+ * ws_sigv4_clear_key_cache:
+ *
+ * Wipes every cached signing key, e.g. when credentials are dropped.
+ */
+void
+ws_sigv4_clear_key_cache (void)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&key_cache_lock);
+
+  explicit_bzero (key_cache, sizeof key_cache);
+  key_cache_next = 0;
+}
+
 static void
 add_presign_params (GArray              *query,
                     const WsSigv4Params *params,
@@ -769,6 +900,7 @@ ws_sigv4_sign_message (SoupMessage         *msg,
   g_autofree char *amz_date = NULL;
   g_autofree char *payload_hash = NULL;
   WsSigv4Header headers[2];
+  guint8 key[WS_SIGV4_KEY_LENGTH];
   WsSigv4Request request = { 0 };
   WsSigv4Params params = { 0 };
   g_auto(WsSigv4Result) result = { 0 };
@@ -819,8 +951,11 @@ ws_sigv4_sign_message (SoupMessage         *msg,
   params.service = service;
   params.amz_date = amz_date;
   params.flags = WS_SIGV4_DOUBLE_ENCODE_PATH;
+  ws_sigv4_derive_signing_key_cached (params.secret_access_key, amz_date, region, service, key);
+  params.signing_key = key;
 
   ws_sigv4_sign (&request, &params, &result);
+  explicit_bzero (key, sizeof key);
 
   soup_message_headers_replace (request_headers, "Host", host);
   soup_message_headers_replace (request_headers, "X-Amz-Date", amz_date);

@@ -129,6 +129,12 @@ void     ws_sigv4_derive_signing_key  (const char           *secret_access_key,
                                        const char           *region,
                                        const char           *service,
                                        guint8                key[WS_SIGV4_KEY_LENGTH]);
+void     ws_sigv4_derive_signing_key_cached (const char     *secret_access_key,
+                                             const char     *date,
+                                             const char     *region,
+                                             const char     *service,
+                                             guint8          key[WS_SIGV4_KEY_LENGTH]);
+void     ws_sigv4_clear_key_cache     (void);
 char    *ws_sigv4_canonical_uri       (const char           *path,
                                        WsSigv4Flags          flags);
 char    *ws_sigv4_canonical_query     (const char           *query);
