@@ -553,6 +553,13 @@ test_region_precedence (void)
   region = ws_endpoint_resolve_region (NULL, NULL, NULL, (const char * const *) empty, &error);
   g_assert_error (error, WS_AWS_ERROR, WS_AWS_ERROR_NO_REGION);
   g_assert_null (region);
+  g_clear_error (&error);
+
+  /* A profile the files do not have is no region, not a crash. */
+  region = ws_endpoint_resolve_region (NULL, config, "nope", (const char * const *) empty, &error);
+  g_assert_error (error, WS_AWS_ERROR, WS_AWS_ERROR_NO_REGION);
+  g_assert_null (region);
+  g_assert_nonnull (strstr (error->message, "profile nope"));
 }
 
 static void
