@@ -713,6 +713,7 @@ test_login (Fixture       *fixture,
   g_autoptr(JsonObject) entry = NULL;
   g_autoptr(JsonObject) registration = NULL;
   g_autoptr(WsCredentials) credentials = NULL;
+  g_autoptr(GDateTime) registration_expires_at = NULL;
   g_autofree char *path = g_build_filename (fixture->cache_dir, SESSION_CACHE_FILE, NULL);
   g_autofree char *registration_path = g_build_filename (fixture->cache_dir, REGISTRATION_FILE, NULL);
 
@@ -741,7 +742,8 @@ test_login (Fixture       *fixture,
   g_assert_cmpstr (json_object_get_string_member (entry, "refreshToken"), ==, "rt-device");
   g_assert_cmpstr (json_object_get_string_member (entry, "clientId"), ==, "cid");
   g_assert_cmpstr (json_object_get_string_member (entry, "clientSecret"), ==, "cs");
-  g_assert_nonnull (ws_sso_parse_time (json_object_get_string_member (entry, "registrationExpiresAt")));
+  registration_expires_at = ws_sso_parse_time (json_object_get_string_member (entry, "registrationExpiresAt"));
+  g_assert_nonnull (registration_expires_at);
   g_assert_true (g_regex_match_simple ("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ$",
                                        json_object_get_string_member (entry, "expiresAt"), 0, 0));
 
