@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "ws-fake-aws.h"
 #include "ws-sigv4.h"
 
 /* The inputs every case of the official suite shares (its README). */
@@ -951,6 +952,76 @@ test_sign_message_key_cache (void)
     }
 }
 
+/* ---- end to end, against the fake's own SigV4 check on loopback ---- */
+
+static void
+send_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  GBytes **response = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *response = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  g_assert_no_error (error);
+}
+
+/* Signs @msg now, sends it and returns the status. */
+static guint
+send_signed (SoupSession   *session,
+             SoupMessage   *msg,
+             WsCredentials *credentials)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GBytes) response = NULL;
+
+  ws_sigv4_sign_message (msg, NULL, credentials, "us-east-1", "airflow", now);
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, send_cb, &response);
+  while (response == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return soup_message_get_status (msg);
+}
+
+static void
+test_sign_message_fake (void)
+{
+  g_autoptr(WsFakeAws) fake = ws_fake_aws_new ();
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(WsCredentials) plain = ws_credentials_new ("AKIDPLAIN", SUITE_SECRET, NULL, NULL, "test");
+  g_autoptr(WsCredentials) temporary = ws_credentials_new ("AKIDTEMP", SUITE_SECRET, "TOKEN/with+slash=", NULL, "test");
+  g_autoptr(WsCredentials) wrong = ws_credentials_new ("AKIDPLAIN", "not-the-secret", NULL, NULL, "test");
+  g_autofree char *webtoken = g_strconcat (ws_fake_aws_get_url (fake), "/webtoken/MyEnv", NULL);
+  g_autofree char *list = g_strconcat (ws_fake_aws_get_url (fake), "/environments?MaxResults=5", NULL);
+  g_autofree char *host = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+
+  ws_fake_aws_add_credentials (fake, "AKIDPLAIN", SUITE_SECRET, NULL);
+  ws_fake_aws_add_credentials (fake, "AKIDTEMP", SUITE_SECRET, "TOKEN/with+slash=");
+  ws_fake_aws_add_environment (fake, "us-east-1", "MyEnv", "AVAILABLE", "2.10.1");
+
+  msg = soup_message_new ("POST", webtoken);
+  g_assert_cmpuint (send_signed (session, msg, plain), ==, SOUP_STATUS_OK);
+  /* What went on the wire: the Host we signed, with the fake's port. */
+  host = ws_fake_aws_get_last_header (fake, "/webtoken/", "Host");
+  g_assert_cmpstr (host, ==, ws_fake_aws_get_url (fake) + strlen ("http://"));
+  g_clear_object (&msg);
+
+  msg = soup_message_new ("POST", webtoken);
+  g_assert_cmpuint (send_signed (session, msg, temporary), ==, SOUP_STATUS_OK);
+  g_clear_object (&msg);
+
+  msg = soup_message_new ("GET", list);
+  g_assert_cmpuint (send_signed (session, msg, plain), ==, SOUP_STATUS_OK);
+  g_clear_object (&msg);
+
+  msg = soup_message_new ("POST", webtoken);
+  g_assert_cmpuint (send_signed (session, msg, wrong), ==, SOUP_STATUS_FORBIDDEN);
+  g_assert_true (g_str_has_prefix (soup_message_headers_get_one (soup_message_get_response_headers (msg),
+                                                                 "x-amzn-ErrorType"),
+                                   "InvalidSignatureException:"));
+}
+
 /* ---- the MWAA vectors of mwaa-api.md §6.1 ---- */
 
 typedef struct
@@ -1259,6 +1330,7 @@ main (int   argc,
   g_test_add_func ("/sigv4/sign-message/vectors", test_sign_message_vectors);
   g_test_add_func ("/sigv4/sign-message/resign", test_sign_message_resign);
   g_test_add_func ("/sigv4/sign-message/key-cache", test_sign_message_key_cache);
+  g_test_add_func ("/sigv4/sign-message/fake-aws", test_sign_message_fake);
 
   ret = g_test_run ();
   g_rmdir (home);
