@@ -129,6 +129,9 @@ fixture_tear_down (Fixture       *fixture,
   g_clear_pointer (&fixture->last_form, g_hash_table_unref);
   g_clear_object (&fixture->client);
   g_clear_object (&fixture->fake);
+  /* Lets the closed keep-alive connections be freed. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
   g_clear_pointer (&fixture->envp, g_strfreev);
   g_free (fixture->home);
 }
