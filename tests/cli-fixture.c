@@ -58,7 +58,12 @@ cli_fixture_set_up (CliFixture *fixture)
   cli_fixture_setenv (fixture, "XDG_DATA_HOME", data_home);
   cli_fixture_setenv (fixture, "XDG_CONFIG_HOME", config_home);
   cli_fixture_setenv (fixture, "XDG_CACHE_HOME", cache_home);
-  cli_fixture_setenv (fixture, "XDG_DATA_DIRS", data_home);
+  {
+    /* The system's dirs still matter: GSettings schemas live there. */
+    g_autofree char *data_dirs = g_strconcat (data_home, ":/usr/local/share:/usr/share", NULL);
+
+    cli_fixture_setenv (fixture, "XDG_DATA_DIRS", data_dirs);
+  }
   cli_fixture_setenv (fixture, "GIO_USE_VFS", "local");
   cli_fixture_setenv (fixture, "AWS_ENDPOINT_URL", ws_fake_aws_get_url (fixture->fake));
   cli_fixture_setenv (fixture, "AWS_DISABLE_HOST_PREFIX_INJECTION", "true");
@@ -153,8 +158,11 @@ cli_fixture_run (CliFixture *fixture,
   while (!result->done)
     g_main_context_iteration (NULL, TRUE);
 
-  g_assert_true (g_subprocess_get_if_exited (process));
-  result->status = g_subprocess_get_exit_status (process);
+  /* A crash shows as the shell would show it: 128 + the signal. */
+  if (g_subprocess_get_if_signaled (process))
+    result->status = 128 + g_subprocess_get_term_sig (process);
+  else
+    result->status = g_subprocess_get_exit_status (process);
   return result;
 }
 
