@@ -1020,6 +1020,15 @@ test_sign_message_fake (void)
   g_assert_true (g_str_has_prefix (soup_message_headers_get_one (soup_message_get_response_headers (msg),
                                                                  "x-amzn-ErrorType"),
                                    "InvalidSignatureException:"));
+
+  /* Let the server see the connections close before it goes away. */
+  soup_session_abort (session);
+  g_clear_object (&session);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_clear_object (&fake);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
 }
 
 /* ---- the MWAA vectors of mwaa-api.md §6.1 ---- */
