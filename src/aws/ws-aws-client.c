@@ -444,6 +444,7 @@ schedule_retry (GTask *task,
   if (g_task_get_cancellable (task) != NULL)
     {
       cancelled = g_cancellable_source_new (g_task_get_cancellable (task));
+      g_source_set_dummy_callback (cancelled);
       g_source_add_child_source (send->backoff, cancelled);
     }
   g_source_set_static_name (send->backoff, "[windsock] AWS retry backoff");
@@ -590,16 +591,15 @@ read_cb (GObject      *object,
     read_next_chunk (task);
 }
 
-/* Reads one byte past the bound at most, to tell "at the bound" from "over". */
+/* Whole chunks (libsoup's chunked decoder needs room for its CRLF); the
+ * bound is checked after each one. */
 static void
 read_next_chunk (GTask *task)
 {
   SendData *send = g_task_get_task_data (task);
-  gsize room = WS_AWS_CLIENT_MAX_BODY_SIZE + 1 - send->response->len;
-  gsize count = MIN (READ_CHUNK_SIZE, room);
 
-  buffer_reserve (send->response, count);
-  g_input_stream_read_async (send->stream, send->response->data + send->response->len, count,
+  buffer_reserve (send->response, READ_CHUNK_SIZE);
+  g_input_stream_read_async (send->stream, send->response->data + send->response->len, READ_CHUNK_SIZE,
                              G_PRIORITY_DEFAULT, g_task_get_cancellable (task), read_cb, task);
 }
 
@@ -645,8 +645,11 @@ start_attempt (GTask *task)
 
   g_clear_object (&send->msg);
   send->msg = soup_message_new_from_uri (send->method, send->uri);
-  /* A redirect would carry the signature or a bearer token elsewhere. */
-  soup_message_add_flags (send->msg, SOUP_MESSAGE_NO_REDIRECT);
+  /* A redirect would carry the signature or a bearer token elsewhere.
+   * IDEMPOTENT lets a POST reuse a kept-alive connection: AWS requests are
+   * safe to repeat (the SDKs retry them all), and libsoup would otherwise
+   * open a new connection for each CreateWebLoginToken. */
+  soup_message_add_flags (send->msg, SOUP_MESSAGE_NO_REDIRECT | SOUP_MESSAGE_IDEMPOTENT);
   headers = soup_message_get_request_headers (send->msg);
 
   if (send->body != NULL)
