@@ -368,6 +368,95 @@ test_open (CliFixture    *fixture,
                                    "https://analytics.airflow.example.test/aws_mwaa/aws-console-sso?login=true#token-analytics-"));
 }
 
+#define SSO_CONFIG \
+  "[profile sso-dev]\n" \
+  "sso_session = corp\n" \
+  "sso_account_id = 111122223333\n" \
+  "sso_role_name = Admin\n" \
+  "region = eu-west-1\n" \
+  "[sso-session corp]\n" \
+  "sso_start_url = https://corp.awsapps.com/start\n" \
+  "sso_region = us-east-1\n"
+
+/* windsock login: device authorization (one pending poll), the AWS CLI's
+ * cache written 0600, then an SSO profile opens Airflow with it. */
+static void
+test_login_then_url (CliFixture    *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *record = install_recording_browser (fixture);
+  /* SHA-1 of the sso-session name "corp", as the AWS CLI names it. */
+  g_autofree char *cache = g_build_filename (fixture->home, ".aws", "sso", "cache",
+                                             "ee0bfd2552fbd840c02cc48b6e823320543c450f.json", NULL);
+  g_autoptr(CliResult) login = NULL;
+  g_autoptr(CliResult) url = NULL;
+  g_autofree char *opened = NULL;
+  g_autofree char *cached = NULL;
+  GStatBuf st;
+
+  cli_fixture_write_aws (fixture, "config", SSO_CONFIG);
+  cli_fixture_write_aws (fixture, "credentials", "");
+  ws_fake_aws_add_credentials (fixture->fake, "ASIASSOROLE", "sso/role/secret", "sso-session-token");
+  ws_fake_aws_push_response (fixture->fake, "POST", "/client/register", 200, NULL, "application/json",
+                             "{\"clientId\":\"cid\",\"clientSecret\":\"csecret\","
+                             "\"clientIdIssuedAt\":1700000000,\"clientSecretExpiresAt\":4102444800}");
+  ws_fake_aws_push_response (fixture->fake, "POST", "/device_authorization", 200, NULL, "application/json",
+                             "{\"deviceCode\":\"dc\",\"userCode\":\"ABCD-EFGH\","
+                             "\"verificationUri\":\"https://device.sso.us-east-1.amazonaws.com/\","
+                             "\"verificationUriComplete\":\"https://device.sso.us-east-1.amazonaws.com/?user_code=ABCD-EFGH\","
+                             "\"expiresIn\":600,\"interval\":1}");
+  ws_fake_aws_push_response (fixture->fake, "POST", "/token", 400,
+                             "AuthorizationPendingException:http://internal.amazon.com/coral/", "application/json",
+                             "{\"error\":\"authorization_pending\"}");
+  ws_fake_aws_push_response (fixture->fake, "POST", "/token", 200, NULL, "application/json",
+                             "{\"accessToken\":\"sso-access-token\",\"tokenType\":\"Bearer\","
+                             "\"expiresIn\":28800,\"refreshToken\":\"sso-refresh-token\"}");
+
+  login = cli_fixture_run (fixture, "login", "sso-dev", NULL);
+  g_assert_cmpstr (login->err, ==, "");
+  g_assert_cmpint (login->status, ==, 0);
+  g_assert_nonnull (strstr (login->out, "ABCD-EFGH"));
+  g_assert_null (strstr (login->out, "sso-access-token"));
+  g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, "POST", "/token"), ==, 2);
+
+  opened = wait_for_file (record);
+  g_assert_cmpstr (opened, ==, "https://device.sso.us-east-1.amazonaws.com/?user_code=ABCD-EFGH");
+
+  g_assert_cmpint (g_stat (cache, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_true (g_file_get_contents (cache, &cached, NULL, NULL));
+  g_assert_nonnull (strstr (cached, "\"accessToken\""));
+  g_assert_nonnull (strstr (cached, "https://corp.awsapps.com/start"));
+
+  ws_fake_aws_push_response (fixture->fake, "GET", "/federation/credentials", 200, NULL, "application/json",
+                             "{\"roleCredentials\":{\"accessKeyId\":\"ASIASSOROLE\","
+                             "\"secretAccessKey\":\"sso/role/secret\",\"sessionToken\":\"sso-session-token\","
+                             "\"expiration\":4102444800000}}");
+  url = cli_fixture_run (fixture, "url", "--profile", "sso-dev", "analytics", NULL);
+  g_assert_cmpstr (url->err, ==, "");
+  g_assert_cmpint (url->status, ==, 0);
+  g_assert_true (g_str_has_prefix (url->out, "https://analytics.airflow.example.test/"));
+  {
+    g_autofree char *bearer = ws_fake_aws_get_last_header (fixture->fake, "/federation/credentials",
+                                                           "x-amz-sso_bearer_token");
+    g_assert_cmpstr (bearer, ==, "sso-access-token");
+  }
+}
+
+static void
+test_sso_login_required (CliFixture    *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(CliResult) result = NULL;
+
+  cli_fixture_write_aws (fixture, "config", SSO_CONFIG);
+  result = cli_fixture_run (fixture, "open", "--profile", "sso-dev", "analytics", NULL);
+
+  g_assert_cmpint (result->status, ==, 4);
+  g_assert_nonnull (strstr (result->err, "windsock login sso-dev"));
+  g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, NULL, "/"), ==, 0);
+}
+
 static void
 test_help (CliFixture    *fixture,
            gconstpointer  data)
@@ -414,6 +503,8 @@ main (int    argc,
   ADD ("/cli/list", test_list);
   ADD ("/cli/list/json", test_list_json);
   ADD ("/cli/open", test_open);
+  ADD ("/cli/login-then-url", test_login_then_url);
+  ADD ("/cli/sso-login-required", test_sso_login_required);
   ADD ("/cli/help", test_help);
 
 #undef ADD
