@@ -99,6 +99,7 @@ ws_sigv4_uri_encode (const char *string,
   return g_string_free (out, FALSE);
 }
 
+/* Writes 2 * @length lower-case hex digits and a NUL to @hex. */
 void
 ws_sigv4_hex_encode (const guint8 *data,
                      gsize         length,
@@ -480,6 +481,15 @@ hmac_sha256 (const guint8 *key,
   g_hmac_get_digest (hmac, digest, &digest_length);
 }
 
+/**
+ * ws_sigv4_derive_signing_key:
+ * @date: the scope date `YYYYMMDD`; only its first 8 characters are used,
+ *   so an X-Amz-Date works too
+ * @key: (out caller-allocates): the signing key; wipe it after use
+ *
+ * kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service),
+ * "aws4_request"), each step keyed with the raw digest of the previous one.
+ */
 void
 ws_sigv4_derive_signing_key (const char *secret_access_key,
                              const char *date,

@@ -119,35 +119,36 @@ typedef struct
   char *query;
 } WsSigv4Result;
 
-void     ws_sigv4_sign                (const WsSigv4Request *request,
-                                       const WsSigv4Params  *params,
-                                       WsSigv4Result        *result);
-void     ws_sigv4_result_clear        (WsSigv4Result        *result);
+void     ws_sigv4_sign                      (const WsSigv4Request *request,
+                                             const WsSigv4Params  *params,
+                                             WsSigv4Result        *result);
+void     ws_sigv4_result_clear              (WsSigv4Result        *result);
 
-void     ws_sigv4_derive_signing_key  (const char           *secret_access_key,
-                                       const char           *date,
-                                       const char           *region,
-                                       const char           *service,
-                                       guint8                key[WS_SIGV4_KEY_LENGTH]);
-void     ws_sigv4_derive_signing_key_cached (const char     *secret_access_key,
-                                             const char     *date,
-                                             const char     *region,
-                                             const char     *service,
-                                             guint8          key[WS_SIGV4_KEY_LENGTH]);
-void     ws_sigv4_clear_key_cache     (void);
-char    *ws_sigv4_canonical_uri       (const char           *path,
-                                       WsSigv4Flags          flags);
-char    *ws_sigv4_canonical_query     (const char           *query);
-char    *ws_sigv4_normalize_path      (const char           *path);
-char    *ws_sigv4_uri_encode          (const char           *string,
-                                       gboolean              keep_slash);
-char    *ws_sigv4_hex_sha256          (const void           *data,
-                                       gsize                 length);
-void     ws_sigv4_hex_encode          (const guint8         *data,
-                                       gsize                 length,
-                                       char                 *hex);
-char    *ws_sigv4_format_date         (GDateTime            *time);
-char    *ws_sigv4_host_header         (GUri                 *uri);
+void     ws_sigv4_derive_signing_key        (const char           *secret_access_key,
+                                             const char           *date,
+                                             const char           *region,
+                                             const char           *service,
+                                             guint8                key[WS_SIGV4_KEY_LENGTH]);
+void     ws_sigv4_derive_signing_key_cached (const char           *secret_access_key,
+                                             const char           *date,
+                                             const char           *region,
+                                             const char           *service,
+                                             guint8                key[WS_SIGV4_KEY_LENGTH]);
+void     ws_sigv4_clear_key_cache           (void);
+
+char    *ws_sigv4_canonical_uri             (const char           *path,
+                                             WsSigv4Flags          flags);
+char    *ws_sigv4_canonical_query           (const char           *query);
+char    *ws_sigv4_normalize_path            (const char           *path);
+char    *ws_sigv4_uri_encode                (const char           *string,
+                                             gboolean              keep_slash);
+char    *ws_sigv4_hex_sha256                (const void           *data,
+                                             gsize                 length);
+void     ws_sigv4_hex_encode                (const guint8         *data,
+                                             gsize                 length,
+                                             char                 *hex);
+char    *ws_sigv4_format_date               (GDateTime            *time);
+char    *ws_sigv4_host_header               (GUri                 *uri);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (WsSigv4Result, ws_sigv4_result_clear)
 
@@ -163,6 +164,8 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (WsSigv4Result, ws_sigv4_result_clear)
  * Adds `Host` (with the port when it is not the scheme's default),
  * `X-Amz-Date`, `X-Amz-Security-Token` when @credentials have a session
  * token, and `Authorization`. A `Content-Type` already on @msg is signed.
+ * Signing again (a retry) replaces those headers. The signing key comes
+ * from ws_sigv4_derive_signing_key_cached().
  */
 void ws_sigv4_sign_message (SoupMessage         *msg,
                             GBytes              *body,
