@@ -881,6 +881,23 @@ test_parse_process_output (void)
 #define add_fixture_test(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
+/* json-glib 1.6 recurses per level: deep nesting must be refused before
+ * it reaches the parser, or a hostile program crashes Windsock. */
+static void
+test_parse_process_output_deep (void)
+{
+  gsize depth = 200000;
+  g_autofree char *json = g_malloc (depth + 1);
+  g_autoptr(GError) error = NULL;
+  WsCredentials *credentials;
+
+  memset (json, '[', depth);
+  json[depth] = '\0';
+  credentials = ws_credential_process_parse (json, depth, "p", &error);
+  g_assert_null (credentials);
+  g_assert_error (error, WS_AWS_ERROR, WS_AWS_ERROR_CREDENTIAL_PROCESS);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -904,6 +921,7 @@ main (int    argc,
   g_test_add_func ("/credentials/sts/assume-role-body", test_assume_role_body);
   g_test_add_func ("/credentials/sts/parse", test_parse_sts);
   g_test_add_func ("/credentials/process/parse", test_parse_process_output);
+  g_test_add_func ("/credentials/process/parse-deep", test_parse_process_output_deep);
   add_fixture_test ("/credentials/env/keys", test_env_keys);
   add_fixture_test ("/credentials/env/partial", test_env_partial);
   add_fixture_test ("/credentials/env/explicit-profile", test_explicit_profile_negates_env);

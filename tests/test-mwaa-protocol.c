@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "ws-aws-error.h"
+#include "ws-json.h"
 #include "ws-mwaa-protocol.h"
 
 static void
@@ -689,7 +690,7 @@ static gboolean
 nesting_within (const char *text,
                 guint       max_depth)
 {
-  return ws_mwaa_json_nesting_within (text, strlen (text), max_depth);
+  return ws_json_nesting_within (text, strlen (text), max_depth);
 }
 
 static void

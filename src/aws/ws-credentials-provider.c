@@ -18,6 +18,7 @@
 
 #include "ws-aws-error.h"
 #include "ws-endpoint.h"
+#include "ws-json.h"
 #include "ws-profile-chain.h"
 #include "ws-sso.h"
 
@@ -280,17 +281,15 @@ ws_credential_process_parse (const char  *json,
                              const char  *profile,
                              GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
   g_autoptr(GDateTime) expiration = NULL;
-  JsonObject *object;
+  g_autoptr(JsonObject) object = NULL;
   const char *access_key_id;
   const char *secret_access_key;
   const char *expiration_text;
 
-  if (!json_parser_load_from_data (parser, json, length, NULL) ||
-      json_parser_get_root (parser) == NULL ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  object = ws_json_parse_object (json, length, PROCESS_STDOUT_MAX);
+  if (object == NULL)
     {
       g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_CREDENTIAL_PROCESS,
                    _("The credential_process of profile “%s” did not print a JSON object; check the command by running it."),
@@ -298,7 +297,6 @@ ws_credential_process_parse (const char  *json,
       return NULL;
     }
 
-  object = json_node_get_object (json_parser_get_root (parser));
   if (!json_version_is_1 (object))
     {
       g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_CREDENTIAL_PROCESS,

@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 
 #include "ws-aws-error.h"
+#include "ws-json.h"
 #include "ws-endpoint.h"
 #include "ws-mwaa-protocol.h"
 
@@ -18,7 +19,6 @@
 /* MWAA answers are a few kilobytes; the limits keep a hostile or broken
  * endpoint from making json-glib allocate or recurse without bound. */
 #define MAX_BODY_SIZE  (4 * 1024 * 1024)
-#define MAX_JSON_DEPTH 64
 
 G_DEFINE_BOXED_TYPE (WsMwaaEnvironment, ws_mwaa_environment,
                      ws_mwaa_environment_copy, ws_mwaa_environment_free)
@@ -380,76 +380,18 @@ set_invalid_response (GError     **error,
                operation, problem);
 }
 
-gboolean
-ws_mwaa_json_nesting_within (const char *data,
-                             gsize       length,
-                             guint       max_depth)
-{
-  gboolean in_string = FALSE;
-  guint depth = 0;
-
-  g_return_val_if_fail (data != NULL || length == 0, FALSE);
-
-  for (gsize i = 0; i < length; i++)
-    {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-        }
-      else if (c == '"')
-        in_string = TRUE;
-      else if (c == '{' || c == '[')
-        {
-          if (++depth > max_depth)
-            return FALSE;
-        }
-      else if ((c == '}' || c == ']') && depth > 0)
-        depth--;
-    }
-
-  return TRUE;
-}
-
 static JsonObject *
 parse_response_object (GBytes      *body,
                        const char  *operation,
                        GError     **error)
 {
-  g_autoptr(JsonParser) parser = NULL;
-  const char *data;
-  JsonNode *root;
   gsize length;
+  const char *data = g_bytes_get_data (body, &length);
+  JsonObject *object = ws_json_parse_object (data, length, MAX_BODY_SIZE);
 
-  data = g_bytes_get_data (body, &length);
-
-  if (length == 0 || length > MAX_BODY_SIZE ||
-      !g_utf8_validate_len (data, length, NULL) ||
-      !ws_mwaa_json_nesting_within (data, length, MAX_JSON_DEPTH))
-    {
-      set_invalid_response (error, operation, _("not a JSON document"));
-      return NULL;
-    }
-
-  parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, data, length, NULL))
-    {
-      set_invalid_response (error, operation, _("not a JSON document"));
-      return NULL;
-    }
-
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      set_invalid_response (error, operation, _("not a JSON object"));
-      return NULL;
-    }
-
-  return json_object_ref (json_node_get_object (root));
+  if (object == NULL)
+    set_invalid_response (error, operation, _("not a JSON object"));
+  return object;
 }
 
 static gboolean

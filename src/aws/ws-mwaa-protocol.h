@@ -64,11 +64,4 @@ WsMwaaEnvironment *ws_mwaa_parse_get_environment (GBytes *body,
  * scheme other than https is WS_AWS_ERROR_INVALID_ARGUMENT. */
 char     *ws_mwaa_normalize_hostname        (const char  *hostname,
                                              GError     **error);
-/* json-glib 1.6 parses recursively and overflows the stack on deeply
- * nested input ("[[[[…"): check untrusted bytes with this first. Counts
- * brackets outside strings; FALSE when deeper than @max_depth. */
-gboolean  ws_mwaa_json_nesting_within       (const char  *data,
-                                             gsize        length,
-                                             guint        max_depth);
-
 G_END_DECLS

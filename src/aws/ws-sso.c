@@ -17,6 +17,7 @@
 
 #include "ws-aws-error.h"
 #include "ws-endpoint.h"
+#include "ws-json.h"
 
 /* botocore refreshes a token, and reuses a client registration, until
  * 15 min before it expires; a failed refresh only matters in the last 10. */
@@ -24,6 +25,8 @@
 #define MANDATORY_WINDOW      (10 * G_TIME_SPAN_MINUTE)
 #define DEFAULT_POLL_INTERVAL 5
 #define SLOW_DOWN_STEP        5
+/* Cache entries and OIDC answers are a few hundred bytes. */
+#define MAX_JSON_SIZE         (1024 * 1024)
 #define DEVICE_CODE_GRANT     "urn:ietf:params:oauth:grant-type:device_code"
 
 struct _WsSso
@@ -498,11 +501,9 @@ load_json_finish (GFile         *file,
                   GError       **error)
 {
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *object;
   char *contents = NULL;
   gsize length = 0;
-  JsonNode *root;
-  gboolean parsed;
 
   if (!g_file_load_contents_finish (file, result, &contents, &length, NULL, &local_error))
     {
@@ -513,18 +514,13 @@ load_json_finish (GFile         *file,
       return NULL;
     }
 
-  parsed = json_parser_load_from_data (parser, contents, length, NULL);
+  object = ws_json_parse_object (contents, length, MAX_JSON_SIZE);
   explicit_bzero (contents, length);
   g_free (contents);
 
-  root = parsed ? json_parser_get_root (parser) : NULL;
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      g_debug ("Ignoring the SSO cache file %s: not a JSON object", g_file_peek_path (file));
-      return NULL;
-    }
-
-  return json_object_ref (json_node_get_object (root));
+  if (object == NULL)
+    g_debug ("Ignoring the SSO cache file %s: not a JSON object", g_file_peek_path (file));
+  return object;
 }
 
 typedef struct
@@ -611,17 +607,10 @@ warn_if_write_failed (GAsyncResult *result)
 static JsonObject *
 parse_json_object (GBytes *bytes)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
   gsize length = 0;
   const char *data = g_bytes_get_data (bytes, &length);
-  JsonNode *root;
 
-  if (length == 0 || !json_parser_load_from_data (parser, data, length, NULL))
-    return NULL;
-
-  root = json_parser_get_root (parser);
-  return root != NULL && JSON_NODE_HOLDS_OBJECT (root)
-         ? json_object_ref (json_node_get_object (root)) : NULL;
+  return ws_json_parse_object (data, length, MAX_JSON_SIZE);
 }
 
 static GBytes *

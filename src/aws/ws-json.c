@@ -1,0 +1,80 @@
+/* ws-json.c — parsing JSON that came from outside safely
+ *
+ * json-glib 1.6 parses recursively without a depth limit, so "[[[[…" a few
+ * hundred thousand levels deep overflows the stack; everything we parse
+ * from a server, a program or a file goes through here first.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "ws-json.h"
+
+/* Whether no object or array in @data nests deeper than @max_depth
+ * (a lexical scan: strings and escapes are skipped, nothing is parsed). */
+gboolean
+ws_json_nesting_within (const char *data,
+                        gsize       length,
+                        guint       max_depth)
+{
+  gboolean in_string = FALSE;
+  guint depth = 0;
+
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '{' || c == '[')
+        {
+          if (++depth > max_depth)
+            return FALSE;
+        }
+      else if ((c == '}' || c == ']') && depth > 0)
+        depth--;
+    }
+
+  return TRUE;
+}
+
+/**
+ * ws_json_parse_object:
+ * @data: the text, not necessarily nul-terminated
+ * @length: its length
+ * @max_size: the largest @length accepted
+ *
+ * Returns: (transfer full) (nullable): the root object, or %NULL when @data
+ *   is empty, too large, not UTF-8, nested too deep, not JSON or not an
+ *   object; callers say what that means in their own words.
+ */
+JsonObject *
+ws_json_parse_object (const char *data,
+                      gsize       length,
+                      gsize       max_size)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  JsonNode *root;
+
+  if (length == 0 || length > max_size
+      || !g_utf8_validate_len (data, length, NULL)
+      || !ws_json_nesting_within (data, length, WS_JSON_MAX_DEPTH))
+    return NULL;
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, length, NULL))
+    return NULL;
+
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+
+  return json_object_ref (json_node_get_object (root));
+}

@@ -1,0 +1,22 @@
+/* ws-json.h — parsing JSON that came from outside (AWS answers,
+ * credential_process output, cache files) safely
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* Deeper documents are refused: no AWS answer nests beyond a handful. */
+#define WS_JSON_MAX_DEPTH 64
+
+gboolean    ws_json_nesting_within (const char *data,
+                                    gsize       length,
+                                    guint       max_depth);
+JsonObject *ws_json_parse_object   (const char *data,
+                                    gsize       length,
+                                    gsize       max_size);
+
+G_END_DECLS
