@@ -22,6 +22,7 @@
 #include "ws-credentials-provider.h"
 #include "ws-endpoint.h"
 #include "ws-mwaa.h"
+#include "ws-secret.h"
 #include "ws-sso.h"
 
 /* A clock this far off is worth telling the user about even though the
@@ -53,15 +54,6 @@ typedef struct
   const char *summary;
   int       (*run) (Cli *cli, int argc, char **argv);
 } Command;
-
-static void
-wipe_free (char *secret)
-{
-  if (secret == NULL)
-    return;
-  explicit_bzero (secret, strlen (secret));
-  g_free (secret);
-}
 
 /* g_set_str() is GLib 2.76; Debian 12 has 2.74. */
 static void
@@ -354,7 +346,7 @@ print_url (Cli  *cli,
            char *url)
 {
   g_print ("%s\n", url);
-  wipe_free (url);
+  ws_secret_free (url);
   cli_quit (cli);
 }
 
@@ -392,7 +384,7 @@ open_url (Cli  *cli,
 {
   g_app_info_launch_default_for_uri_async (url, NULL, cli->cancellable,
                                            on_browser_launched, cli);
-  wipe_free (url);
+  ws_secret_free (url);
 }
 
 static int

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "ws-aws-error.h"
+#include "ws-secret.h"
 #include "ws-sigv4.h"
 
 #define DEFAULT_TIMEOUT      30
@@ -143,7 +144,7 @@ buffer_free (gpointer data)
   Buffer *buffer = data;
 
   if (buffer->data != NULL)
-    explicit_bzero (buffer->data, buffer->capacity);
+    ws_secret_wipe (buffer->data, buffer->capacity);
   g_free (buffer->data);
   g_free (buffer);
 }
@@ -164,7 +165,7 @@ buffer_reserve (Buffer *buffer,
   if (buffer->data != NULL)
     {
       memcpy (data, buffer->data, buffer->len);
-      explicit_bzero (buffer->data, buffer->capacity);
+      ws_secret_wipe (buffer->data, buffer->capacity);
       g_free (buffer->data);
     }
   buffer->data = data;
@@ -363,14 +364,6 @@ typedef struct
 } SendData;
 
 static void
-wipe_strv (GStrv strv)
-{
-  for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
-    explicit_bzero (strv[i], strlen (strv[i]));
-  g_strfreev (strv);
-}
-
-static void
 send_data_free (gpointer data)
 {
   SendData *send = data;
@@ -381,7 +374,7 @@ send_data_free (gpointer data)
   g_clear_pointer (&send->body, g_bytes_unref);
   g_free (send->region);
   g_free (send->service);
-  wipe_strv (send->headers);
+  ws_secret_strfreev (send->headers);
   g_clear_pointer (&send->uri, g_uri_unref);
   g_clear_pointer (&send->credentials, ws_credentials_unref);
   g_clear_object (&send->msg);

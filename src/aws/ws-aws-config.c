@@ -20,6 +20,7 @@
 
 #include "ws-aws-config.h"
 #include "ws-aws-error.h"
+#include "ws-secret.h"
 
 /* Real files are a few KiB; anything this big is a mistake, not a config. */
 #define MAX_FILE_SIZE (10 * 1024 * 1024)
@@ -75,22 +76,11 @@ struct _WsAwsConfig
 G_DEFINE_FINAL_TYPE (WsAwsConfig, ws_aws_config, G_TYPE_OBJECT)
 
 static void
-wipe_free (gpointer data)
-{
-  char *str = data;
-
-  if (str == NULL)
-    return;
-  explicit_bzero (str, strlen (str));
-  g_free (str);
-}
-
-static void
 property_free (gpointer data)
 {
   Property *property = data;
 
-  wipe_free (property->value);
+  ws_secret_free (property->value);
   g_clear_pointer (&property->sub_values, g_hash_table_unref);
   g_free (property);
 }
@@ -111,7 +101,7 @@ sections_new (void)
 static GHashTable *
 sub_values_new (void)
 {
-  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, wipe_free);
+  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, ws_secret_free);
 }
 
 static Tables *
@@ -738,7 +728,7 @@ read_fd (int          fd,
         break;
       g_byte_array_append (bytes, buffer, n);
     }
-  explicit_bzero (buffer, sizeof buffer);
+  ws_secret_wipe (buffer, sizeof buffer);
 
   if (bytes->len > MAX_FILE_SIZE)
     return read_error (path, _("larger than 10 MiB"), error);
@@ -783,7 +773,7 @@ read_config_file (const char  *path,
       *contents = (char *) g_byte_array_free (g_steal_pointer (&bytes), FALSE);
     }
   else
-    explicit_bzero (bytes->data, bytes->len);
+    ws_secret_wipe (bytes->data, bytes->len);
 
   return ok;
 }
@@ -807,8 +797,8 @@ ws_aws_config_load (const char * const  *envp,
                                         error);
 
   /* The files hold secret keys; they have no NUL inside, so strlen () is their length. */
-  wipe_free (config_text);
-  wipe_free (credentials_text);
+  ws_secret_free (config_text);
+  ws_secret_free (credentials_text);
 
   return self;
 }

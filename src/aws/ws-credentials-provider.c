@@ -20,6 +20,7 @@
 #include "ws-endpoint.h"
 #include "ws-json.h"
 #include "ws-profile-chain.h"
+#include "ws-secret.h"
 #include "ws-sso.h"
 
 #define REFRESH_MARGIN         (5 * G_TIME_SPAN_MINUTE)
@@ -58,40 +59,6 @@ G_DEFINE_FINAL_TYPE (WsCredentialsProvider, ws_credentials_provider, G_TYPE_OBJE
 
 /* Secrets */
 
-static void
-wipe_string (char *str)
-{
-  if (str == NULL)
-    return;
-  explicit_bzero (str, strlen (str));
-  g_free (str);
-}
-
-static void
-wipe_bytes (GBytes *bytes)
-{
-  gsize length;
-  gpointer data;
-
-  if (bytes == NULL)
-    return;
-  /* Steals the buffer when we hold the last reference. */
-  data = g_bytes_unref_to_data (bytes, &length);
-  explicit_bzero (data, length);
-  g_free (data);
-}
-
-static void
-wipe_byte_array (GByteArray *array)
-{
-  if (array == NULL)
-    return;
-  explicit_bzero (array->data, array->len);
-  g_byte_array_unref (array);
-}
-
-typedef char WipedString;
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (WipedString, wipe_string)
 
 /* Pure: STS wire format */
 
@@ -107,7 +74,7 @@ form_add (GString    *form,
 
   escaped = g_uri_escape_string (value, NULL, FALSE);
   g_string_append_printf (form, "&%s=%s", name, escaped);
-  wipe_string (escaped);
+  ws_secret_free (escaped);
 }
 
 /* Sized up front: a GString that grows leaves copies of the secrets it
@@ -208,7 +175,7 @@ sts_fields_free (GString **fields)
 {
   for (guint i = 0; i < STS_N_FIELDS; i++)
     {
-      explicit_bzero (fields[i]->str, fields[i]->allocated_len);
+      ws_secret_wipe (fields[i]->str, fields[i]->allocated_len);
       g_string_free (fields[i], TRUE);
     }
 }
@@ -401,7 +368,7 @@ process_run_free (ProcessRun *run)
   g_clear_object (&run->caller);
   g_clear_object (&run->process);
   g_clear_object (&run->reads);
-  g_clear_pointer (&run->out, wipe_byte_array);
+  g_clear_pointer (&run->out, ws_secret_byte_array_unref);
   g_clear_pointer (&run->err, g_byte_array_unref);
   g_free (run->profile);
   g_free (run);
@@ -560,7 +527,7 @@ process_on_read (GObject      *stream,
   chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (stream), result, NULL);
   more = chunk != NULL && g_bytes_get_size (chunk) > 0 &&
          process_take_chunk (run, is_stdout, chunk);
-  wipe_bytes (chunk);
+  ws_secret_bytes_unref (chunk);
 
   if (more)
     process_read_next (task, G_INPUT_STREAM (stream));
@@ -670,7 +637,7 @@ mfa_on_reply (GObject      *source,
 
   code = g_task_propagate_pointer (G_TASK (result), &error);
   if (code != NULL)
-    g_task_return_pointer (waiter, code, (GDestroyNotify) wipe_string);
+    g_task_return_pointer (waiter, code, (GDestroyNotify) ws_secret_free);
   else if (error != NULL)
     g_task_return_error (waiter, error);
   else
@@ -801,12 +768,6 @@ job_sts_url (GTask   *task,
   return job->sts_url;
 }
 
-static void
-wipe_string_notify (gpointer data)
-{
-  wipe_string (data);
-}
-
 /* Sends a form to STS: signed with @credentials, or unsigned when NULL. */
 static void
 job_send_sts (GTask               *task,
@@ -817,7 +778,7 @@ job_send_sts (GTask               *task,
 {
   WsCredentialsProvider *self = g_task_get_source_object (task);
   Job *job = g_task_get_task_data (task);
-  g_autoptr(GBytes) body = g_bytes_new_with_free_func (form, strlen (form), wipe_string_notify, form);
+  g_autoptr(GBytes) body = g_bytes_new_with_free_func (form, strlen (form), ws_secret_free, form);
   GError *error = NULL;
   const char *url = job_sts_url (task, &error);
   WsAwsRequest request = {
@@ -860,7 +821,7 @@ job_finish_sts (GTask         *task,
     {
       credentials = ws_sts_parse_credentials (g_bytes_get_data (body, NULL), g_bytes_get_size (body),
                                               source, &local_error);
-      wipe_bytes (body);
+      ws_secret_bytes_unref (body);
     }
 
   if (credentials != NULL)
@@ -926,7 +887,7 @@ job_on_mfa_code (GObject      *source,
                  gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  g_autoptr(WipedString) code = NULL;
+  g_autoptr(WsSecret) code = NULL;
   GError *error = NULL;
 
   code = mfa_code_finish (WS_CREDENTIALS_PROVIDER (source), result, &error);
@@ -1023,7 +984,7 @@ job_on_token_file (GObject      *file,
   g_autoptr(GTask) task = user_data;
   Job *job = g_task_get_task_data (task);
   const WsProfileSource *source = &job->chain->source;
-  g_autoptr(WipedString) token = NULL;
+  g_autoptr(WsSecret) token = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *session_name = NULL;
 

@@ -6,8 +6,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "ws-credentials.h"
-
-#include <string.h>
+#include "ws-secret.h"
 
 struct _WsCredentials
 {
@@ -61,15 +60,6 @@ ws_credentials_ref (WsCredentials *self)
   return self;
 }
 
-static void
-wipe_string (char **str)
-{
-  if (*str == NULL)
-    return;
-  explicit_bzero (*str, strlen (*str));
-  g_clear_pointer (str, g_free);
-}
-
 void
 ws_credentials_unref (WsCredentials *self)
 {
@@ -79,8 +69,8 @@ ws_credentials_unref (WsCredentials *self)
     return;
 
   g_free (self->access_key_id);
-  wipe_string (&self->secret_access_key);
-  wipe_string (&self->session_token);
+  g_clear_pointer (&self->secret_access_key, ws_secret_free);
+  g_clear_pointer (&self->session_token, ws_secret_free);
   g_clear_pointer (&self->expiration, g_date_time_unref);
   g_free (self->source);
   g_free (self);

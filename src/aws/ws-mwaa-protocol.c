@@ -12,6 +12,7 @@
 #include "ws-json.h"
 #include "ws-endpoint.h"
 #include "ws-mwaa-protocol.h"
+#include "ws-secret.h"
 
 #define NAME_MAX_LENGTH   80
 #define MAX_RESULTS_LIMIT 25
@@ -58,20 +59,6 @@ ws_mwaa_environment_free (WsMwaaEnvironment *self)
   g_free (self->environment_class);
   g_free (self->last_error);
   g_free (self);
-}
-
-static void
-wipe_string (char *secret)
-{
-  if (secret != NULL)
-    explicit_bzero (secret, strlen (secret));
-}
-
-static void
-wipe_and_free (char *secret)
-{
-  wipe_string (secret);
-  g_free (secret);
 }
 
 gboolean
@@ -349,7 +336,7 @@ ws_mwaa_build_login_url (const char *hostname,
                      is_airflow_3_or_later (airflow_version) ? "/pluginsv2" : "",
                      "/aws_mwaa/aws-console-sso?login=true#", escaped_token,
                      NULL);
-  wipe_and_free (escaped_token);
+  ws_secret_free (escaped_token);
 
   return url;
 }
@@ -510,7 +497,11 @@ wipe_string_member (JsonObject *object,
   JsonNode *node = json_object_get_member (object, member);
 
   if (node != NULL && is_string_node (node))
-    wipe_string ((char *) json_node_get_string (node));
+    {
+      char *value = (char *) json_node_get_string (node);
+
+      ws_secret_wipe (value, strlen (value));
+    }
 }
 
 gboolean

@@ -14,6 +14,7 @@
 
 #include "ws-aws-error.h"
 #include "ws-endpoint.h"
+#include "ws-secret.h"
 
 /* GetEnvironment calls in flight at once while listing: enough to hide the
  * round trips of a typical account, few enough not to trip throttling. */
@@ -54,15 +55,6 @@ typedef struct
 } Call;
 
 static void
-wipe_free (char *secret)
-{
-  if (secret == NULL)
-    return;
-  explicit_bzero (secret, strlen (secret));
-  g_free (secret);
-}
-
-static void
 call_free (Call *call)
 {
   g_free (call->profile);
@@ -72,7 +64,7 @@ call_free (Call *call)
   g_free (call->airflow_version);
   g_clear_pointer (&call->credentials, ws_credentials_unref);
   g_free (call->hostname);
-  wipe_free (call->web_token);
+  ws_secret_free (call->web_token);
   g_clear_error (&call->token_error);
   g_clear_pointer (&call->names, g_ptr_array_unref);
   g_clear_pointer (&call->environments, g_ptr_array_unref);
@@ -272,7 +264,7 @@ login_url_complete (GTask *task)
       g_task_return_pointer (task,
                              ws_mwaa_build_login_url (call->hostname, call->web_token,
                                                       call->airflow_version),
-                             (GDestroyNotify) wipe_free);
+                             (GDestroyNotify) ws_secret_free);
     }
   g_object_unref (task);
 }

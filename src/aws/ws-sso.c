@@ -18,6 +18,7 @@
 #include "ws-aws-error.h"
 #include "ws-endpoint.h"
 #include "ws-json.h"
+#include "ws-secret.h"
 
 /* botocore refreshes a token, and reuses a client registration, until
  * 15 min before it expires; a failed refresh only matters in the last 10. */
@@ -64,18 +65,6 @@ sso_session_free (SsoSession *session)
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SsoSession, sso_session_free)
-
-static void
-wipe_string (gpointer data)
-{
-  char *string = data;
-
-  if (string == NULL)
-    return;
-
-  explicit_bzero (string, strlen (string));
-  g_free (string);
-}
 
 /* Pure helpers ------------------------------------------------------------ */
 
@@ -515,7 +504,7 @@ load_json_finish (GFile         *file,
     }
 
   object = ws_json_parse_object (contents, length, MAX_JSON_SIZE);
-  explicit_bzero (contents, length);
+  ws_secret_wipe (contents, length);
   g_free (contents);
 
   if (object == NULL)
@@ -533,7 +522,7 @@ typedef struct
 static void
 cache_write_free (CacheWrite *write)
 {
-  explicit_bzero (write->contents, write->length);
+  ws_secret_wipe (write->contents, write->length);
   g_free (write->contents);
   g_free (write->path);
   g_free (write);
@@ -625,7 +614,7 @@ builder_to_bytes (JsonBuilder *builder)
   data = json_generator_to_data (generator, &length);
 
   /* The body carries the client secret and a device code or refresh token. */
-  return g_bytes_new_with_free_func (data, length, wipe_string, data);
+  return g_bytes_new_with_free_func (data, length, ws_secret_free, data);
 }
 
 /* One unsigned portal or OIDC request; @body is a finished JsonBuilder,
@@ -693,7 +682,7 @@ sso_send_finish (WsSso         *self,
 
   /* Tokens and role credentials came in this buffer. */
   if (g_bytes_get_size (bytes) > 0)
-    explicit_bzero ((gpointer) g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+    ws_secret_wipe ((gpointer) g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
 
   if (object == NULL)
     g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_RESPONSE,
@@ -1048,9 +1037,9 @@ login_clear (Login *login)
   g_object_unref (login->cancellable);
   g_ptr_array_unref (login->waiters);
   g_free (login->client_id);
-  wipe_string (login->client_secret);
+  ws_secret_free (login->client_secret);
   g_free (login->registration_expires_at);
-  wipe_string (login->device_code);
+  ws_secret_free (login->device_code);
   g_free (login->user_code);
   g_free (login->verification_uri);
 }

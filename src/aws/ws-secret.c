@@ -1,0 +1,57 @@
+/* ws-secret.c — wiping secrets before their memory is freed
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "ws-secret.h"
+
+#include <string.h>
+
+void
+ws_secret_wipe (gpointer data,
+                gsize    length)
+{
+  /* explicit_bzero() cannot be optimised away like a memset() before free. */
+  if (data != NULL && length > 0)
+    explicit_bzero (data, length);
+}
+
+void
+ws_secret_free (gpointer string)
+{
+  if (string == NULL)
+    return;
+  ws_secret_wipe (string, strlen (string));
+  g_free (string);
+}
+
+void
+ws_secret_strfreev (GStrv strv)
+{
+  for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
+    ws_secret_wipe (strv[i], strlen (strv[i]));
+  g_strfreev (strv);
+}
+
+void
+ws_secret_bytes_unref (GBytes *bytes)
+{
+  gsize length = 0;
+  gpointer data;
+
+  if (bytes == NULL)
+    return;
+  /* Takes the buffer over when this was the last reference; otherwise
+   * copies it, and the copy is what gets wiped. */
+  data = g_bytes_unref_to_data (bytes, &length);
+  ws_secret_wipe (data, length);
+  g_free (data);
+}
+
+void
+ws_secret_byte_array_unref (GByteArray *array)
+{
+  if (array == NULL)
+    return;
+  ws_secret_wipe (array->data, array->len);
+  g_byte_array_unref (array);
+}

@@ -1,0 +1,28 @@
+/* ws-secret.h — wiping secrets before their memory is freed
+ *
+ * Secret keys, session and SSO tokens, web tokens and login URLs are
+ * cleared before free() so they do not linger in freed heap pages (or a
+ * core dump). Every function accepts NULL.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+void ws_secret_wipe             (gpointer    data,
+                                 gsize       length);
+/* Wipes and frees a nul-terminated string; usable as a GDestroyNotify. */
+void ws_secret_free             (gpointer    string);
+void ws_secret_strfreev         (GStrv       strv);
+/* Wipes the data when this was the last reference. */
+void ws_secret_bytes_unref      (GBytes     *bytes);
+void ws_secret_byte_array_unref (GByteArray *array);
+
+/* g_autoptr(WsSecret) text = …: a string wiped when it goes out of scope. */
+typedef char WsSecret;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsSecret, ws_secret_free)
+
+G_END_DECLS
