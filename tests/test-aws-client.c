@@ -1111,6 +1111,30 @@ test_parse_fallback (void)
   assert_parsed (503, "", "<html>Service Unavailable</html>", "503", "");
 }
 
+/* A hostile body nested deeper than json-glib can recurse is no error
+ * document, not a crash. */
+static void
+test_parse_deep_nesting (void)
+{
+  gsize depth = 200000;
+  g_autofree char *body = g_malloc (depth + 1);
+
+  memset (body, '[', depth);
+  body[depth] = '\0';
+  assert_parsed (500, NULL, body, "500", "");
+}
+
+/* Any error may be asked for its AWS code: only ours have one. */
+static void
+test_aws_code_other_domain (void)
+{
+  g_autoptr(GError) cancelled = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "x");
+
+  g_assert_null (ws_aws_error_get_aws_code (cancelled));
+  g_assert_cmpuint (ws_aws_error_get_http_status (cancelled), ==, 0);
+  g_assert_null (ws_aws_error_get_aws_code (NULL));
+}
+
 static void
 test_from_code (void)
 {
@@ -1236,6 +1260,8 @@ main (int   argc,
   g_test_add_func ("/error/parse-xml", test_parse_xml);
   g_test_add_func ("/error/parse-oauth", test_parse_oauth);
   g_test_add_func ("/error/parse-fallback", test_parse_fallback);
+  g_test_add_func ("/error/parse-deep-nesting", test_parse_deep_nesting);
+  g_test_add_func ("/error/aws-code-other-domain", test_aws_code_other_domain);
   g_test_add_func ("/error/from-code", test_from_code);
   g_test_add_func ("/error/retryable", test_retryable);
   g_test_add_func ("/error/transport-errors", test_transport_errors);

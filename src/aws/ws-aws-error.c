@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "ws-aws-error.h"
+#include "ws-json.h"
 
 #include <gio/gio.h>
 #include <glib/gi18n.h>
@@ -40,10 +41,20 @@ ws_aws_error_private_clear (WsAwsErrorPrivate *priv)
 
 G_DEFINE_EXTENDED_ERROR (WsAwsError, ws_aws_error)
 
+/* The generated getter is critical about other domains; callers hand us
+ * any error (a cancellation, a GIO error), so those just have no AWS code. */
+static WsAwsErrorPrivate *
+aws_error_private (const GError *error)
+{
+  if (error == NULL || error->domain != WS_AWS_ERROR)
+    return NULL;
+  return ws_aws_error_get_private (error);
+}
+
 const char *
 ws_aws_error_get_aws_code (const GError *error)
 {
-  WsAwsErrorPrivate *priv = ws_aws_error_get_private (error);
+  WsAwsErrorPrivate *priv = aws_error_private (error);
 
   return priv != NULL ? priv->aws_code : NULL;
 }
@@ -51,7 +62,7 @@ ws_aws_error_get_aws_code (const GError *error)
 guint
 ws_aws_error_get_http_status (const GError *error)
 {
-  WsAwsErrorPrivate *priv = ws_aws_error_get_private (error);
+  WsAwsErrorPrivate *priv = aws_error_private (error);
 
   return priv != NULL ? priv->http_status : 0;
 }
@@ -103,17 +114,13 @@ parse_json_error (const char  *text,
 {
   static const char * const code_names[] = { "code", "Code", "__type", "error", NULL };
   static const char * const message_names[] = { "message", "Message", "error_description", NULL };
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonNode *root;
+  g_autoptr(JsonObject) object = ws_json_parse_object (text, len, G_MAXSIZE);
 
-  if (!json_parser_load_from_data (parser, text, len, NULL))
-    return;
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (object == NULL)
     return;
 
-  *code = g_strdup (first_string_member (json_node_get_object (root), code_names));
-  *message = g_strdup (first_string_member (json_node_get_object (root), message_names));
+  *code = g_strdup (first_string_member (object, code_names));
+  *message = g_strdup (first_string_member (object, message_names));
 }
 
 /* STS (query protocol): ErrorResponse/Error/{Code,Message}; S3-style
