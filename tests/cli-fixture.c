@@ -132,17 +132,26 @@ cli_fixture_run (CliFixture *fixture,
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
+  g_auto(GStrv) wrapper = NULL;
   CliResult *result = g_new0 (CliResult, 1);
   const char *arg;
   va_list args;
 
+  /* WINDSOCK_WRAPPER runs the binary under a tool, e.g. valgrind
+   * (meson test --setup valgrind). */
+  if (g_getenv ("WINDSOCK_WRAPPER") != NULL)
+    {
+      g_assert_true (g_shell_parse_argv (g_getenv ("WINDSOCK_WRAPPER"), NULL, &wrapper, &error));
+      for (guint i = 0; wrapper[i] != NULL; i++)
+        g_ptr_array_add (argv, wrapper[i]);
+    }
   g_ptr_array_add (argv, (gpointer) g_getenv ("WINDSOCK_BIN"));
   va_start (args, first_arg);
   for (arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
     g_ptr_array_add (argv, (gpointer) arg);
   va_end (args);
   g_ptr_array_add (argv, NULL);
-  g_assert_nonnull (g_ptr_array_index (argv, 0));
+  g_assert_nonnull (g_getenv ("WINDSOCK_BIN"));
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE
                                         | G_SUBPROCESS_FLAGS_STDOUT_PIPE
