@@ -119,6 +119,25 @@ call_new (WsMwaa      *self,
   return call;
 }
 
+/* The Call becomes @task's data; when the pure checks fail, @task has
+ * returned their error and this returns %NULL. */
+static Call *
+task_start_call (WsMwaa     *self,
+                 GTask      *task,
+                 const char *profile,
+                 const char *region,
+                 const char *name)
+{
+  GError *error = NULL;
+  Call *call = call_new (self, profile, region, name, &error);
+
+  if (call == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_set_task_data (task, call, (GDestroyNotify) call_free);
+  return call;
+}
+
 static char *
 call_endpoint (WsMwaa      *self,
                Call        *call,
@@ -382,7 +401,6 @@ ws_mwaa_create_login_url_async (WsMwaa              *self,
                                 gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  GError *error = NULL;
   Call *call;
 
   g_return_if_fail (WS_IS_MWAA (self));
@@ -391,14 +409,10 @@ ws_mwaa_create_login_url_async (WsMwaa              *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, ws_mwaa_create_login_url_async);
 
-  call = call_new (self, profile, region, name, &error);
+  call = task_start_call (self, task, profile, region, name);
   if (call == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+    return;
   call->airflow_version = g_strdup (airflow_version);
-  g_task_set_task_data (task, call, (GDestroyNotify) call_free);
 
   call_get_credentials (self, task, on_login_credentials);
   g_steal_pointer (&task);
@@ -618,7 +632,6 @@ ws_mwaa_list_environments_async (WsMwaa              *self,
                                  gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  GError *error = NULL;
   Call *call;
 
   g_return_if_fail (WS_IS_MWAA (self));
@@ -626,15 +639,11 @@ ws_mwaa_list_environments_async (WsMwaa              *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, ws_mwaa_list_environments_async);
 
-  call = call_new (self, profile, region, NULL, &error);
+  call = task_start_call (self, task, profile, region, NULL);
   if (call == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+    return;
   call->names = g_ptr_array_new_with_free_func (g_free);
   call->environments = g_ptr_array_new_with_free_func ((GDestroyNotify) ws_mwaa_environment_free);
-  g_task_set_task_data (task, call, (GDestroyNotify) call_free);
 
   call_get_credentials (self, task, on_list_credentials);
   g_steal_pointer (&task);
