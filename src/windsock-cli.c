@@ -130,7 +130,7 @@ cli_warn_clock (Cli *cli)
   if (ABS (offset) >= SKEW_WARNING_USEC)
     g_printerr (_("windsock: your computer’s clock is %d minutes off; AWS requests were "
                   "corrected for it, but please set the right time.\n"),
-                (int) (offset / G_TIME_SPAN_MINUTE));
+                (int) ((ABS (offset) + G_TIME_SPAN_MINUTE / 2) / G_TIME_SPAN_MINUTE));
 }
 
 /* MFA codes are read from the terminal, as the AWS CLI does; without one

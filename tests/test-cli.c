@@ -238,6 +238,24 @@ test_url_environment_credentials (CliFixture    *fixture,
   g_assert_true (g_str_has_prefix (result->out, "https://analytics.airflow.example.test/"));
 }
 
+/* The computer's clock is 20 minutes behind AWS: the first request is
+ * refused as expired, the client corrects its clock from the answer's Date
+ * and retries once; the user still gets the URL, and is told. */
+static void
+test_url_clock_skew (CliFixture    *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(CliResult) result = NULL;
+
+  ws_fake_aws_set_clock_offset (fixture->fake, 20 * G_TIME_SPAN_MINUTE);
+  result = cli_fixture_run (fixture, "url", "analytics", NULL);
+
+  g_assert_cmpint (result->status, ==, 0);
+  g_assert_true (g_str_has_prefix (result->out, "https://analytics.airflow.example.test/"));
+  g_assert_nonnull (strstr (result->err, "clock is 20 minutes off"));
+  g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, "POST", "/webtoken/analytics"), ==, 2);
+}
+
 static void
 test_secrets_stay_out_of_logs (CliFixture    *fixture,
                                gconstpointer  data)
@@ -499,6 +517,7 @@ main (int    argc,
   ADD ("/cli/url/unknown-profile", test_url_unknown_profile);
   ADD ("/cli/url/malformed-config", test_url_malformed_config);
   ADD ("/cli/url/environment-credentials", test_url_environment_credentials);
+  ADD ("/cli/url/clock-skew", test_url_clock_skew);
   ADD ("/cli/url/secrets-stay-out-of-logs", test_secrets_stay_out_of_logs);
   ADD ("/cli/list", test_list);
   ADD ("/cli/list/json", test_list_json);
