@@ -125,12 +125,16 @@ cli_quit (Cli *cli)
 static void
 cli_warn_clock (Cli *cli)
 {
-  GTimeSpan offset = ws_aws_client_get_clock_offset (cli->client);
+  GTimeSpan offset = ABS (ws_aws_client_get_clock_offset (cli->client));
+  int minutes = (int) ((offset + G_TIME_SPAN_MINUTE / 2) / G_TIME_SPAN_MINUTE);
 
-  if (ABS (offset) >= SKEW_WARNING_USEC)
-    g_printerr (_("windsock: your computer’s clock is %d minutes off; AWS requests were "
-                  "corrected for it, but please set the right time.\n"),
-                (int) ((ABS (offset) + G_TIME_SPAN_MINUTE / 2) / G_TIME_SPAN_MINUTE));
+  if (offset >= SKEW_WARNING_USEC)
+    g_printerr (ngettext ("windsock: your computer’s clock is %d minute off; AWS requests were "
+                          "corrected for it, but please set the right time.\n",
+                          "windsock: your computer’s clock is %d minutes off; AWS requests were "
+                          "corrected for it, but please set the right time.\n",
+                          minutes),
+                minutes);
 }
 
 /* MFA codes are read from the terminal, as the AWS CLI does; without one
