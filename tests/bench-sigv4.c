@@ -9,9 +9,9 @@
 #include <string.h>
 
 #include <glib.h>
-#include <glib/gstdio.h>
 
 #include "ws-sigv4.h"
+#include "ws-test-util.h"
 
 #define ACCESS_KEY  "AKIDEXAMPLE"
 #define SECRET      "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
@@ -84,32 +84,11 @@ measure (SignFunc func,
   return count / ((double) elapsed / G_USEC_PER_SEC);
 }
 
-static char *
-isolate (void)
-{
-  g_auto(GStrv) environment = g_get_environ ();
-  char *home = g_dir_make_tmp ("bench-sigv4-XXXXXX", NULL);
-
-  g_assert (home != NULL);
-  g_setenv ("HOME", home, TRUE);
-  for (guint i = 0; environment[i] != NULL; i++)
-    {
-      if (g_str_has_prefix (environment[i], "AWS_"))
-        {
-          g_autofree char *name = g_strndup (environment[i], strcspn (environment[i], "="));
-
-          g_unsetenv (name);
-        }
-    }
-
-  return home;
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *home = isolate ();
+  g_autofree char *home = ws_test_isolate ("bench-sigv4");
   WsSigv4Header headers[] = { { "host", HOST } };
   PureCase pure = {
     { "POST", "/webtoken/MyEnv", NULL, headers, G_N_ELEMENTS (headers), NULL },
@@ -137,7 +116,7 @@ main (int   argc,
   authorization = soup_message_headers_get_one (soup_message_get_request_headers (msg), "Authorization");
   g_assert (g_str_has_suffix (authorization, "Signature=" SIGNATURE));
 
-  g_rmdir (home);
+  ws_test_remove_tree (home);
 
   return 0;
 }

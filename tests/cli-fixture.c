@@ -6,27 +6,7 @@
 
 #include <glib/gstdio.h>
 
-static void
-remove_tree (GFile *file)
-{
-  g_autoptr(GFileEnumerator) children = NULL;
-
-  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  if (children != NULL)
-    {
-      GFileInfo *info;
-
-      while ((info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
-        {
-          g_autoptr(GFile) child = g_file_get_child (file, g_file_info_get_name (info));
-
-          remove_tree (child);
-          g_object_unref (info);
-        }
-    }
-  g_file_delete (file, NULL, NULL);
-}
+#include "ws-test-util.h"
 
 void
 cli_fixture_set_up (CliFixture *fixture)
@@ -74,9 +54,7 @@ cli_fixture_set_up (CliFixture *fixture)
 void
 cli_fixture_tear_down (CliFixture *fixture)
 {
-  g_autoptr(GFile) home = g_file_new_for_path (fixture->home);
-
-  remove_tree (home);
+  ws_test_remove_tree (fixture->home);
   g_clear_object (&fixture->fake);
   g_clear_pointer (&fixture->home, g_free);
   g_clear_pointer (&fixture->environ, g_strfreev);

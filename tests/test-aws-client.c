@@ -3,13 +3,13 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 
 #include "ws-aws-client.h"
 #include "ws-aws-error.h"
 #include "ws-fake-aws.h"
+#include "ws-test-util.h"
 
 #define ACCESS_KEY_ID     "AKIDEXAMPLE"
 #define SECRET_ACCESS_KEY "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
@@ -21,26 +21,12 @@ static char *test_home;
 static void
 isolate_environment (void)
 {
-  g_auto(GStrv) environ = g_get_environ ();
   const char * const proxies[] = { "http_proxy", "https_proxy", "all_proxy", "no_proxy",
                                    "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY" };
-  g_autoptr(GError) error = NULL;
 
-  for (guint i = 0; environ[i] != NULL; i++)
-    {
-      if (g_str_has_prefix (environ[i], "AWS_"))
-        {
-          g_autofree char *name = g_strndup (environ[i], strcspn (environ[i], "="));
-
-          g_unsetenv (name);
-        }
-    }
+  test_home = ws_test_isolate ("test-aws-client");
   for (guint i = 0; i < G_N_ELEMENTS (proxies); i++)
     g_unsetenv (proxies[i]);
-
-  test_home = g_dir_make_tmp ("test-aws-client-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("HOME", test_home, TRUE);
 }
 
 /* --- The fake's own SigV4, checked against botocore's vectors ------------- */
@@ -969,7 +955,7 @@ test_tls (void)
   if (!make_certificate (cert_path, key_path))
     {
       g_test_skip ("openssl is needed to make a test certificate");
-      g_rmdir (dir);
+      ws_test_remove_tree (dir);
       return;
     }
 
@@ -999,9 +985,7 @@ test_tls (void)
   g_assert_no_error (error);
   assert_body_contains (accepted, "MyEnv");
 
-  g_remove (cert_path);
-  g_remove (key_path);
-  g_rmdir (dir);
+  ws_test_remove_tree (dir);
 }
 
 static void
@@ -1268,7 +1252,7 @@ main (int   argc,
 
   ret = g_test_run ();
 
-  g_rmdir (test_home);
+  ws_test_remove_tree (test_home);
   g_free (test_home);
 
   return ret;

@@ -7,7 +7,6 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <glib.h>
-#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
 #include <pwd.h>
@@ -16,6 +15,7 @@
 
 #include "ws-aws-config.h"
 #include "ws-aws-error.h"
+#include "ws-test-util.h"
 
 static char *tmp_home;
 
@@ -594,42 +594,6 @@ test_large_file (void)
   g_assert_true (g_str_has_suffix (value, "more\nmore"));
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-/* Nothing of the developer's own AWS set-up may leak into the tests. */
-static void
-isolate (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) variables = g_listenv ();
-
-  for (guint i = 0; variables[i] != NULL; i++)
-    {
-      if (g_str_has_prefix (variables[i], "AWS_"))
-        g_unsetenv (variables[i]);
-    }
-
-  tmp_home = g_dir_make_tmp ("test-aws-config-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("HOME", tmp_home, TRUE);
-}
-
 int
 main (int    argc,
       char **argv)
@@ -637,7 +601,7 @@ main (int    argc,
   int ret;
 
   g_test_init (&argc, &argv, NULL);
-  isolate ();
+  tmp_home = ws_test_isolate ("test-aws-config");
 
   g_test_add_func ("/aws-config/suite/profile-parser", test_profile_parser_suite);
   g_test_add_func ("/aws-config/suite/file-location", test_file_location_suite);
@@ -659,7 +623,7 @@ main (int    argc,
 
   ret = g_test_run ();
 
-  remove_tree (tmp_home);
+  ws_test_remove_tree (tmp_home);
   g_free (tmp_home);
 
   return ret;

@@ -4,11 +4,10 @@
  */
 #include <string.h>
 
-#include <glib/gstdio.h>
-
 #include "ws-aws-error.h"
 #include "ws-credentials-provider.h"
 #include "ws-fake-aws.h"
+#include "ws-test-util.h"
 
 #define BASE_KEY    "AKIDBASE"
 #define BASE_SECRET "base-secret"
@@ -115,16 +114,7 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autoptr(GDir) dir = g_dir_open (fixture->home, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (fixture->home, name, NULL);
-
-      g_assert_cmpint (g_unlink (path), ==, 0);
-    }
-  g_assert_cmpint (g_rmdir (fixture->home), ==, 0);
+  ws_test_remove_tree (fixture->home);
 
   g_clear_pointer (&fixture->last_form, g_hash_table_unref);
   g_clear_object (&fixture->client);
@@ -902,8 +892,6 @@ int
 main (int    argc,
       char **argv)
 {
-  g_auto(GStrv) names = g_listenv ();
-  g_autoptr(GError) error = NULL;
   g_autofree char *home = NULL;
   int ret;
 
@@ -911,12 +899,7 @@ main (int    argc,
 
   /* The provider only sees the environ each test builds; this keeps the
    * libraries it uses away from the developer's set-up as well. */
-  for (guint i = 0; names[i] != NULL; i++)
-    if (g_str_has_prefix (names[i], "AWS_"))
-      g_unsetenv (names[i]);
-  home = g_dir_make_tmp ("test-credentials-home-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("HOME", home, TRUE);
+  home = ws_test_isolate ("test-credentials-home");
 
   g_test_add_func ("/credentials/sts/assume-role-body", test_assume_role_body);
   g_test_add_func ("/credentials/sts/parse", test_parse_sts);
@@ -950,6 +933,6 @@ main (int    argc,
 
   ret = g_test_run ();
 
-  g_rmdir (home);
+  ws_test_remove_tree (home);
   return ret;
 }

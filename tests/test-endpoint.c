@@ -8,6 +8,7 @@
 
 #include "ws-aws-error.h"
 #include "ws-endpoint.h"
+#include "ws-test-util.h"
 
 /* An environment of KEY, VALUE pairs (NULL-terminated), independent of the
  * process's own. */
@@ -614,31 +615,6 @@ test_ca_bundle (void)
   g_assert_null (no_config);
 }
 
-/* Nothing of the developer's own AWS set-up may leak into the results. */
-static char *
-isolate_environment (void)
-{
-  g_auto(GStrv) env = g_get_environ ();
-  g_autoptr(GError) error = NULL;
-  char *home;
-
-  for (guint i = 0; env[i] != NULL; i++)
-    {
-      if (g_str_has_prefix (env[i], "AWS_"))
-        {
-          g_autofree char *name = g_strndup (env[i], strcspn (env[i], "="));
-
-          g_unsetenv (name);
-        }
-    }
-
-  home = g_dir_make_tmp ("test-endpoint-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("HOME", home, TRUE);
-
-  return home;
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -647,7 +623,7 @@ main (int   argc,
   int ret;
 
   g_test_init (&argc, &argv, NULL);
-  home = isolate_environment ();
+  home = ws_test_isolate ("test-endpoint");
 
   g_test_add_func ("/endpoint/mwaa/default", test_mwaa_default);
   g_test_add_func ("/endpoint/mwaa/partitions", test_mwaa_partitions);
@@ -668,6 +644,7 @@ main (int   argc,
   g_test_add_func ("/endpoint/ca-bundle", test_ca_bundle);
 
   ret = g_test_run ();
+  /* Left empty: nothing may write to the process's own HOME. */
   g_assert_no_errno (g_rmdir (home));
 
   return ret;

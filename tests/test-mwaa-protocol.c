@@ -10,6 +10,7 @@
 #include "ws-aws-error.h"
 #include "ws-json.h"
 #include "ws-mwaa-protocol.h"
+#include "ws-test-util.h"
 
 static void
 test_name_valid (void)
@@ -710,31 +711,6 @@ test_json_nesting (void)
   g_assert_false (nesting_within ("[\"\\\\\"[[[\"]", 1));
 }
 
-/* Nothing of the developer's own AWS set-up may leak into the results. */
-static char *
-isolate_environment (void)
-{
-  g_auto(GStrv) env = g_get_environ ();
-  g_autoptr(GError) error = NULL;
-  char *home;
-
-  for (guint i = 0; env[i] != NULL; i++)
-    {
-      if (g_str_has_prefix (env[i], "AWS_"))
-        {
-          g_autofree char *name = g_strndup (env[i], strcspn (env[i], "="));
-
-          g_unsetenv (name);
-        }
-    }
-
-  home = g_dir_make_tmp ("test-mwaa-protocol-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("HOME", home, TRUE);
-
-  return home;
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -743,7 +719,7 @@ main (int   argc,
   int ret;
 
   g_test_init (&argc, &argv, NULL);
-  home = isolate_environment ();
+  home = ws_test_isolate ("test-mwaa-protocol");
 
   g_test_add_func ("/mwaa-protocol/name/valid", test_name_valid);
   g_test_add_func ("/mwaa-protocol/name/invalid", test_name_invalid);
@@ -765,6 +741,7 @@ main (int   argc,
   g_test_add_func ("/mwaa-protocol/parsers/json-nesting", test_json_nesting);
 
   ret = g_test_run ();
+  /* Left empty: nothing may write to the process's own HOME. */
   g_assert_no_errno (g_rmdir (home));
 
   return ret;

@@ -7,11 +7,11 @@
  */
 #include <string.h>
 
-#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
 #include "ws-aws-error.h"
 #include "ws-profile-chain.h"
+#include "ws-test-util.h"
 
 #define SUITE_CASES 28
 
@@ -437,18 +437,12 @@ main (int    argc,
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
-  g_auto(GStrv) names = g_listenv ();
   int ret;
 
   g_test_init (&argc, &argv, NULL);
 
   /* Never read the developer's own AWS set-up. */
-  for (guint i = 0; names[i] != NULL; i++)
-    if (g_str_has_prefix (names[i], "AWS_"))
-      g_unsetenv (names[i]);
-  tmp_home = g_dir_make_tmp ("test-profile-chain-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("HOME", tmp_home, TRUE);
+  tmp_home = ws_test_isolate ("test-profile-chain");
 
   path = g_test_build_filename (G_TEST_DIST, "data", "aws-sdk-config-tests", "assume-role-tests.json", NULL);
   json_parser_load_from_file (parser, path, &error);
@@ -472,7 +466,7 @@ main (int    argc,
 
   ret = g_test_run ();
 
-  g_rmdir (tmp_home);
+  ws_test_remove_tree (tmp_home);
   g_free (tmp_home);
   return ret;
 }

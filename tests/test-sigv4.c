@@ -7,11 +7,11 @@
 #include <string.h>
 
 #include <glib.h>
-#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
 #include "ws-fake-aws.h"
 #include "ws-sigv4.h"
+#include "ws-test-util.h"
 
 /* The inputs every case of the official suite shares (its README). */
 #define SUITE_ACCESS_KEY "AKIDEXAMPLE"
@@ -1288,30 +1288,6 @@ test_hex (void)
   g_assert_cmpstr (empty, ==, WS_SIGV4_EMPTY_SHA256);
 }
 
-/* ---- isolation ---- */
-
-static char *
-isolate (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) environment = g_get_environ ();
-  char *home = g_dir_make_tmp ("test-sigv4-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  g_setenv ("HOME", home, TRUE);
-  for (guint i = 0; environment[i] != NULL; i++)
-    {
-      if (g_str_has_prefix (environment[i], "AWS_"))
-        {
-          g_autofree char *name = g_strndup (environment[i], strcspn (environment[i], "="));
-
-          g_unsetenv (name);
-        }
-    }
-
-  return home;
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -1320,7 +1296,7 @@ main (int   argc,
   int ret;
 
   g_test_init (&argc, &argv, NULL);
-  home = isolate ();
+  home = ws_test_isolate ("test-sigv4");
 
   g_test_add_func ("/sigv4/helpers/derive-signing-key", test_derive_signing_key);
   g_test_add_func ("/sigv4/helpers/cached-signing-key", test_cached_signing_key);
@@ -1342,7 +1318,7 @@ main (int   argc,
   g_test_add_func ("/sigv4/sign-message/fake-aws", test_sign_message_fake);
 
   ret = g_test_run ();
-  g_rmdir (home);
+  ws_test_remove_tree (home);
 
   return ret;
 }

@@ -13,6 +13,7 @@
 #include "ws-aws-error.h"
 #include "ws-fake-aws.h"
 #include "ws-sso.h"
+#include "ws-test-util.h"
 
 #define SESSION_CONFIG \
   "[profile dev]\n" \
@@ -212,24 +213,6 @@ fixture_set_up (Fixture       *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_assert_no_errno (g_unlink (child));
-    }
-  g_assert_no_errno (g_rmdir (path));
-}
-
-static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
@@ -240,7 +223,7 @@ fixture_tear_down (Fixture       *fixture,
   g_clear_object (&fixture->sso);
   g_clear_object (&fixture->client);
   g_clear_object (&fixture->fake);
-  remove_tree (fixture->home);
+  ws_test_remove_tree (fixture->home);
   g_free (fixture->home);
   g_free (fixture->cache_dir);
   g_strfreev (fixture->environ);
@@ -865,23 +848,14 @@ test_login_denied (Fixture       *fixture,
   g_assert_nonnull (strstr (error->message, "“dev”"));
 }
 
-/* Keeps the developer's own AWS set-up out of every case. */
-static void
-isolate_environment (void)
-{
-  g_auto(GStrv) names = g_listenv ();
-
-  for (guint i = 0; names[i] != NULL; i++)
-    if (g_str_has_prefix (names[i], "AWS_"))
-      g_unsetenv (names[i]);
-  g_setenv ("HOME", "/nonexistent", TRUE);
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  isolate_environment ();
+  /* Keeps the developer's own AWS set-up out of every case. */
+  g_autofree char *home = ws_test_isolate ("test-sso");
+  int ret;
+
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, config, func) \
@@ -907,5 +881,8 @@ main (int   argc,
 
 #undef ADD
 
-  return g_test_run ();
+  ret = g_test_run ();
+  ws_test_remove_tree (home);
+
+  return ret;
 }

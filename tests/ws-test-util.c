@@ -1,0 +1,56 @@
+/* ws-test-util.c — isolating a test program's environment, removing its
+ * temporary trees
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "ws-test-util.h"
+
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
+
+char *
+ws_test_isolate (const char *name)
+{
+  g_auto(GStrv) variables = g_listenv ();
+  g_autofree char *template = g_strconcat (name, "-XXXXXX", NULL);
+  g_autoptr(GError) error = NULL;
+  char *home;
+
+  /* Nothing of the developer's own AWS set-up may reach the code under
+   * test, whether through the variables or through ~/.aws. */
+  for (guint i = 0; variables[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (variables[i], "AWS_"))
+        g_unsetenv (variables[i]);
+    }
+
+  home = g_dir_make_tmp (template, &error);
+  g_assert_no_error (error);
+  g_setenv ("HOME", home, TRUE);
+
+  return home;
+}
+
+void
+ws_test_remove_tree (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = g_dir_open (path, 0, &error);
+  const char *name;
+
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      GStatBuf buf;
+
+      /* lstat: a link to a directory outside the tree is only unlinked. */
+      g_assert_no_errno (g_lstat (child, &buf));
+      if (S_ISDIR (buf.st_mode))
+        ws_test_remove_tree (child);
+      else
+        g_assert_no_errno (g_unlink (child));
+    }
+  g_assert_no_errno (g_rmdir (path));
+}

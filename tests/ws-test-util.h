@@ -1,0 +1,18 @@
+/* ws-test-util.h — what every test program does to keep the developer's
+ * own set-up out and to leave no temporary files behind
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Unsets every AWS_* variable and points HOME at a new empty directory
+ * "NAME-XXXXXX" under the temporary dir, whose path is returned. */
+char *ws_test_isolate     (const char *name);
+/* Removes PATH and all below it; symlinks are removed, never followed. */
+void  ws_test_remove_tree (const char *path);
+
+G_END_DECLS
