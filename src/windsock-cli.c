@@ -668,9 +668,7 @@ command_context (Cli           *cli,
       N_("Sign in with a device code (the default here)"), NULL },
     { NULL }
   };
-  g_autofree char *parameter = g_strdup_printf ("%s %s", command->name,
-                                                command->parameter ? _(command->parameter) : "");
-  GOptionContext *context = g_option_context_new (parameter);
+  GOptionContext *context = g_option_context_new (command->parameter ? _(command->parameter) : NULL);
 
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context, _(command->summary));
@@ -717,6 +715,7 @@ windsock_cli_run (int    argc,
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *prgname = NULL;
   const Command *command;
   Cli cli = { 0 };
   guint sigint_id, sigterm_id;
@@ -741,6 +740,9 @@ windsock_cli_run (int    argc,
       return WINDSOCK_EXIT_USAGE;
     }
 
+  /* GOption names the program in "Usage:"; make that "windsock url". */
+  prgname = g_strconcat ("windsock ", command->name, NULL);
+  g_set_prgname (prgname);
   context = command_context (&cli, command);
   argc--;
   argv++;

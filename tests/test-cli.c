@@ -488,6 +488,7 @@ test_help (CliFixture    *fixture,
   g_assert_nonnull (strstr (top->out, "Exit status"));
   g_assert_nonnull (strstr (top->out, "login"));
   g_assert_cmpint (url->status, ==, 0);
+  g_assert_nonnull (strstr (url->out, "windsock url [OPTION…] ENV"));
   g_assert_nonnull (strstr (url->out, "--profile"));
   g_assert_nonnull (strstr (url->out, "--region"));
   g_assert_cmpint (unknown->status, ==, 2);
