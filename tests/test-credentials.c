@@ -7,6 +7,7 @@
 #include "ws-aws-error.h"
 #include "ws-credentials-provider.h"
 #include "ws-fake-aws.h"
+#include "ws-sts.h"
 #include "ws-test-util.h"
 
 #define BASE_KEY    "AKIDBASE"

@@ -63,26 +63,8 @@ void                   ws_credentials_provider_invalidate     (WsCredentialsProv
 void                   ws_credentials_provider_set_process_timeout (WsCredentialsProvider *self,
                                                                     guint               milliseconds);
 
-/* Pure: the STS and credential_process wire formats, exposed for the tests. */
+/* Pure: the credential_process output format, exposed for the tests. */
 
-/* The form body of AssumeRole; the optional parts are left out when %NULL
- * (or 0). The result may hold an MFA code: wipe it before freeing. */
-char                  *ws_sts_assume_role_body              (const char         *role_arn,
-                                                             const char         *session_name,
-                                                             guint               duration_seconds,
-                                                             const char         *external_id,
-                                                             const char         *mfa_serial,
-                                                             const char         *token_code);
-/* The form body of AssumeRoleWithWebIdentity; wipe it before freeing. */
-char                  *ws_sts_web_identity_body             (const char         *role_arn,
-                                                             const char         *session_name,
-                                                             const char         *web_identity_token);
-/* Credentials/{AccessKeyId,SecretAccessKey,SessionToken,Expiration} of an
- * STS XML answer; WS_AWS_ERROR_INVALID_RESPONSE when they are not there. */
-WsCredentials         *ws_sts_parse_credentials             (const char         *xml,
-                                                             gsize               length,
-                                                             const char         *source,
-                                                             GError            **error);
 /* What a credential_process printed (JSON, Version 1);
  * WS_AWS_ERROR_CREDENTIAL_PROCESS naming @profile otherwise. */
 WsCredentials         *ws_credential_process_parse          (const char         *json,

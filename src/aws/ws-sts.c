@@ -1,0 +1,171 @@
+/* ws-sts.c — the STS wire format as pure functions
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "ws-sts.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "ws-aws-error.h"
+#include "ws-secret.h"
+
+#define STS_VERSION "2011-06-15"
+
+static void
+form_add (GString    *form,
+          const char *name,
+          const char *value)
+{
+  char *escaped;
+
+  if (value == NULL)
+    return;
+
+  escaped = g_uri_escape_string (value, NULL, FALSE);
+  g_string_append_printf (form, "&%s=%s", name, escaped);
+  ws_secret_free (escaped);
+}
+
+/* Sized up front: a GString that grows leaves copies of the secrets it
+ * held in the memory it gives back. */
+static GString *
+form_new (const char *action,
+          gsize       values_length)
+{
+  GString *form = g_string_sized_new (128 + 3 * values_length);
+
+  g_string_append (form, "Action=");
+  g_string_append (form, action);
+  g_string_append (form, "&Version=" STS_VERSION);
+  return form;
+}
+
+char *
+ws_sts_assume_role_body (const char *role_arn,
+                         const char *session_name,
+                         guint       duration_seconds,
+                         const char *external_id,
+                         const char *mfa_serial,
+                         const char *token_code)
+{
+  GString *form;
+
+  g_return_val_if_fail (role_arn != NULL, NULL);
+  g_return_val_if_fail (session_name != NULL, NULL);
+
+  form = form_new ("AssumeRole",
+                   strlen (role_arn) + strlen (session_name) +
+                   (external_id ? strlen (external_id) : 0) +
+                   (mfa_serial ? strlen (mfa_serial) : 0) +
+                   (token_code ? strlen (token_code) : 0));
+
+  form_add (form, "RoleArn", role_arn);
+  form_add (form, "RoleSessionName", session_name);
+  if (duration_seconds > 0)
+    g_string_append_printf (form, "&DurationSeconds=%u", duration_seconds);
+  form_add (form, "ExternalId", external_id);
+  if (mfa_serial != NULL && token_code != NULL)
+    {
+      form_add (form, "SerialNumber", mfa_serial);
+      form_add (form, "TokenCode", token_code);
+    }
+
+  return g_string_free (form, FALSE);
+}
+
+char *
+ws_sts_web_identity_body (const char *role_arn,
+                          const char *session_name,
+                          const char *web_identity_token)
+{
+  GString *form;
+
+  g_return_val_if_fail (role_arn != NULL, NULL);
+  g_return_val_if_fail (session_name != NULL, NULL);
+  g_return_val_if_fail (web_identity_token != NULL, NULL);
+
+  form = form_new ("AssumeRoleWithWebIdentity",
+                   strlen (role_arn) + strlen (session_name) + strlen (web_identity_token));
+
+  form_add (form, "RoleArn", role_arn);
+  form_add (form, "RoleSessionName", session_name);
+  form_add (form, "WebIdentityToken", web_identity_token);
+
+  return g_string_free (form, FALSE);
+}
+
+enum { STS_ACCESS_KEY_ID, STS_SECRET_ACCESS_KEY, STS_SESSION_TOKEN, STS_EXPIRATION, STS_N_FIELDS };
+
+static const char * const sts_field_names[STS_N_FIELDS] = {
+  "AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration",
+};
+
+static void
+sts_text (GMarkupParseContext  *context,
+          const char           *text,
+          gsize                 length,
+          gpointer              user_data,
+          GError              **error)
+{
+  GString **fields = user_data;
+  const GSList *stack = g_markup_parse_context_get_element_stack (context);
+
+  if (stack == NULL || stack->next == NULL ||
+      !g_str_equal (stack->next->data, "Credentials"))
+    return;
+
+  for (guint i = 0; i < STS_N_FIELDS; i++)
+    if (g_str_equal (stack->data, sts_field_names[i]))
+      g_string_append_len (fields[i], text, length);
+}
+
+static void
+sts_fields_free (GString **fields)
+{
+  for (guint i = 0; i < STS_N_FIELDS; i++)
+    {
+      ws_secret_wipe (fields[i]->str, fields[i]->allocated_len);
+      g_string_free (fields[i], TRUE);
+    }
+}
+
+WsCredentials *
+ws_sts_parse_credentials (const char  *xml,
+                          gsize        length,
+                          const char  *source,
+                          GError     **error)
+{
+  static const GMarkupParser parser = { .text = sts_text };
+  g_autoptr(GMarkupParseContext) context = NULL;
+  g_autoptr(GDateTime) expiration = NULL;
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  GString *fields[STS_N_FIELDS];
+  WsCredentials *credentials = NULL;
+  gboolean parsed;
+
+  for (guint i = 0; i < STS_N_FIELDS; i++)
+    fields[i] = g_string_new (NULL);
+
+  context = g_markup_parse_context_new (&parser, G_MARKUP_IGNORE_QUALIFIED, fields, NULL);
+  parsed = g_markup_parse_context_parse (context, xml, length, NULL) &&
+           g_markup_parse_context_end_parse (context, NULL);
+
+  if (parsed && fields[STS_EXPIRATION]->len > 0)
+    expiration = g_date_time_new_from_iso8601 (fields[STS_EXPIRATION]->str, utc);
+
+  if (parsed && expiration != NULL &&
+      fields[STS_ACCESS_KEY_ID]->len > 0 &&
+      fields[STS_SECRET_ACCESS_KEY]->len > 0)
+    credentials = ws_credentials_new (fields[STS_ACCESS_KEY_ID]->str,
+                                      fields[STS_SECRET_ACCESS_KEY]->str,
+                                      fields[STS_SESSION_TOKEN]->str,
+                                      expiration, source);
+  else
+    g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_RESPONSE,
+                 _("AWS STS answered without usable credentials; try again later."));
+
+  sts_fields_free (fields);
+  return credentials;
+}
