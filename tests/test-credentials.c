@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ws-aws-error.h"
+#include "ws-credential-process.h"
 #include "ws-credentials-provider.h"
 #include "ws-fake-aws.h"
 #include "ws-sts.h"

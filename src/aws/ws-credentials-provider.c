@@ -3,22 +3,21 @@
  * The environment's keys first (unless a profile was chosen explicitly),
  * then the chain ws_profile_chain_resolve() finds: a base source (static
  * keys, credential_process, web identity, SSO, credential_source) and the
- * roles to assume from it, one STS call each.
+ * roles to assume from it, one STS call each. The STS wire format is in
+ * ws-sts.c and the credential_process runner in ws-credential-process.c;
+ * this file orders the steps, caches, coalesces and prompts for MFA.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "ws-credentials-provider.h"
 
-#include <signal.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <glib/gi18n.h>
-#include <json-glib/json-glib.h>
 
 #include "ws-aws-error.h"
+#include "ws-credential-process.h"
 #include "ws-endpoint.h"
-#include "ws-json.h"
 #include "ws-profile-chain.h"
 #include "ws-secret.h"
 #include "ws-sso.h"
@@ -26,10 +25,6 @@
 
 #define REFRESH_MARGIN         (5 * G_TIME_SPAN_MINUTE)
 #define PROCESS_TIMEOUT_MS     (60 * 1000)
-#define PROCESS_STDOUT_MAX     (1024 * 1024)
-#define PROCESS_STDERR_MAX     1024
-#define PROCESS_STDERR_CHARS   500
-#define PIPE_CHUNK             16384
 #define DEFAULT_REGION         "us-east-1"
 /* No profile is named "", so it stands for "AWS_PROFILE / default". */
 #define IMPLICIT_PROFILE_KEY   ""
@@ -55,84 +50,6 @@ struct _WsCredentialsProvider
 };
 
 G_DEFINE_FINAL_TYPE (WsCredentialsProvider, ws_credentials_provider, G_TYPE_OBJECT)
-
-/* Pure: credential_process output */
-
-static const char *
-json_get_string (JsonObject *object,
-                 const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static gboolean
-json_version_is_1 (JsonObject *object)
-{
-  JsonNode *node = json_object_get_member (object, "Version");
-
-  return node != NULL &&
-         json_node_get_value_type (node) == G_TYPE_INT64 &&
-         json_node_get_int (node) == 1;
-}
-
-WsCredentials *
-ws_credential_process_parse (const char  *json,
-                             gsize        length,
-                             const char  *profile,
-                             GError     **error)
-{
-  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
-  g_autoptr(GDateTime) expiration = NULL;
-  g_autoptr(JsonObject) object = NULL;
-  const char *access_key_id;
-  const char *secret_access_key;
-  const char *expiration_text;
-
-  object = ws_json_parse_object (json, length, PROCESS_STDOUT_MAX);
-  if (object == NULL)
-    {
-      g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_CREDENTIAL_PROCESS,
-                   _("The credential_process of profile “%s” did not print a JSON object; check the command by running it."),
-                   profile);
-      return NULL;
-    }
-
-  if (!json_version_is_1 (object))
-    {
-      g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_CREDENTIAL_PROCESS,
-                   _("The credential_process of profile “%s” printed an unsupported Version; it must print \"Version\": 1."),
-                   profile);
-      return NULL;
-    }
-
-  access_key_id = json_get_string (object, "AccessKeyId");
-  secret_access_key = json_get_string (object, "SecretAccessKey");
-  if (access_key_id == NULL || secret_access_key == NULL)
-    {
-      g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_CREDENTIAL_PROCESS,
-                   _("The credential_process of profile “%s” printed no AccessKeyId or SecretAccessKey; check the command."),
-                   profile);
-      return NULL;
-    }
-
-  expiration_text = json_get_string (object, "Expiration");
-  if (expiration_text != NULL &&
-      (expiration = g_date_time_new_from_iso8601 (expiration_text, utc)) == NULL)
-    {
-      g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_CREDENTIAL_PROCESS,
-                   _("The credential_process of profile “%s” printed an Expiration that is not an ISO 8601 time."),
-                   profile);
-      return NULL;
-    }
-
-  return ws_credentials_new (access_key_id, secret_access_key,
-                             json_get_string (object, "SessionToken"),
-                             expiration, "credential_process");
-}
 
 /* The environment */
 
@@ -176,269 +93,6 @@ env_credentials (WsCredentialsProvider  *self,
     expiration = g_date_time_new_from_iso8601 (expiration_text, utc);
 
   return ws_credentials_new (access_key_id, secret_access_key, token, expiration, "environment");
-}
-
-/* credential_process */
-
-typedef struct
-{
-  GSubprocess  *process;
-  GCancellable *reads;          /* stops the pipe reads on kill */
-  GCancellable *caller;
-  gulong        caller_id;
-  GByteArray   *out;
-  GByteArray   *err;
-  char         *profile;
-  guint         pending;        /* pipe reads + the wait */
-  guint         timeout_id;
-  guint         timeout_ms;
-  gboolean      timed_out;
-  gboolean      too_large;
-} ProcessRun;
-
-static void
-process_run_free (ProcessRun *run)
-{
-  g_clear_handle_id (&run->timeout_id, g_source_remove);
-  if (run->caller != NULL)
-    g_cancellable_disconnect (run->caller, run->caller_id);
-  g_clear_object (&run->caller);
-  g_clear_object (&run->process);
-  g_clear_object (&run->reads);
-  g_clear_pointer (&run->out, ws_secret_byte_array_unref);
-  g_clear_pointer (&run->err, g_byte_array_unref);
-  g_free (run->profile);
-  g_free (run);
-}
-
-/* Runs in the child: its own process group, so a kill reaches whatever
- * the command started too. */
-static void
-process_child_setup (gpointer user_data)
-{
-  setpgid (0, 0);
-}
-
-static void
-process_kill (ProcessRun *run)
-{
-  const char *pid = g_subprocess_get_identifier (run->process);
-
-  if (pid != NULL)
-    kill (-(pid_t) g_ascii_strtoll (pid, NULL, 10), SIGKILL);
-  g_subprocess_force_exit (run->process);
-  g_cancellable_cancel (run->reads);
-}
-
-static gboolean
-process_on_timeout (gpointer user_data)
-{
-  ProcessRun *run = user_data;
-
-  run->timeout_id = 0;
-  run->timed_out = TRUE;
-  process_kill (run);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-process_on_caller_cancelled (GCancellable *cancellable,
-                             ProcessRun   *run)
-{
-  process_kill (run);
-}
-
-static char *
-process_stderr_text (ProcessRun *run)
-{
-  g_autofree char *text = g_utf8_make_valid ((const char *) run->err->data, run->err->len);
-
-  g_strstrip (text);
-  if (*text == '\0')
-    return g_strdup (_("it printed nothing on stderr"));
-  /* Invalid bytes grew into U+FFFD: bound the message again, by characters. */
-  return g_utf8_substring (text, 0, MIN (g_utf8_strlen (text, -1), PROCESS_STDERR_CHARS));
-}
-
-static void
-process_complete (GTask *task)
-{
-  ProcessRun *run = g_task_get_task_data (task);
-  WsCredentials *credentials;
-  GError *error = NULL;
-
-  if (g_task_return_error_if_cancelled (task))
-    return;
-
-  if (run->timed_out)
-    g_task_return_new_error (task, WS_AWS_ERROR, WS_AWS_ERROR_CREDENTIAL_PROCESS,
-                             _("The credential_process of profile “%s” did not finish within %u seconds and was stopped; check the command."),
-                             run->profile, MAX (run->timeout_ms / 1000, 1));
-  else if (run->too_large)
-    g_task_return_new_error (task, WS_AWS_ERROR, WS_AWS_ERROR_CREDENTIAL_PROCESS,
-                             _("The credential_process of profile “%s” printed more than 1 MiB; check the command."),
-                             run->profile);
-  else if (!g_subprocess_get_successful (run->process))
-    {
-      g_autofree char *stderr_text = process_stderr_text (run);
-
-      g_task_return_new_error (task, WS_AWS_ERROR, WS_AWS_ERROR_CREDENTIAL_PROCESS,
-                               _("The credential_process of profile “%s” failed: %s"),
-                               run->profile, stderr_text);
-    }
-  else if ((credentials = ws_credential_process_parse ((const char *) run->out->data, run->out->len,
-                                                       run->profile, &error)) != NULL)
-    g_task_return_pointer (task, credentials, (GDestroyNotify) ws_credentials_unref);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
-process_op_done (GTask *task)
-{
-  ProcessRun *run = g_task_get_task_data (task);
-
-  if (--run->pending == 0)
-    {
-      g_clear_handle_id (&run->timeout_id, g_source_remove);
-      process_complete (task);
-    }
-  g_object_unref (task);
-}
-
-static void process_on_read (GObject      *stream,
-                             GAsyncResult *result,
-                             gpointer      user_data);
-
-static void
-process_read_next (GTask        *task,
-                   GInputStream *stream)
-{
-  ProcessRun *run = g_task_get_task_data (task);
-
-  g_input_stream_read_bytes_async (stream, PIPE_CHUNK, G_PRIORITY_DEFAULT,
-                                   run->reads, process_on_read, task);
-}
-
-/* Appends a chunk; FALSE once the pipe should no longer be read. */
-static gboolean
-process_take_chunk (ProcessRun *run,
-                    gboolean    is_stdout,
-                    GBytes     *chunk)
-{
-  gsize size = g_bytes_get_size (chunk);
-
-  if (!is_stdout)
-    {
-      /* Keep draining stderr so the child never blocks on it, but keep
-       * only its beginning for the message. */
-      if (run->err->len < PROCESS_STDERR_MAX)
-        g_byte_array_append (run->err, g_bytes_get_data (chunk, NULL),
-                             MIN (size, PROCESS_STDERR_MAX - run->err->len));
-      return TRUE;
-    }
-
-  if (run->out->len + size > PROCESS_STDOUT_MAX)
-    {
-      run->too_large = TRUE;
-      process_kill (run);
-      return FALSE;
-    }
-
-  g_byte_array_append (run->out, g_bytes_get_data (chunk, NULL), size);
-  return TRUE;
-}
-
-static void
-process_on_read (GObject      *stream,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GTask *task = user_data;
-  ProcessRun *run = g_task_get_task_data (task);
-  GBytes *chunk;
-  gboolean is_stdout = stream == (GObject *) g_subprocess_get_stdout_pipe (run->process);
-  gboolean more;
-
-  /* A read error (the pipe cancelled after a kill) ends the stream like EOF. */
-  chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (stream), result, NULL);
-  more = chunk != NULL && g_bytes_get_size (chunk) > 0 &&
-         process_take_chunk (run, is_stdout, chunk);
-  ws_secret_bytes_unref (chunk);
-
-  if (more)
-    process_read_next (task, G_INPUT_STREAM (stream));
-  else
-    process_op_done (task);
-}
-
-static void
-process_on_wait (GObject      *process,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GTask *task = user_data;
-
-  g_subprocess_wait_finish (G_SUBPROCESS (process), result, NULL);
-  process_op_done (task);
-}
-
-static void
-run_process_async (WsCredentialsProvider *self,
-                   const char            *profile,
-                   const char            *command,
-                   GCancellable          *cancellable,
-                   GAsyncReadyCallback    callback,
-                   gpointer               user_data)
-{
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) argv = NULL;
-  ProcessRun *run;
-
-  /* Split like a shell, but run no shell (as botocore). */
-  if (!g_shell_parse_argv (command, NULL, &argv, &error))
-    {
-      g_task_return_new_error (task, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_CONFIG,
-                               _("The credential_process of profile “%s” is not a valid command line (%s); fix it in the config file."),
-                               profile, error->message);
-      return;
-    }
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_set_environ (launcher, self->envp);
-  g_subprocess_launcher_set_child_setup (launcher, process_child_setup, NULL, NULL);
-
-  run = g_new0 (ProcessRun, 1);
-  run->profile = g_strdup (profile);
-  run->timeout_ms = self->process_timeout_ms;
-  run->out = g_byte_array_new ();
-  run->err = g_byte_array_new ();
-  run->reads = g_cancellable_new ();
-  g_task_set_task_data (task, run, (GDestroyNotify) process_run_free);
-
-  run->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv, &error);
-  if (run->process == NULL)
-    {
-      g_task_return_new_error (task, WS_AWS_ERROR, WS_AWS_ERROR_CREDENTIAL_PROCESS,
-                               _("Could not run the credential_process of profile “%s”: %s"),
-                               profile, error->message);
-      return;
-    }
-
-  run->pending = 3;
-  process_read_next (g_object_ref (task), g_subprocess_get_stdout_pipe (run->process));
-  process_read_next (g_object_ref (task), g_subprocess_get_stderr_pipe (run->process));
-  g_subprocess_wait_async (run->process, NULL, process_on_wait, g_object_ref (task));
-  run->timeout_id = g_timeout_add (run->timeout_ms, process_on_timeout, run);
-  if (cancellable != NULL)
-    {
-      run->caller = g_object_ref (cancellable);
-      run->caller_id = g_cancellable_connect (cancellable, G_CALLBACK (process_on_caller_cancelled),
-                                              run, NULL);
-    }
 }
 
 /* MFA: one prompt per device at a time, since a code is good only once */
@@ -782,7 +436,7 @@ job_on_process (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
-  WsCredentials *credentials = g_task_propagate_pointer (G_TASK (result), &error);
+  WsCredentials *credentials = ws_credential_process_run_finish (result, &error);
 
   job_take_source_result (task, credentials, error);
 }
@@ -896,8 +550,9 @@ job_fetch_source (GTask *task)
       break;
 
     case WS_PROFILE_SOURCE_PROCESS:
-      run_process_async (self, source->profile, source->credential_process, cancellable,
-                         job_on_process, g_object_ref (task));
+      ws_credential_process_run_async (source->credential_process, source->profile,
+                                       (const char * const *) self->envp, self->process_timeout_ms,
+                                       cancellable, job_on_process, g_object_ref (task));
       break;
 
     case WS_PROFILE_SOURCE_SSO:

@@ -63,13 +63,4 @@ void                   ws_credentials_provider_invalidate     (WsCredentialsProv
 void                   ws_credentials_provider_set_process_timeout (WsCredentialsProvider *self,
                                                                     guint               milliseconds);
 
-/* Pure: the credential_process output format, exposed for the tests. */
-
-/* What a credential_process printed (JSON, Version 1);
- * WS_AWS_ERROR_CREDENTIAL_PROCESS naming @profile otherwise. */
-WsCredentials         *ws_credential_process_parse          (const char         *json,
-                                                             gsize               length,
-                                                             const char         *profile,
-                                                             GError            **error);
-
 G_END_DECLS
