@@ -13,6 +13,7 @@
 #include "ws-aws-error.h"
 #include "ws-fake-aws.h"
 #include "ws-sso.h"
+#include "ws-sso-cache.h"
 #include "ws-test-util.h"
 
 #define SESSION_CONFIG \

@@ -1,24 +1,21 @@
-/* ws-sso.c — IAM Identity Center: the AWS CLI's token cache, the portal's
- * GetRoleCredentials, token refresh and the OIDC device sign-in
+/* ws-sso.c — IAM Identity Center: the portal's GetRoleCredentials, token
+ * refresh and the OIDC device sign-in
  *
- * The files under ~/.aws/sso/cache are the AWS CLI's own: a token written
- * here is used by `aws`, and one written by `aws sso login` is used here.
+ * Tokens and client registrations are read from and written to the AWS
+ * CLI's own cache, through ws-sso-cache.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "ws-sso.h"
 
-#include <errno.h>
-#include <string.h>
-
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
 #include "ws-aws-error.h"
 #include "ws-endpoint.h"
 #include "ws-json.h"
 #include "ws-secret.h"
+#include "ws-sso-cache.h"
 
 /* botocore refreshes a token, and reuses a client registration, until
  * 15 min before it expires; a failed refresh only matters in the last 10. */
@@ -26,8 +23,6 @@
 #define MANDATORY_WINDOW      (10 * G_TIME_SPAN_MINUTE)
 #define DEFAULT_POLL_INTERVAL 5
 #define SLOW_DOWN_STEP        5
-/* Cache entries and OIDC answers are a few hundred bytes. */
-#define MAX_JSON_SIZE         (1024 * 1024)
 #define DEVICE_CODE_GRANT     "urn:ietf:params:oauth:grant-type:device_code"
 
 struct _WsSso
@@ -66,274 +61,7 @@ sso_session_free (SsoSession *session)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SsoSession, sso_session_free)
 
-/* Pure helpers ------------------------------------------------------------ */
-
-char *
-ws_sso_cache_file_name (const char *session_name_or_start_url)
-{
-  g_autofree char *hex = NULL;
-
-  g_return_val_if_fail (session_name_or_start_url != NULL, NULL);
-
-  hex = g_compute_checksum_for_string (G_CHECKSUM_SHA1, session_name_or_start_url, -1);
-  return g_strconcat (hex, ".json", NULL);
-}
-
-/* Python's json.dumps() with its default ensure_ascii: everything outside
- * printable ASCII becomes \uXXXX (surrogate pairs above the BMP). */
-static void
-append_python_json_string (GString    *out,
-                           const char *text)
-{
-  g_autofree char *valid = NULL;
-
-  if (text == NULL)
-    {
-      g_string_append (out, "null");
-      return;
-    }
-
-  valid = g_utf8_make_valid (text, -1);
-  g_string_append_c (out, '"');
-  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      switch (c)
-        {
-        case '"':  g_string_append (out, "\\\""); break;
-        case '\\': g_string_append (out, "\\\\"); break;
-        case '\n': g_string_append (out, "\\n"); break;
-        case '\r': g_string_append (out, "\\r"); break;
-        case '\t': g_string_append (out, "\\t"); break;
-        case '\b': g_string_append (out, "\\b"); break;
-        case '\f': g_string_append (out, "\\f"); break;
-        default:
-          if (c >= 0x20 && c <= 0x7e)
-            g_string_append_c (out, (char) c);
-          else if (c < 0x10000)
-            g_string_append_printf (out, "\\u%04x", c);
-          else
-            g_string_append_printf (out, "\\u%04x\\u%04x",
-                                    0xd800 + ((c - 0x10000) >> 10),
-                                    0xdc00 + ((c - 0x10000) & 0x3ff));
-        }
-    }
-  g_string_append_c (out, '"');
-}
-
-char *
-ws_sso_registration_cache_file_name (const char         *start_url,
-                                     const char         *sso_region,
-                                     const char * const *scopes,
-                                     const char         *session_name)
-{
-  g_autoptr(GString) key = g_string_new ("{\"region\": ");
-
-  g_return_val_if_fail (start_url != NULL, NULL);
-  g_return_val_if_fail (sso_region != NULL, NULL);
-
-  /* The keys in sort_keys order, with Python's ", " and ": " separators. */
-  append_python_json_string (key, sso_region);
-  g_string_append (key, ", \"scopes\": ");
-  if (scopes == NULL)
-    g_string_append (key, "null");
-  else
-    {
-      g_string_append_c (key, '[');
-      for (guint i = 0; scopes[i] != NULL; i++)
-        {
-          if (i > 0)
-            g_string_append (key, ", ");
-          append_python_json_string (key, scopes[i]);
-        }
-      g_string_append_c (key, ']');
-    }
-  g_string_append (key, ", \"session_name\": ");
-  append_python_json_string (key, session_name);
-  g_string_append (key, ", \"startUrl\": ");
-  append_python_json_string (key, start_url);
-  g_string_append (key, ", \"tool\": \"botocore\"}");
-
-  return ws_sso_cache_file_name (key->str);
-}
-
-GDateTime *
-ws_sso_parse_time (const char *text)
-{
-  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
-  g_autofree char *copy = NULL;
-  gsize length;
-
-  if (text == NULL)
-    return NULL;
-
-  copy = g_strstrip (g_strdup (text));
-  length = strlen (copy);
-
-  /* botocore's strftime("%Z") writes "UTC" where ISO 8601 has "Z". */
-  if (length > 3 && g_ascii_strcasecmp (copy + length - 3, "UTC") == 0)
-    {
-      g_autofree char *bare = g_strndup (copy, length - 3);
-
-      g_free (copy);
-      copy = g_strconcat (g_strchomp (bare), "Z", NULL);
-    }
-
-  /* dateutil also accepts a space between the date and the time. */
-  if (strlen (copy) > 10 && copy[10] == ' ')
-    copy[10] = 'T';
-
-  return g_date_time_new_from_iso8601 (copy, utc);
-}
-
-static char *
-format_time (GDateTime *time)
-{
-  g_autoptr(GDateTime) utc = g_date_time_to_utc (time);
-
-  return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
-}
-
-static const char *
-object_get_string (JsonObject *object,
-                   const char *member)
-{
-  JsonNode *node;
-  const char *value;
-
-  if (object == NULL || (node = json_object_get_member (object, member)) == NULL)
-    return NULL;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  value = json_node_get_string (node);
-  return value != NULL && *value != '\0' ? value : NULL;
-}
-
-static gint64
-object_get_int (JsonObject *object,
-                const char *member,
-                gint64      fallback)
-{
-  JsonNode *node;
-
-  if (object == NULL || (node = json_object_get_member (object, member)) == NULL)
-    return fallback;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) == G_TYPE_STRING)
-    return fallback;
-
-  return json_node_get_int (node);
-}
-
-/* How far the time in @member lies ahead of @now (G_MINSPAN-ish when
- * absent or unreadable, so that every comparison says "expired"). */
-static GTimeSpan
-object_time_left (JsonObject *object,
-                  const char *member,
-                  GDateTime  *now)
-{
-  g_autoptr(GDateTime) time = ws_sso_parse_time (object_get_string (object, member));
-
-  return time != NULL ? g_date_time_difference (time, now) : G_MININT64;
-}
-
-static gboolean
-token_usable (JsonObject *token,
-              GDateTime  *now,
-              GTimeSpan   margin)
-{
-  return object_get_string (token, "accessToken") != NULL &&
-         object_time_left (token, "expiresAt", now) > margin;
-}
-
-static gboolean
-token_refreshable (JsonObject *token,
-                   GDateTime  *now)
-{
-  return object_get_string (token, "refreshToken") != NULL &&
-         object_get_string (token, "clientId") != NULL &&
-         object_get_string (token, "clientSecret") != NULL &&
-         object_time_left (token, "registrationExpiresAt", now) > 0;
-}
-
-/* Copies the new access token (and refresh token, when OIDC rotated it)
- * of a CreateToken answer into a cache entry. */
-static gboolean
-token_apply_reply (JsonObject  *entry,
-                   JsonObject  *reply,
-                   GDateTime   *now,
-                   GError     **error)
-{
-  const char *access_token = object_get_string (reply, "accessToken");
-  const char *refresh_token = object_get_string (reply, "refreshToken");
-  gint64 expires_in = object_get_int (reply, "expiresIn", 0);
-  g_autoptr(GDateTime) expires = NULL;
-  g_autofree char *expires_at = NULL;
-
-  if (access_token == NULL || expires_in <= 0)
-    {
-      g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_RESPONSE,
-                   _("IAM Identity Center sent a token that cannot be read; try signing in again."));
-      return FALSE;
-    }
-
-  expires = g_date_time_add_seconds (now, expires_in);
-  expires_at = format_time (expires);
-  json_object_set_string_member (entry, "accessToken", access_token);
-  json_object_set_string_member (entry, "expiresAt", expires_at);
-  if (refresh_token != NULL)
-    json_object_set_string_member (entry, "refreshToken", refresh_token);
-
-  return TRUE;
-}
-
-static JsonObject *
-object_copy (JsonObject *object)
-{
-  JsonObject *copy = json_object_new ();
-  JsonObjectIter iter;
-  const char *member;
-  JsonNode *node;
-
-  json_object_iter_init_ordered (&iter, object);
-  while (json_object_iter_next_ordered (&iter, &member, &node))
-    json_object_set_member (copy, member, json_node_copy (node));
-
-  return copy;
-}
-
-static WsCredentials *
-role_credentials_parse (JsonObject  *reply,
-                        GError     **error)
-{
-  JsonObject *creds = NULL;
-  JsonNode *node;
-  const char *access_key_id, *secret_access_key, *session_token;
-  gint64 expiration_ms;
-  g_autoptr(GDateTime) epoch = g_date_time_new_from_unix_utc (0);
-  g_autoptr(GDateTime) expiration = NULL;
-
-  if (reply != NULL && (node = json_object_get_member (reply, "roleCredentials")) != NULL &&
-      JSON_NODE_HOLDS_OBJECT (node))
-    creds = json_node_get_object (node);
-
-  access_key_id = object_get_string (creds, "accessKeyId");
-  secret_access_key = object_get_string (creds, "secretAccessKey");
-  session_token = object_get_string (creds, "sessionToken");
-  expiration_ms = object_get_int (creds, "expiration", 0);
-
-  if (access_key_id == NULL || secret_access_key == NULL || session_token == NULL || expiration_ms <= 0)
-    {
-      g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_RESPONSE,
-                   _("IAM Identity Center sent role credentials that cannot be read; try again later."));
-      return NULL;
-    }
-
-  /* The portal, unlike STS, gives epoch milliseconds. */
-  expiration = g_date_time_add (epoch, expiration_ms * (G_TIME_SPAN_MILLISECOND));
-  return ws_credentials_new (access_key_id, secret_access_key, session_token, expiration, "SSO");
-}
+/* Config -------------------------------------------------------------------- */
 
 static GStrv
 parse_scopes (const char *text)
@@ -350,8 +78,6 @@ parse_scopes (const char *text)
 
   return g_strv_builder_end (builder);
 }
-
-/* Config -------------------------------------------------------------------- */
 
 static char *
 config_path (WsSso *self)
@@ -482,112 +208,13 @@ login_required_error (const char *profile)
 
 /* Cache files --------------------------------------------------------------- */
 
-/* A missing, unreadable or malformed entry is no entry: %NULL without an
- * error. Only cancellation is an error. */
-static JsonObject *
-load_json_finish (GFile         *file,
-                  GAsyncResult  *result,
-                  GError       **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  JsonObject *object;
-  char *contents = NULL;
-  gsize length = 0;
-
-  if (!g_file_load_contents_finish (file, result, &contents, &length, NULL, &local_error))
-    {
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      else if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-        g_debug ("Ignoring the SSO cache file %s: %s", g_file_peek_path (file), local_error->message);
-      return NULL;
-    }
-
-  object = ws_json_parse_object (contents, length, MAX_JSON_SIZE);
-  ws_secret_wipe (contents, length);
-  g_free (contents);
-
-  if (object == NULL)
-    g_debug ("Ignoring the SSO cache file %s: not a JSON object", g_file_peek_path (file));
-  return object;
-}
-
-typedef struct
-{
-  char  *path;
-  char  *contents;
-  gsize  length;
-} CacheWrite;
-
-static void
-cache_write_free (CacheWrite *write)
-{
-  ws_secret_wipe (write->contents, write->length);
-  g_free (write->contents);
-  g_free (write->path);
-  g_free (write);
-}
-
-static void
-write_json_thread (GTask        *task,
-                   gpointer      source_object,
-                   gpointer      task_data,
-                   GCancellable *cancellable)
-{
-  CacheWrite *write = task_data;
-  g_autofree char *dir = g_path_get_dirname (write->path);
-  GError *error = NULL;
-
-  /* The AWS CLI creates its cache directories private, and so do we. */
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      int errsv = errno;
-
-      g_task_return_new_error (task, WS_AWS_ERROR, WS_AWS_ERROR_FAILED,
-                               _("Could not create the folder %s: %s."), dir, g_strerror (errsv));
-      return;
-    }
-
-  if (!g_file_set_contents_full (write->path, write->contents, write->length,
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
-    {
-      g_task_return_new_error (task, WS_AWS_ERROR, WS_AWS_ERROR_FAILED,
-                               _("Could not write %s: %s."), write->path, error->message);
-      g_error_free (error);
-      return;
-    }
-
-  g_task_return_boolean (task, TRUE);
-}
-
-/* Writes @object to @path atomically, mode 0600, in a worker thread. */
-static void
-write_json_async (const char          *path,
-                  JsonObject          *object,
-                  GAsyncReadyCallback  callback,
-                  gpointer             user_data)
-{
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = json_node_init_object (json_node_alloc (), object);
-  g_autoptr(GTask) task = g_task_new (NULL, NULL, callback, user_data);
-  CacheWrite *write = g_new0 (CacheWrite, 1);
-
-  json_generator_set_root (generator, root);
-  write->path = g_strdup (path);
-  write->contents = json_generator_to_data (generator, &write->length);
-
-  g_task_set_source_tag (task, write_json_async);
-  g_task_set_task_data (task, write, (GDestroyNotify) cache_write_free);
-  g_task_run_in_thread (task, write_json_thread);
-}
-
 /* A failed cache write is not fatal: the token is still good for this call. */
 static void
 warn_if_write_failed (GAsyncResult *result)
 {
   g_autoptr(GError) error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!ws_sso_cache_write_finish (result, &error))
     g_warning ("%s", error->message);
 }
 
@@ -599,7 +226,7 @@ parse_json_object (GBytes *bytes)
   gsize length = 0;
   const char *data = g_bytes_get_data (bytes, &length);
 
-  return ws_json_parse_object (data, length, MAX_JSON_SIZE);
+  return ws_json_parse_object (data, length, WS_SSO_MAX_JSON_SIZE);
 }
 
 static GBytes *
@@ -724,6 +351,21 @@ create_token_async (WsSso               *self,
 
 /* GetRoleCredentials -------------------------------------------------------- */
 
+static JsonObject *
+object_copy (JsonObject *object)
+{
+  JsonObject *copy = json_object_new ();
+  JsonObjectIter iter;
+  const char *member;
+  JsonNode *node;
+
+  json_object_iter_init_ordered (&iter, object);
+  while (json_object_iter_next_ordered (&iter, &member, &node))
+    json_object_set_member (copy, member, json_node_copy (node));
+
+  return copy;
+}
+
 typedef struct
 {
   SsoSession *session;
@@ -782,7 +424,7 @@ on_role_credentials (GObject      *source,
 
   if (!(reply = sso_send_finish (g_task_get_source_object (task), result, &error)))
     g_task_return_error (task, role_credentials_error (data, error));
-  else if (!(credentials = role_credentials_parse (reply, &error)))
+  else if (!(credentials = ws_sso_role_credentials_parse (reply, &error)))
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, credentials, (GDestroyNotify) ws_credentials_unref);
@@ -817,7 +459,7 @@ fetch_role_credentials (GTask *task_ref)
   cancellable = g_task_get_cancellable (task);
 
   sso_send_async (self, "GetRoleCredentials", "GET", portal_url, "/federation/credentials", query,
-                  NULL, object_get_string (data->token, "accessToken"), data->session->region,
+                  NULL, ws_sso_object_get_string (data->token, "accessToken"), data->session->region,
                   cancellable, on_role_credentials, g_steal_pointer (&task));
 }
 
@@ -830,7 +472,7 @@ fetch_or_require_login (GTask     *task_ref,
   GetCredentials *data = g_task_get_task_data (task);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
 
-  if (token_usable (data->token, now, margin))
+  if (ws_sso_token_usable (data->token, now, margin))
     fetch_role_credentials (g_steal_pointer (&task));
   else
     g_task_return_error (task, login_required_error (data->session->profile));
@@ -867,11 +509,11 @@ on_token_refreshed (GObject      *source,
   if (reply != NULL)
     {
       entry = object_copy (data->token);
-      if (token_apply_reply (entry, reply, now, &error))
+      if (ws_sso_token_apply_reply (entry, reply, now, &error))
         {
           g_clear_pointer (&data->token, json_object_unref);
           data->token = json_object_ref (entry);
-          write_json_async (data->token_path, entry, on_refreshed_token_written, g_steal_pointer (&task));
+          ws_sso_cache_write_async (data->token_path, entry, on_refreshed_token_written, g_steal_pointer (&task));
           return;
         }
     }
@@ -904,10 +546,10 @@ refresh_token (GTask *task_ref)
 
   cancellable = g_task_get_cancellable (task);
   create_token_async (self, oidc_url, data->session->region,
-                      object_get_string (data->token, "clientId"),
-                      object_get_string (data->token, "clientSecret"),
+                      ws_sso_object_get_string (data->token, "clientId"),
+                      ws_sso_object_get_string (data->token, "clientSecret"),
                       "refresh_token", "refreshToken",
-                      object_get_string (data->token, "refreshToken"),
+                      ws_sso_object_get_string (data->token, "refreshToken"),
                       cancellable, on_token_refreshed, g_steal_pointer (&task));
 }
 
@@ -921,12 +563,12 @@ on_token_loaded (GObject      *source,
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   GError *error = NULL;
 
-  data->token = load_json_finish (G_FILE (source), result, &error);
+  data->token = ws_sso_cache_load_finish (result, &error);
   if (error != NULL)
     g_task_return_error (task, error);
-  else if (token_usable (data->token, now, ADVISORY_WINDOW))
+  else if (ws_sso_token_usable (data->token, now, ADVISORY_WINDOW))
     fetch_role_credentials (g_steal_pointer (&task));
-  else if (data->session->session_name != NULL && token_refreshable (data->token, now))
+  else if (data->session->session_name != NULL && ws_sso_token_refreshable (data->token, now))
     refresh_token (g_steal_pointer (&task));
   else
     fetch_or_require_login (g_steal_pointer (&task), 0);
@@ -940,7 +582,6 @@ ws_sso_get_role_credentials_async (WsSso               *self,
                                    gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GFile) file = NULL;
   GetCredentials *data;
   GError *error = NULL;
 
@@ -963,8 +604,7 @@ ws_sso_get_role_credentials_async (WsSso               *self,
     }
 
   data->token_path = token_cache_path (self, data->session);
-  file = g_file_new_for_path (data->token_path);
-  g_file_load_contents_async (file, cancellable, on_token_loaded, g_steal_pointer (&task));
+  ws_sso_cache_load_async (data->token_path, cancellable, on_token_loaded, g_steal_pointer (&task));
 }
 
 WsCredentials *
@@ -1195,7 +835,7 @@ on_token_written (GObject      *source,
   g_autoptr(Login) login = user_data;
   GError *error = NULL;
 
-  g_task_propagate_boolean (G_TASK (result), &error);
+  ws_sso_cache_write_finish (result, &error);
   login_complete (login, error);
 }
 
@@ -1210,7 +850,7 @@ login_store_token (Login      *login,
 
   json_object_set_string_member (entry, "startUrl", login->session->start_url);
   json_object_set_string_member (entry, "region", login->session->region);
-  if (!token_apply_reply (entry, reply, now, &error))
+  if (!ws_sso_token_apply_reply (entry, reply, now, &error))
     {
       login_complete (login, error);
       return;
@@ -1219,7 +859,7 @@ login_store_token (Login      *login,
   json_object_set_string_member (entry, "clientSecret", login->client_secret);
   json_object_set_string_member (entry, "registrationExpiresAt", login->registration_expires_at);
 
-  write_json_async (path, entry, on_token_written, login_ref (login));
+  ws_sso_cache_write_async (path, entry, on_token_written, login_ref (login));
 }
 
 static gboolean
@@ -1312,13 +952,13 @@ on_device_authorization (GObject      *source,
   if (reply == NULL)
     return;
 
-  uri = object_get_string (reply, "verificationUriComplete");
+  uri = ws_sso_object_get_string (reply, "verificationUriComplete");
   if (uri == NULL)
-    uri = object_get_string (reply, "verificationUri");
-  expires_in = object_get_int (reply, "expiresIn", 0);
+    uri = ws_sso_object_get_string (reply, "verificationUri");
+  expires_in = ws_sso_object_get_int (reply, "expiresIn", 0);
 
-  if (object_get_string (reply, "deviceCode") == NULL ||
-      object_get_string (reply, "userCode") == NULL || uri == NULL || expires_in <= 0)
+  if (ws_sso_object_get_string (reply, "deviceCode") == NULL ||
+      ws_sso_object_get_string (reply, "userCode") == NULL || uri == NULL || expires_in <= 0)
     {
       login_complete (login, g_error_new (WS_AWS_ERROR, WS_AWS_ERROR_INVALID_RESPONSE,
                                           _("IAM Identity Center sent a device authorization for profile “%s” that cannot be read; try again later."),
@@ -1326,10 +966,10 @@ on_device_authorization (GObject      *source,
       return;
     }
 
-  login->device_code = g_strdup (object_get_string (reply, "deviceCode"));
-  login->user_code = g_strdup (object_get_string (reply, "userCode"));
+  login->device_code = g_strdup (ws_sso_object_get_string (reply, "deviceCode"));
+  login->user_code = g_strdup (ws_sso_object_get_string (reply, "userCode"));
   login->verification_uri = g_strdup (uri);
-  login->interval = (guint) CLAMP (object_get_int (reply, "interval", DEFAULT_POLL_INTERVAL), 1, 60);
+  login->interval = (guint) CLAMP (ws_sso_object_get_int (reply, "interval", DEFAULT_POLL_INTERVAL), 1, 60);
   login->deadline = g_get_monotonic_time () + expires_in * login->self->poll_unit * G_TIME_SPAN_MILLISECOND;
 
   for (guint i = 0; i < login->waiters->len; i++)
@@ -1383,9 +1023,9 @@ on_client_registered (GObject      *source,
   if (reply == NULL)
     return;
 
-  expires_at = object_get_int (reply, "clientSecretExpiresAt", 0);
-  if (object_get_string (reply, "clientId") == NULL ||
-      object_get_string (reply, "clientSecret") == NULL ||
+  expires_at = ws_sso_object_get_int (reply, "clientSecretExpiresAt", 0);
+  if (ws_sso_object_get_string (reply, "clientId") == NULL ||
+      ws_sso_object_get_string (reply, "clientSecret") == NULL ||
       (expires = g_date_time_new_from_unix_utc (expires_at)) == NULL)
     {
       login_complete (login, g_error_new (WS_AWS_ERROR, WS_AWS_ERROR_INVALID_RESPONSE,
@@ -1394,9 +1034,9 @@ on_client_registered (GObject      *source,
       return;
     }
 
-  login->client_id = g_strdup (object_get_string (reply, "clientId"));
-  login->client_secret = g_strdup (object_get_string (reply, "clientSecret"));
-  login->registration_expires_at = format_time (expires);
+  login->client_id = g_strdup (ws_sso_object_get_string (reply, "clientId"));
+  login->client_secret = g_strdup (ws_sso_object_get_string (reply, "clientSecret"));
+  login->registration_expires_at = ws_sso_format_time (expires);
 
   /* The CLI's registration cache entry, so that either tool reuses it. */
   registration = json_object_new ();
@@ -1412,8 +1052,8 @@ on_client_registered (GObject      *source,
       json_object_set_array_member (registration, "scopes", scopes);
     }
 
-  write_json_async (login->registration_path, registration,
-                    on_registration_written, login_ref (login));
+  ws_sso_cache_write_async (login->registration_path, registration,
+                            on_registration_written, login_ref (login));
 }
 
 static void
@@ -1458,24 +1098,24 @@ on_registration_loaded (GObject      *source,
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   GError *error = NULL;
 
-  registration = load_json_finish (G_FILE (source), result, &error);
+  registration = ws_sso_cache_load_finish (result, &error);
   if (error != NULL)
     {
       login_complete (login, error);
       return;
     }
 
-  if (object_get_string (registration, "clientId") == NULL ||
-      object_get_string (registration, "clientSecret") == NULL ||
-      object_time_left (registration, "expiresAt", now) <= ADVISORY_WINDOW)
+  if (ws_sso_object_get_string (registration, "clientId") == NULL ||
+      ws_sso_object_get_string (registration, "clientSecret") == NULL ||
+      ws_sso_object_time_left (registration, "expiresAt", now) <= ADVISORY_WINDOW)
     {
       register_client (login);
       return;
     }
 
-  login->client_id = g_strdup (object_get_string (registration, "clientId"));
-  login->client_secret = g_strdup (object_get_string (registration, "clientSecret"));
-  login->registration_expires_at = g_strdup (object_get_string (registration, "expiresAt"));
+  login->client_id = g_strdup (ws_sso_object_get_string (registration, "clientId"));
+  login->client_secret = g_strdup (ws_sso_object_get_string (registration, "clientSecret"));
+  login->registration_expires_at = g_strdup (ws_sso_object_get_string (registration, "expiresAt"));
   start_device_authorization (login);
 }
 
@@ -1483,9 +1123,8 @@ on_registration_loaded (GObject      *source,
 static void
 login_start (Login *login)
 {
-  g_autoptr(GFile) file = g_file_new_for_path (login->registration_path);
-
-  g_file_load_contents_async (file, login->cancellable, on_registration_loaded, login_ref (login));
+  ws_sso_cache_load_async (login->registration_path, login->cancellable,
+                           on_registration_loaded, login_ref (login));
 }
 
 static Login *

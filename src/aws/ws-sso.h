@@ -29,20 +29,6 @@ typedef void (*WsSsoPromptFunc) (const char *user_code,
 WsSso         *ws_sso_new                       (WsAwsClient        *client,
                                                  WsAwsConfig        *config,
                                                  const char * const *environ);
-/* Pure: the cache file name: SHA-1 hex of the sso-session name or start URL + ".json". */
-char          *ws_sso_cache_file_name           (const char         *session_name_or_start_url);
-
-/* Pure: the AWS CLI's client-registration cache file name: SHA-1 hex of
- * json.dumps({"region", "scopes", "session_name", "startUrl", "tool"},
- * sort_keys=True) + ".json"; @scopes and @session_name are %NULL (JSON null)
- * for a legacy profile. */
-char          *ws_sso_registration_cache_file_name (const char         *start_url,
-                                                 const char         *sso_region,
-                                                 const char * const *scopes,
-                                                 const char         *session_name);
-/* Pure: an `expiresAt` as the AWS tools write it ("Z", "UTC", numeric
- * offsets, fractional seconds; no zone means UTC), or %NULL. */
-GDateTime     *ws_sso_parse_time                (const char         *text);
 /* How long one second of the OIDC poll interval lasts (default 1000 ms);
  * tests shrink it so a sign-in with several polls stays quick. */
 void           ws_sso_set_poll_unit             (WsSso              *self,

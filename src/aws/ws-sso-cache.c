@@ -1,0 +1,392 @@
+/* ws-sso-cache.c — the AWS CLI's SSO cache: file names, reading and
+ * updating token entries (pure), and the files themselves
+ *
+ * The files under ~/.aws/sso/cache are the AWS CLI's own: a token written
+ * here is used by `aws`, and one written by `aws sso login` is used here.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "ws-sso-cache.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "ws-aws-error.h"
+#include "ws-json.h"
+#include "ws-secret.h"
+
+/* Pure helpers ------------------------------------------------------------ */
+
+char *
+ws_sso_cache_file_name (const char *session_name_or_start_url)
+{
+  g_autofree char *hex = NULL;
+
+  g_return_val_if_fail (session_name_or_start_url != NULL, NULL);
+
+  hex = g_compute_checksum_for_string (G_CHECKSUM_SHA1, session_name_or_start_url, -1);
+  return g_strconcat (hex, ".json", NULL);
+}
+
+/* Python's json.dumps() with its default ensure_ascii: everything outside
+ * printable ASCII becomes \uXXXX (surrogate pairs above the BMP). */
+static void
+append_python_json_string (GString    *out,
+                           const char *text)
+{
+  g_autofree char *valid = NULL;
+
+  if (text == NULL)
+    {
+      g_string_append (out, "null");
+      return;
+    }
+
+  valid = g_utf8_make_valid (text, -1);
+  g_string_append_c (out, '"');
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      switch (c)
+        {
+        case '"':  g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        case '\b': g_string_append (out, "\\b"); break;
+        case '\f': g_string_append (out, "\\f"); break;
+        default:
+          if (c >= 0x20 && c <= 0x7e)
+            g_string_append_c (out, (char) c);
+          else if (c < 0x10000)
+            g_string_append_printf (out, "\\u%04x", c);
+          else
+            g_string_append_printf (out, "\\u%04x\\u%04x",
+                                    0xd800 + ((c - 0x10000) >> 10),
+                                    0xdc00 + ((c - 0x10000) & 0x3ff));
+        }
+    }
+  g_string_append_c (out, '"');
+}
+
+char *
+ws_sso_registration_cache_file_name (const char         *start_url,
+                                     const char         *sso_region,
+                                     const char * const *scopes,
+                                     const char         *session_name)
+{
+  g_autoptr(GString) key = g_string_new ("{\"region\": ");
+
+  g_return_val_if_fail (start_url != NULL, NULL);
+  g_return_val_if_fail (sso_region != NULL, NULL);
+
+  /* The keys in sort_keys order, with Python's ", " and ": " separators. */
+  append_python_json_string (key, sso_region);
+  g_string_append (key, ", \"scopes\": ");
+  if (scopes == NULL)
+    g_string_append (key, "null");
+  else
+    {
+      g_string_append_c (key, '[');
+      for (guint i = 0; scopes[i] != NULL; i++)
+        {
+          if (i > 0)
+            g_string_append (key, ", ");
+          append_python_json_string (key, scopes[i]);
+        }
+      g_string_append_c (key, ']');
+    }
+  g_string_append (key, ", \"session_name\": ");
+  append_python_json_string (key, session_name);
+  g_string_append (key, ", \"startUrl\": ");
+  append_python_json_string (key, start_url);
+  g_string_append (key, ", \"tool\": \"botocore\"}");
+
+  return ws_sso_cache_file_name (key->str);
+}
+
+GDateTime *
+ws_sso_parse_time (const char *text)
+{
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  g_autofree char *copy = NULL;
+  gsize length;
+
+  if (text == NULL)
+    return NULL;
+
+  copy = g_strstrip (g_strdup (text));
+  length = strlen (copy);
+
+  /* botocore's strftime("%Z") writes "UTC" where ISO 8601 has "Z". */
+  if (length > 3 && g_ascii_strcasecmp (copy + length - 3, "UTC") == 0)
+    {
+      g_autofree char *bare = g_strndup (copy, length - 3);
+
+      g_free (copy);
+      copy = g_strconcat (g_strchomp (bare), "Z", NULL);
+    }
+
+  /* dateutil also accepts a space between the date and the time. */
+  if (strlen (copy) > 10 && copy[10] == ' ')
+    copy[10] = 'T';
+
+  return g_date_time_new_from_iso8601 (copy, utc);
+}
+
+char *
+ws_sso_format_time (GDateTime *time)
+{
+  g_autoptr(GDateTime) utc = g_date_time_to_utc (time);
+
+  return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+const char *
+ws_sso_object_get_string (JsonObject *object,
+                          const char *member)
+{
+  JsonNode *node;
+  const char *value;
+
+  if (object == NULL || (node = json_object_get_member (object, member)) == NULL)
+    return NULL;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  value = json_node_get_string (node);
+  return value != NULL && *value != '\0' ? value : NULL;
+}
+
+gint64
+ws_sso_object_get_int (JsonObject *object,
+                       const char *member,
+                       gint64      fallback)
+{
+  JsonNode *node;
+
+  if (object == NULL || (node = json_object_get_member (object, member)) == NULL)
+    return fallback;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) == G_TYPE_STRING)
+    return fallback;
+
+  return json_node_get_int (node);
+}
+
+GTimeSpan
+ws_sso_object_time_left (JsonObject *object,
+                         const char *member,
+                         GDateTime  *now)
+{
+  g_autoptr(GDateTime) time = ws_sso_parse_time (ws_sso_object_get_string (object, member));
+
+  return time != NULL ? g_date_time_difference (time, now) : G_MININT64;
+}
+
+gboolean
+ws_sso_token_usable (JsonObject *token,
+                     GDateTime  *now,
+                     GTimeSpan   margin)
+{
+  return ws_sso_object_get_string (token, "accessToken") != NULL &&
+         ws_sso_object_time_left (token, "expiresAt", now) > margin;
+}
+
+gboolean
+ws_sso_token_refreshable (JsonObject *token,
+                          GDateTime  *now)
+{
+  return ws_sso_object_get_string (token, "refreshToken") != NULL &&
+         ws_sso_object_get_string (token, "clientId") != NULL &&
+         ws_sso_object_get_string (token, "clientSecret") != NULL &&
+         ws_sso_object_time_left (token, "registrationExpiresAt", now) > 0;
+}
+
+gboolean
+ws_sso_token_apply_reply (JsonObject  *entry,
+                          JsonObject  *reply,
+                          GDateTime   *now,
+                          GError     **error)
+{
+  const char *access_token = ws_sso_object_get_string (reply, "accessToken");
+  const char *refresh_token = ws_sso_object_get_string (reply, "refreshToken");
+  gint64 expires_in = ws_sso_object_get_int (reply, "expiresIn", 0);
+  g_autoptr(GDateTime) expires = NULL;
+  g_autofree char *expires_at = NULL;
+
+  if (access_token == NULL || expires_in <= 0)
+    {
+      g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_RESPONSE,
+                   _("IAM Identity Center sent a token that cannot be read; try signing in again."));
+      return FALSE;
+    }
+
+  expires = g_date_time_add_seconds (now, expires_in);
+  expires_at = ws_sso_format_time (expires);
+  json_object_set_string_member (entry, "accessToken", access_token);
+  json_object_set_string_member (entry, "expiresAt", expires_at);
+  if (refresh_token != NULL)
+    json_object_set_string_member (entry, "refreshToken", refresh_token);
+
+  return TRUE;
+}
+
+WsCredentials *
+ws_sso_role_credentials_parse (JsonObject  *reply,
+                               GError     **error)
+{
+  JsonObject *creds = NULL;
+  JsonNode *node;
+  const char *access_key_id, *secret_access_key, *session_token;
+  gint64 expiration_ms;
+  g_autoptr(GDateTime) epoch = g_date_time_new_from_unix_utc (0);
+  g_autoptr(GDateTime) expiration = NULL;
+
+  if (reply != NULL && (node = json_object_get_member (reply, "roleCredentials")) != NULL &&
+      JSON_NODE_HOLDS_OBJECT (node))
+    creds = json_node_get_object (node);
+
+  access_key_id = ws_sso_object_get_string (creds, "accessKeyId");
+  secret_access_key = ws_sso_object_get_string (creds, "secretAccessKey");
+  session_token = ws_sso_object_get_string (creds, "sessionToken");
+  expiration_ms = ws_sso_object_get_int (creds, "expiration", 0);
+
+  if (access_key_id == NULL || secret_access_key == NULL || session_token == NULL || expiration_ms <= 0)
+    {
+      g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_RESPONSE,
+                   _("IAM Identity Center sent role credentials that cannot be read; try again later."));
+      return NULL;
+    }
+
+  /* The portal, unlike STS, gives epoch milliseconds. */
+  expiration = g_date_time_add (epoch, expiration_ms * (G_TIME_SPAN_MILLISECOND));
+  return ws_credentials_new (access_key_id, secret_access_key, session_token, expiration, "SSO");
+}
+
+/* Cache files --------------------------------------------------------------- */
+
+void
+ws_sso_cache_load_async (const char          *path,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GFile) file = NULL;
+
+  g_return_if_fail (path != NULL);
+
+  file = g_file_new_for_path (path);
+  g_file_load_contents_async (file, cancellable, callback, user_data);
+}
+
+JsonObject *
+ws_sso_cache_load_finish (GAsyncResult  *result,
+                          GError       **error)
+{
+  g_autoptr(GObject) source = g_async_result_get_source_object (result);
+  GFile *file = G_FILE (source);
+  g_autoptr(GError) local_error = NULL;
+  JsonObject *object;
+  char *contents = NULL;
+  gsize length = 0;
+
+  if (!g_file_load_contents_finish (file, result, &contents, &length, NULL, &local_error))
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        g_debug ("Ignoring the SSO cache file %s: %s", g_file_peek_path (file), local_error->message);
+      return NULL;
+    }
+
+  object = ws_json_parse_object (contents, length, WS_SSO_MAX_JSON_SIZE);
+  ws_secret_wipe (contents, length);
+  g_free (contents);
+
+  if (object == NULL)
+    g_debug ("Ignoring the SSO cache file %s: not a JSON object", g_file_peek_path (file));
+  return object;
+}
+
+typedef struct
+{
+  char  *path;
+  char  *contents;
+  gsize  length;
+} CacheWrite;
+
+static void
+cache_write_free (CacheWrite *write)
+{
+  ws_secret_wipe (write->contents, write->length);
+  g_free (write->contents);
+  g_free (write->path);
+  g_free (write);
+}
+
+static void
+write_json_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  CacheWrite *write = task_data;
+  g_autofree char *dir = g_path_get_dirname (write->path);
+  GError *error = NULL;
+
+  /* The AWS CLI creates its cache directories private, and so do we. */
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int errsv = errno;
+
+      g_task_return_new_error (task, WS_AWS_ERROR, WS_AWS_ERROR_FAILED,
+                               _("Could not create the folder %s: %s."), dir, g_strerror (errsv));
+      return;
+    }
+
+  if (!g_file_set_contents_full (write->path, write->contents, write->length,
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+    {
+      g_task_return_new_error (task, WS_AWS_ERROR, WS_AWS_ERROR_FAILED,
+                               _("Could not write %s: %s."), write->path, error->message);
+      g_error_free (error);
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+ws_sso_cache_write_async (const char          *path,
+                          JsonObject          *object,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_node_init_object (json_node_alloc (), object);
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, callback, user_data);
+  CacheWrite *write = g_new0 (CacheWrite, 1);
+
+  json_generator_set_root (generator, root);
+  write->path = g_strdup (path);
+  write->contents = json_generator_to_data (generator, &write->length);
+
+  g_task_set_source_tag (task, ws_sso_cache_write_async);
+  g_task_set_task_data (task, write, (GDestroyNotify) cache_write_free);
+  g_task_run_in_thread (task, write_json_thread);
+}
+
+gboolean
+ws_sso_cache_write_finish (GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ws_sso_cache_write_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
