@@ -80,24 +80,12 @@ clean_code (const char *raw)
 }
 
 static const char *
-get_string_member (JsonObject *object,
-                   const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
-}
-
-static const char *
 first_string_member (JsonObject         *object,
                      const char * const *names)
 {
   for (guint i = 0; names[i] != NULL; i++)
     {
-      const char *value = get_string_member (object, names[i]);
+      const char *value = ws_json_get_string (object, names[i]);
 
       if (value != NULL && value[0] != '\0')
         return value;

@@ -22,17 +22,6 @@
 
 /* Pure: the output */
 
-static const char *
-json_get_string (JsonObject *object,
-                 const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 static gboolean
 json_version_is_1 (JsonObject *object)
 {
@@ -73,8 +62,8 @@ ws_credential_process_parse (const char  *json,
       return NULL;
     }
 
-  access_key_id = json_get_string (object, "AccessKeyId");
-  secret_access_key = json_get_string (object, "SecretAccessKey");
+  access_key_id = ws_json_get_string (object, "AccessKeyId");
+  secret_access_key = ws_json_get_string (object, "SecretAccessKey");
   if (access_key_id == NULL || secret_access_key == NULL)
     {
       g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_CREDENTIAL_PROCESS,
@@ -83,7 +72,7 @@ ws_credential_process_parse (const char  *json,
       return NULL;
     }
 
-  expiration_text = json_get_string (object, "Expiration");
+  expiration_text = ws_json_get_string (object, "Expiration");
   if (expiration_text != NULL &&
       (expiration = g_date_time_new_from_iso8601 (expiration_text, utc)) == NULL)
     {
@@ -94,7 +83,7 @@ ws_credential_process_parse (const char  *json,
     }
 
   return ws_credentials_new (access_key_id, secret_access_key,
-                             json_get_string (object, "SessionToken"),
+                             ws_json_get_string (object, "SessionToken"),
                              expiration, "credential_process");
 }
 

@@ -78,3 +78,17 @@ ws_json_parse_object (const char *data,
 
   return json_object_ref (json_node_get_object (root));
 }
+
+const char *
+ws_json_get_string (JsonObject *object,
+                    const char *member)
+{
+  JsonNode *node;
+
+  if (object == NULL || (node = json_object_get_member (object, member)) == NULL)
+    return NULL;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  return json_node_get_string (node);
+}

@@ -18,5 +18,8 @@ gboolean    ws_json_nesting_within (const char *data,
 JsonObject *ws_json_parse_object   (const char *data,
                                     gsize       length,
                                     gsize       max_size);
+/* The member's string, or %NULL when absent, null or of another type. */
+const char *ws_json_get_string     (JsonObject *object,
+                                    const char *member);
 
 G_END_DECLS

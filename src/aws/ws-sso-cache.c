@@ -151,15 +151,9 @@ const char *
 ws_sso_object_get_string (JsonObject *object,
                           const char *member)
 {
-  JsonNode *node;
-  const char *value;
+  const char *value = ws_json_get_string (object, member);
 
-  if (object == NULL || (node = json_object_get_member (object, member)) == NULL)
-    return NULL;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  value = json_node_get_string (node);
+  /* The CLI writes "" for fields it has no value for. */
   return value != NULL && *value != '\0' ? value : NULL;
 }
 
