@@ -206,6 +206,21 @@ test_url_unknown_profile (CliFixture    *fixture,
   g_assert_nonnull (strstr (result->err, "nope"));
 }
 
+/* AWS_PROFILE naming a profile that does not exist says so, rather than
+ * complaining about a missing region. */
+static void
+test_url_unknown_env_profile (CliFixture    *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(CliResult) result = NULL;
+
+  cli_fixture_setenv (fixture, "AWS_PROFILE", "typo");
+  result = cli_fixture_run (fixture, "url", "analytics", NULL);
+
+  g_assert_cmpint (result->status, ==, 3);
+  g_assert_nonnull (strstr (result->err, "no profile “typo”"));
+}
+
 static void
 test_url_malformed_config (CliFixture    *fixture,
                            gconstpointer  data)
@@ -516,6 +531,7 @@ main (int    argc,
   ADD ("/cli/url/no-credentials", test_url_no_credentials);
   ADD ("/cli/url/no-region", test_url_no_region);
   ADD ("/cli/url/unknown-profile", test_url_unknown_profile);
+  ADD ("/cli/url/unknown-env-profile", test_url_unknown_env_profile);
   ADD ("/cli/url/malformed-config", test_url_malformed_config);
   ADD ("/cli/url/environment-credentials", test_url_environment_credentials);
   ADD ("/cli/url/clock-skew", test_url_clock_skew);

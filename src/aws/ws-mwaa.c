@@ -77,7 +77,9 @@ ws_mwaa_get_config (WsMwaa *self)
   return ws_credentials_provider_get_config (self->provider);
 }
 
-/* Pure checks that need no request: profile, region, name. */
+/* Pure checks that need no request: name, profile, region. A named
+ * profile (--profile or AWS_PROFILE) must exist; "default" need not, since
+ * environment credentials work without any file. */
 static Call *
 call_new (WsMwaa      *self,
           const char  *profile,
@@ -86,32 +88,30 @@ call_new (WsMwaa      *self,
           GError     **error)
 {
   WsAwsConfig *config = ws_mwaa_get_config (self);
-  g_autoptr(GError) local_error = NULL;
+  const char * const *environ = (const char * const *) self->environ;
+  const char *profile_name = profile ? profile : ws_aws_config_get_default_profile_name (environ);
   Call *call;
 
   if (name != NULL && !ws_mwaa_validate_environment_name (name, error))
     return NULL;
 
-  if (profile != NULL && !ws_aws_config_has_profile (config, profile))
+  if ((profile != NULL || g_strcmp0 (profile_name, "default") != 0)
+      && !ws_aws_config_has_profile (config, profile_name))
     {
       g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_UNKNOWN_PROFILE,
                    _("There is no profile “%s” in your AWS configuration. "
                      "Check the name, or add it with “aws configure --profile %s”."),
-                   profile, profile);
+                   profile_name, profile_name);
       return NULL;
     }
 
   call = g_new0 (Call, 1);
   call->profile = g_strdup (profile);
-  call->profile_name = g_strdup (profile ? profile
-                                         : ws_aws_config_get_default_profile_name ((const char * const *) self->environ));
+  call->profile_name = g_strdup (profile_name);
   call->name = g_strdup (name);
-  call->region = ws_endpoint_resolve_region (region, config, call->profile_name,
-                                             (const char * const *) self->environ,
-                                             &local_error);
+  call->region = ws_endpoint_resolve_region (region, config, profile_name, environ, error);
   if (call->region == NULL)
     {
-      g_propagate_error (error, g_steal_pointer (&local_error));
       call_free (call);
       return NULL;
     }
