@@ -134,6 +134,7 @@ test_url_not_found (CliFixture    *fixture,
 {
   g_autoptr(CliResult) result = cli_fixture_run (fixture, "url", "missing", NULL);
 
+  g_test_message ("stderr: %s", result->err);
   g_assert_cmpint (result->status, ==, 6);
   g_assert_cmpstr (result->out, ==, "");
   g_assert_nonnull (strstr (result->err, "missing"));
@@ -162,6 +163,7 @@ test_url_access_denied (CliFixture    *fixture,
                              "AccessDeniedException:http://internal.amazon.com/coral/", "application/json",
                              "{\"Message\":\"User is not authorized to perform airflow:CreateWebLoginToken\"}");
   result = cli_fixture_run (fixture, "url", "analytics", NULL);
+  g_test_message ("stderr: %s", result->err);
 
   g_assert_cmpint (result->status, ==, 5);
   g_assert_nonnull (strstr (result->err, "Profile default is not allowed to open Airflow for analytics"));

@@ -168,12 +168,12 @@ call_explain_error (Call       *call,
         message = g_strdup_printf (_("Profile %s is not allowed to open Airflow for %s "
                                      "(airflow:CreateWebLoginToken denied). Ask your administrator "
                                      "for an Airflow role on arn:aws:airflow:%s:<account>:role/%s/<role>. "
-                                     "AWS said: %s"),
+                                     "Details: %s"),
                                    call->profile_name, call->name, call->region, call->name,
                                    aws_message);
       else
         message = g_strdup_printf (_("Profile %s is not allowed to call %s in %s "
-                                     "(airflow:%s denied). AWS said: %s"),
+                                     "(airflow:%s denied). Details: %s"),
                                    call->profile_name, operation, call->region, operation,
                                    aws_message);
       break;
@@ -280,10 +280,16 @@ login_url_complete (GTask *task)
     }
   else
     {
-      g_task_return_pointer (task,
-                             ws_mwaa_build_login_url (call->hostname, call->web_token,
-                                                      call->airflow_version),
-                             (GDestroyNotify) ws_secret_free);
+      char *url = ws_mwaa_build_login_url (call->hostname, call->web_token,
+                                           call->airflow_version);
+
+      if (url != NULL)
+        g_task_return_pointer (task, url, (GDestroyNotify) ws_secret_free);
+      else
+        g_task_return_new_error (task, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_RESPONSE,
+                                 _("MWAA answered CreateWebLoginToken for %s without a usable "
+                                   "web server host or token; try again."),
+                                 call->name);
     }
   g_object_unref (task);
 }
