@@ -317,6 +317,23 @@ test_list (CliFixture    *fixture,
   g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, "GET", "/environments"), ==, 2 + 32);
 }
 
+/* A server that pages forever gets a bounded number of requests. */
+static void
+test_list_endless_pages (CliFixture    *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(CliResult) result = NULL;
+
+  for (int i = 0; i < 401; i++)
+    ws_fake_aws_push_response (fixture->fake, "GET", "/environments", 200, NULL, "application/json",
+                               "{\"Environments\":[],\"NextToken\":\"again\"}");
+  result = cli_fixture_run (fixture, "list", NULL);
+
+  g_assert_cmpint (result->status, ==, 1);
+  g_assert_nonnull (strstr (result->err, "more than 400 pages"));
+  g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, "GET", "/environments"), ==, 400);
+}
+
 static void
 test_list_json (CliFixture    *fixture,
                 gconstpointer  data)
@@ -540,6 +557,7 @@ main (int    argc,
   ADD ("/cli/url/secrets-stay-out-of-logs", test_secrets_stay_out_of_logs);
   ADD ("/cli/list", test_list);
   ADD ("/cli/list/json", test_list_json);
+  ADD ("/cli/list/endless-pages", test_list_endless_pages);
   ADD ("/cli/open", test_open);
   ADD ("/cli/login-then-url", test_login_then_url);
   ADD ("/cli/sso-login-required", test_sso_login_required);

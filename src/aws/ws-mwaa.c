@@ -19,6 +19,10 @@
 /* GetEnvironment calls in flight at once while listing: enough to hide the
  * round trips of a typical account, few enough not to trip throttling. */
 #define LIST_PARALLELISM 8
+/* ListEnvironments' MaxResults is at most 25. */
+#define LIST_PAGE_SIZE   25
+/* 10,000 environments: far beyond any account's quota. */
+#define LIST_MAX_PAGES   400
 
 struct _WsMwaa
 {
@@ -39,6 +43,8 @@ typedef struct
   char          *region;
   char          *name;
   char          *airflow_version;
+  char          *api_url;       /* api.airflow… (List, GetEnvironment) */
+  char          *env_url;       /* env.airflow… (CreateWebLoginToken) */
   WsCredentials *credentials;
 
   /* create-login-url */
@@ -50,6 +56,7 @@ typedef struct
   /* list */
   GPtrArray     *names;
   GPtrArray     *environments;
+  guint          pages;
   guint          next_get;
   guint          gets_in_flight;
 } Call;
@@ -62,6 +69,8 @@ call_free (Call *call)
   g_free (call->region);
   g_free (call->name);
   g_free (call->airflow_version);
+  g_free (call->api_url);
+  g_free (call->env_url);
   g_clear_pointer (&call->credentials, ws_credentials_unref);
   g_free (call->hostname);
   ws_secret_free (call->web_token);
@@ -77,9 +86,22 @@ ws_mwaa_get_config (WsMwaa *self)
   return ws_credentials_provider_get_config (self->provider);
 }
 
-/* Pure checks that need no request: name, profile, region. A named
- * profile (--profile or AWS_PROFILE) must exist; "default" need not, since
- * environment credentials work without any file. */
+static char *
+call_endpoint (WsMwaa      *self,
+               Call        *call,
+               const char  *host_prefix,
+               GError     **error)
+{
+  return ws_endpoint_resolve (WS_AWS_SERVICE_MWAA, call->region, host_prefix,
+                              ws_mwaa_get_config (self), call->profile_name,
+                              (const char * const *) self->environ, error);
+}
+
+/* Pure checks that need no request: name, profile, region, endpoints.
+ * A named profile (--profile or AWS_PROFILE) must exist; "default" need
+ * not, since environment credentials work without any file. With a @name
+ * the call mints a login token: it needs the env. endpoint, and the api.
+ * one only for the optional GetEnvironment beside it. */
 static Call *
 call_new (WsMwaa      *self,
           const char  *profile,
@@ -111,12 +133,27 @@ call_new (WsMwaa      *self,
   call->name = g_strdup (name);
   call->region = ws_endpoint_resolve_region (region, config, profile_name, environ, error);
   if (call->region == NULL)
+    goto failed;
+
+  if (name != NULL)
     {
-      call_free (call);
-      return NULL;
+      call->env_url = call_endpoint (self, call, "env.", error);
+      if (call->env_url == NULL)
+        goto failed;
+      call->api_url = call_endpoint (self, call, "api.", NULL);
+    }
+  else
+    {
+      call->api_url = call_endpoint (self, call, "api.", error);
+      if (call->api_url == NULL)
+        goto failed;
     }
 
   return call;
+
+failed:
+  call_free (call);
+  return NULL;
 }
 
 /* The Call becomes @task's data; when the pure checks fail, @task has
@@ -136,17 +173,6 @@ task_start_call (WsMwaa     *self,
   else
     g_task_set_task_data (task, call, (GDestroyNotify) call_free);
   return call;
-}
-
-static char *
-call_endpoint (WsMwaa      *self,
-               Call        *call,
-               const char  *host_prefix,
-               GError     **error)
-{
-  return ws_endpoint_resolve (WS_AWS_SERVICE_MWAA, call->region, host_prefix,
-                              ws_mwaa_get_config (self), call->profile_name,
-                              (const char * const *) self->environ, error);
 }
 
 /* Rewrites an error of @operation so it names who asked for what. */
@@ -239,11 +265,10 @@ call_take_credentials (WsMwaa        *self,
   return TRUE;
 }
 
-/* GetEnvironment for @name at @api_url. */
+/* GetEnvironment for @name. */
 static void
 send_get_environment (WsMwaa              *self,
                       Call                *call,
-                      const char          *api_url,
                       const char          *name,
                       GCancellable        *cancellable,
                       GAsyncReadyCallback  callback,
@@ -254,7 +279,7 @@ send_get_environment (WsMwaa              *self,
   WsAwsRequest request = {
     .operation = "GetEnvironment",
     .method = "GET",
-    .base_url = api_url,
+    .base_url = call->api_url,
     .path = path,
     .region = call->region,
     .service = "airflow",
@@ -346,21 +371,11 @@ on_login_credentials (GObject      *source,
   WsMwaa *self = g_task_get_source_object (task);
   Call *call = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
-  g_autofree char *env_url = NULL;
   g_autofree char *escaped = NULL;
   g_autofree char *path = NULL;
-  GError *error = NULL;
 
   if (!call_take_credentials (self, task, result))
     {
-      g_object_unref (task);
-      return;
-    }
-
-  env_url = call_endpoint (self, call, "env.", &error);
-  if (env_url == NULL)
-    {
-      g_task_return_error (task, error);
       g_object_unref (task);
       return;
     }
@@ -369,23 +384,17 @@ on_login_credentials (GObject      *source,
   path = g_strconcat ("/webtoken/", escaped, NULL);
 
   call->pending = 1;
-  if (call->airflow_version == NULL)
+  if (call->airflow_version == NULL && call->api_url != NULL)
     {
-      g_autofree char *api_url = call_endpoint (self, call, "api.", NULL);
-
-      if (api_url != NULL)
-        {
-          call->pending++;
-          send_get_environment (self, call, api_url, call->name, cancellable,
-                                on_login_environment, task);
-        }
+      call->pending++;
+      send_get_environment (self, call, call->name, cancellable, on_login_environment, task);
     }
 
   {
     WsAwsRequest request = {
       .operation = "CreateWebLoginToken",
       .method = "POST",
-      .base_url = env_url,
+      .base_url = call->env_url,
       .path = path,
       .region = call->region,
       .service = "airflow",
@@ -440,8 +449,6 @@ ws_mwaa_create_login_url_finish (WsMwaa        *self,
 }
 
 /* list */
-
-static void list_fetch_page (GTask *task, const char *api_url, const char *next_token);
 
 static int
 compare_environments (gconstpointer a,
@@ -508,7 +515,6 @@ list_get_next (GTask *task)
   WsMwaa *self = g_task_get_source_object (task);
   Call *call = g_task_get_task_data (task);
   gboolean cancelled = g_cancellable_is_cancelled (g_task_get_cancellable (task));
-  g_autofree char *api_url = call_endpoint (self, call, "api.", NULL);
 
   while (!cancelled && call->next_get < call->names->len
          && call->gets_in_flight < LIST_PARALLELISM)
@@ -518,8 +524,7 @@ list_get_next (GTask *task)
       get->task = task;
       get->index = call->next_get++;
       call->gets_in_flight++;
-      send_get_environment (self, call, api_url,
-                            g_ptr_array_index (call->names, get->index),
+      send_get_environment (self, call, g_ptr_array_index (call->names, get->index),
                             g_task_get_cancellable (task), on_list_environment, get);
     }
 
@@ -535,27 +540,19 @@ list_get_next (GTask *task)
   g_object_unref (task);
 }
 
-typedef struct
-{
-  GTask *task;
-  char  *api_url;
-} ListPage;
+static void list_fetch_page (GTask *task, const char *next_token);
 
 static void
 on_list_page (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  ListPage *page = user_data;
-  GTask *task = page->task;
+  GTask *task = user_data;
   Call *call = g_task_get_task_data (task);
-  g_autofree char *api_url = page->api_url;
   g_autofree char *next_token = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GPtrArray) names = NULL;
   GError *error = NULL;
-
-  g_free (page);
 
   body = ws_aws_client_send_finish (WS_AWS_CLIENT (source), result, &error);
   if (body != NULL)
@@ -570,35 +567,43 @@ on_list_page (GObject      *source,
   for (guint i = 0; i < names->len; i++)
     g_ptr_array_add (call->names, g_strdup (g_ptr_array_index (names, i)));
 
+  /* A server that keeps answering with more pages must not keep us
+   * paging forever. */
+  if (next_token != NULL && ++call->pages >= LIST_MAX_PAGES)
+    {
+      return_error (task, "ListEnvironments",
+                    g_error_new (WS_AWS_ERROR, WS_AWS_ERROR_INVALID_RESPONSE,
+                                 _("ListEnvironments returned more than %u pages."),
+                                 LIST_MAX_PAGES));
+      g_object_unref (task);
+      return;
+    }
+
   if (next_token != NULL)
-    list_fetch_page (task, api_url, next_token);
+    list_fetch_page (task, next_token);
   else
     list_get_next (task);
 }
 
 static void
 list_fetch_page (GTask      *task,
-                 const char *api_url,
                  const char *next_token)
 {
   WsMwaa *self = g_task_get_source_object (task);
   Call *call = g_task_get_task_data (task);
-  g_autofree char *query = ws_mwaa_list_environments_query (next_token, 25);
-  ListPage *page = g_new0 (ListPage, 1);
+  g_autofree char *query = ws_mwaa_list_environments_query (next_token, LIST_PAGE_SIZE);
   WsAwsRequest request = {
     .operation = "ListEnvironments",
     .method = "GET",
-    .base_url = api_url,
+    .base_url = call->api_url,
     .path = "/environments",
     .query = query,
     .region = call->region,
     .service = "airflow",
   };
 
-  page->task = task;
-  page->api_url = g_strdup (api_url);
   ws_aws_client_send_async (self->client, &request, call->credentials,
-                            g_task_get_cancellable (task), on_list_page, page);
+                            g_task_get_cancellable (task), on_list_page, task);
 }
 
 static void
@@ -608,9 +613,6 @@ on_list_credentials (GObject      *source,
 {
   GTask *task = user_data;
   WsMwaa *self = g_task_get_source_object (task);
-  Call *call = g_task_get_task_data (task);
-  g_autofree char *api_url = NULL;
-  GError *error = NULL;
 
   if (!call_take_credentials (self, task, result))
     {
@@ -618,15 +620,7 @@ on_list_credentials (GObject      *source,
       return;
     }
 
-  api_url = call_endpoint (self, call, "api.", &error);
-  if (api_url == NULL)
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-
-  list_fetch_page (task, api_url, NULL);
+  list_fetch_page (task, NULL);
 }
 
 void
