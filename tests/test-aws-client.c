@@ -381,6 +381,65 @@ test_unsigned_headers (Fixture       *f,
 }
 
 static void
+keep_message (SoupSession *session,
+              SoupMessage *msg,
+              gpointer     user_data)
+{
+  g_ptr_array_add (user_data, g_object_ref (msg));
+}
+
+/* Once done, no request header (bearer or session token) is left in memory. */
+static void
+test_request_wiped (Fixture       *f,
+                    gconstpointer  data)
+{
+  const char * const headers[] = { "x-amz-sso_bearer_token", "bearer-token", NULL };
+  SoupSession *session = ws_aws_client_get_session (f->client);
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(WsCredentials) credentials = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) portal = NULL;
+  g_autoptr(GBytes) token = NULL;
+  WsAwsRequest unsigned_request = {
+    .operation = "GetRoleCredentials",
+    .method = "GET",
+    .base_url = ws_fake_aws_get_url (f->fake),
+    .path = "/federation/credentials",
+    .headers = headers,
+  };
+  WsAwsRequest signed_request = mwaa_request (f, "CreateWebLoginToken", "POST", "/webtoken/MyEnv", NULL);
+
+  ws_fake_aws_set_handler (f->fake, "GET", "/federation/credentials", FALSE, bearer_handler, NULL);
+  ws_fake_aws_add_credentials (f->fake, "ASIATEMP", "temp-secret", "FQoGZXIvYXdzEXAMPLE/+=");
+  credentials = ws_credentials_new ("ASIATEMP", "temp-secret", "FQoGZXIvYXdzEXAMPLE/+=", NULL, "test");
+  g_signal_connect (session, "request-queued", G_CALLBACK (keep_message), messages);
+
+  portal = send_request (f->client, &unsigned_request, NULL, NULL, &error);
+  g_assert_no_error (error);
+  token = send_request (f->client, &signed_request, credentials, NULL, &error);
+  g_assert_no_error (error);
+  g_signal_handlers_disconnect_by_data (session, messages);
+
+  g_assert_cmpuint (messages->len, ==, 2);
+  for (guint i = 0; i < messages->len; i++)
+    {
+      SoupMessageHeaders *sent = soup_message_get_request_headers (g_ptr_array_index (messages, i));
+      const char * const names[] = { "x-amz-sso_bearer_token", "X-Amz-Security-Token", "Authorization" };
+
+      for (guint j = 0; j < G_N_ELEMENTS (names); j++)
+        {
+          const char *value = soup_message_headers_get_one (sent, names[j]);
+
+          g_assert_true (value == NULL || value[0] == '\0');
+        }
+    }
+  g_assert_nonnull (soup_message_headers_get_one (soup_message_get_request_headers (g_ptr_array_index (messages, 0)),
+                                                  "x-amz-sso_bearer_token"));
+  g_assert_nonnull (soup_message_headers_get_one (soup_message_get_request_headers (g_ptr_array_index (messages, 1)),
+                                                  "X-Amz-Security-Token"));
+}
+
+static void
 test_keep_alive (Fixture       *f,
                  gconstpointer  data)
 {
@@ -1211,6 +1270,7 @@ main (int   argc,
   g_test_add ("/client/success", Fixture, NULL, fixture_setup, test_success, fixture_teardown);
   g_test_add ("/client/session-token", Fixture, NULL, fixture_setup, test_session_token, fixture_teardown);
   g_test_add ("/client/unsigned-headers", Fixture, NULL, fixture_setup, test_unsigned_headers, fixture_teardown);
+  g_test_add ("/client/request-wiped", Fixture, NULL, fixture_setup, test_request_wiped, fixture_teardown);
   g_test_add ("/client/keep-alive", Fixture, NULL, fixture_setup, test_keep_alive, fixture_teardown);
   g_test_add ("/client/wrong-secret", Fixture, NULL, fixture_setup, test_wrong_secret, fixture_teardown);
   g_test_add ("/client/unknown-key", Fixture, NULL, fixture_setup, test_unknown_key, fixture_teardown);

@@ -341,6 +341,24 @@ update_clock_offset (WsAwsClient *self,
 
 /* --- Sending ---------------------------------------------------------------- */
 
+static void
+wipe_header_value (const char *name,
+                   const char *value,
+                   gpointer    user_data)
+{
+  ws_secret_wipe ((char *) value, strlen (value));
+}
+
+/* The request headers hold the Authorization, a session or bearer token;
+ * libsoup frees them unwiped. */
+static void
+clear_message (SoupMessage **msg)
+{
+  if (*msg != NULL)
+    soup_message_headers_foreach (soup_message_get_request_headers (*msg), wipe_header_value, NULL);
+  g_clear_object (msg);
+}
+
 typedef struct
 {
   char          *operation;
@@ -377,7 +395,7 @@ send_data_free (gpointer data)
   ws_secret_strfreev (send->headers);
   g_clear_pointer (&send->uri, g_uri_unref);
   g_clear_pointer (&send->credentials, ws_credentials_unref);
-  g_clear_object (&send->msg);
+  clear_message (&send->msg);
   g_clear_object (&send->stream);
   g_clear_pointer (&send->response, buffer_free);
   if (send->backoff != NULL)
@@ -636,7 +654,7 @@ start_attempt (GTask *task)
   SendData *send = g_task_get_task_data (task);
   SoupMessageHeaders *headers;
 
-  g_clear_object (&send->msg);
+  clear_message (&send->msg);
   send->msg = soup_message_new_from_uri (send->method, send->uri);
   /* A redirect would carry the signature or a bearer token elsewhere.
    * IDEMPOTENT lets a POST reuse a kept-alive connection: AWS requests are
