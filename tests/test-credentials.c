@@ -452,6 +452,41 @@ test_process_timeout (Fixture       *fixture,
   g_assert_null (credentials);
 }
 
+static gboolean
+quit_loop (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+run_loop_for (guint milliseconds)
+{
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+
+  g_timeout_add (milliseconds, quit_loop, loop);
+  g_main_loop_run (loop);
+}
+
+static void
+test_process_timeout_orphan (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(WsCredentials) credentials = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *marker = g_build_filename (fixture->home, "survived", NULL);
+
+  /* The command exits at once, leaving a background job that holds stdout
+   * open: on timeout that job is killed too, though its parent is gone. */
+  credentials = process_credentials (fixture, "(sleep 1; touch \"$HOME/survived\") &\nexit 0", &error);
+  g_assert_error (error, WS_AWS_ERROR, WS_AWS_ERROR_CREDENTIAL_PROCESS);
+  g_assert_nonnull (strstr (error->message, "did not finish"));
+  g_assert_null (credentials);
+
+  run_loop_for (1500);
+  g_assert_false (g_file_test (marker, G_FILE_TEST_EXISTS));
+}
+
 /* AssumeRole */
 
 static void
@@ -920,6 +955,7 @@ main (int    argc,
   add_fixture_test ("/credentials/process/version-2", test_process_version_2);
   add_fixture_test ("/credentials/process/too-large", test_process_too_large);
   add_fixture_test ("/credentials/process/timeout", test_process_timeout);
+  add_fixture_test ("/credentials/process/timeout-orphan", test_process_timeout_orphan);
   add_fixture_test ("/credentials/assume-role/basic", test_assume_role);
   add_fixture_test ("/credentials/assume-role/chained", test_chained_roles);
   add_fixture_test ("/credentials/assume-role/credential-source", test_credential_source_environment);

@@ -92,6 +92,7 @@ ws_credential_process_parse (const char  *json,
 typedef struct
 {
   GSubprocess  *process;
+  pid_t         group;          /* the child's pid, its process group */
   GCancellable *reads;          /* stops the pipe reads on kill */
   GCancellable *caller;
   gulong        caller_id;
@@ -109,8 +110,7 @@ static void
 process_run_free (ProcessRun *run)
 {
   g_clear_handle_id (&run->timeout_id, g_source_remove);
-  if (run->caller != NULL)
-    g_cancellable_disconnect (run->caller, run->caller_id);
+  g_cancellable_disconnect (run->caller, run->caller_id);
   g_clear_object (&run->caller);
   g_clear_object (&run->process);
   g_clear_object (&run->reads);
@@ -128,13 +128,13 @@ process_child_setup (gpointer user_data)
   setpgid (0, 0);
 }
 
+/* The group is killed even when the child itself has exited, since what
+ * it left running may still hold the pipes open. */
 static void
 process_kill (ProcessRun *run)
 {
-  const char *pid = g_subprocess_get_identifier (run->process);
-
-  if (pid != NULL)
-    kill (-(pid_t) g_ascii_strtoll (pid, NULL, 10), SIGKILL);
+  if (run->group > 0)
+    kill (-run->group, SIGKILL);
   g_subprocess_force_exit (run->process);
   g_cancellable_cancel (run->reads);
 }
@@ -209,7 +209,10 @@ process_op_done (GTask *task)
 
   if (--run->pending == 0)
     {
+      /* Done: what the command left running is no longer ours to kill. */
       g_clear_handle_id (&run->timeout_id, g_source_remove);
+      g_cancellable_disconnect (run->caller, run->caller_id);
+      run->caller_id = 0;
       process_complete (task);
     }
   g_object_unref (task);
@@ -347,6 +350,7 @@ ws_credential_process_run_async (const char          *command,
       return;
     }
 
+  run->group = g_ascii_strtoll (g_subprocess_get_identifier (run->process), NULL, 10);
   run->pending = 3;
   process_read_next (g_object_ref (task), g_subprocess_get_stdout_pipe (run->process));
   process_read_next (g_object_ref (task), g_subprocess_get_stderr_pipe (run->process));
