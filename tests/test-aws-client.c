@@ -958,13 +958,18 @@ static void
 test_invalid_url (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = NULL;
+  const char * const urls[] = { "not a url", "http://", "https://:443" };
   WsAwsRequest request = mwaa_request (f, "GetEnvironment", "GET", "/environments/MyEnv", NULL);
 
-  request.base_url = "not a url";
-  body = send_request (f->client, &request, f->credentials, NULL, &error);
-  g_assert_error (error, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_ARGUMENT);
+  for (guint i = 0; i < G_N_ELEMENTS (urls); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) body = NULL;
+
+      request.base_url = urls[i];
+      body = send_request (f->client, &request, f->credentials, NULL, &error);
+      g_assert_error (error, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_ARGUMENT);
+    }
 }
 
 /* --- TLS --------------------------------------------------------------------- */

@@ -731,7 +731,7 @@ ws_aws_client_send_async (WsAwsClient         *self,
   url = g_strconcat (request->base_url, request->path,
                      request->query != NULL ? "?" : "", request->query, NULL);
   uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
-  if (uri == NULL || g_uri_get_host (uri) == NULL)
+  if (uri == NULL || g_uri_get_host (uri) == NULL || g_uri_get_host (uri)[0] == '\0')
     {
       g_task_return_new_error (task, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_ARGUMENT,
                                _("The endpoint URL %s is not valid for %s; check the endpoint_url setting."),
