@@ -27,6 +27,7 @@ typedef struct
   guint         issued;
   GTimeSpan     lifetime;     /* of the credentials STS hands out */
   guint         mfa_prompts;
+  GTask        *mfa_held;     /* a prompt left unanswered */
 } Fixture;
 
 /* STS */
@@ -675,6 +676,61 @@ test_mfa_without_prompt (Fixture       *fixture,
   g_assert_cmpuint (fixture->sts_calls, ==, 0);
 }
 
+/* Holds the first prompt; answers the others at once. */
+static void
+mfa_prompt_hold_first (const char *profile,
+                       const char *mfa_serial,
+                       GTask      *reply,
+                       gpointer    user_data)
+{
+  Fixture *fixture = user_data;
+
+  if (fixture->mfa_prompts++ == 0)
+    fixture->mfa_held = g_object_ref (reply);
+  else
+    g_idle_add (answer_mfa, g_object_ref (reply));
+}
+
+static void
+test_mfa_queued_cancel (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *config = g_strconcat (mfa_config,
+                                         "[profile mfa2]\n"
+                                         "role_arn = " ROLE_B "\n"
+                                         "source_profile = base\n"
+                                         "mfa_serial = arn:aws:iam::123456789012:mfa/alice\n",
+                                         NULL);
+  g_autoptr(WsCredentialsProvider) provider = fixture_provider (fixture, config, NULL);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) first_result = NULL;
+  g_autoptr(GAsyncResult) queued_result = NULL;
+  g_autoptr(WsCredentials) first = NULL;
+  g_autoptr(WsCredentials) queued = NULL;
+  g_autoptr(GError) first_error = NULL;
+  g_autoptr(GError) queued_error = NULL;
+
+  ws_credentials_provider_set_mfa_prompt (provider, mfa_prompt_hold_first, fixture, NULL);
+  ws_credentials_provider_get_async (provider, "mfa", NULL, on_result, &first_result);
+  ws_credentials_provider_get_async (provider, "mfa2", cancellable, on_result, &queued_result);
+  g_assert_cmpuint (fixture->mfa_prompts, ==, 1);
+
+  /* Cancelled while it waits for the device: it is never prompted for. */
+  g_cancellable_cancel (cancellable);
+  answer_mfa (g_steal_pointer (&fixture->mfa_held));
+  while (first_result == NULL || queued_result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  first = ws_credentials_provider_get_finish (provider, first_result, &first_error);
+  g_assert_no_error (first_error);
+  g_assert_cmpstr (form_value (fixture, "RoleArn"), ==, ROLE_A);
+  queued = ws_credentials_provider_get_finish (provider, queued_result, &queued_error);
+  g_assert_error (queued_error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (queued);
+  g_assert_cmpuint (fixture->mfa_prompts, ==, 1);
+  g_assert_cmpuint (fixture->sts_calls, ==, 1);
+}
+
 /* Web identity */
 
 static void
@@ -962,6 +1018,7 @@ main (int    argc,
   add_fixture_test ("/credentials/assume-role/access-denied", test_access_denied);
   add_fixture_test ("/credentials/mfa/prompt", test_mfa_prompt);
   add_fixture_test ("/credentials/mfa/no-prompt", test_mfa_without_prompt);
+  add_fixture_test ("/credentials/mfa/queued-cancel", test_mfa_queued_cancel);
   /* AssumeRoleWithWebIdentity is unsigned. */
   g_test_add ("/credentials/web-identity", Fixture, "unsigned", fixture_set_up, test_web_identity, fixture_tear_down);
   add_fixture_test ("/credentials/cache/reuse", test_cache_reuse);

@@ -112,7 +112,7 @@ mfa_request_free (MfaRequest *request)
 }
 
 static void mfa_prompt_head (WsCredentialsProvider *self,
-                             GQueue                *queue);
+                             const char            *serial);
 
 static void
 mfa_on_reply (GObject      *source,
@@ -122,40 +122,53 @@ mfa_on_reply (GObject      *source,
   WsCredentialsProvider *self = WS_CREDENTIALS_PROVIDER (source);
   g_autoptr(GTask) waiter = user_data;
   MfaRequest *request = g_task_get_task_data (waiter);
-  GQueue *queue = g_hash_table_lookup (self->mfa_queues, request->serial);
   GError *error = NULL;
   char *code;
 
   code = g_task_propagate_pointer (G_TASK (result), &error);
+  /* The reference taken in mfa_prompt_head(). */
+  g_object_unref (result);
+
+  /* The queue moves on first: the answer's callback may queue again. */
+  g_queue_pop_head (g_hash_table_lookup (self->mfa_queues, request->serial));
+  mfa_prompt_head (self, request->serial);
+
   if (code != NULL)
     g_task_return_pointer (waiter, code, (GDestroyNotify) ws_secret_free);
   else if (error != NULL)
     g_task_return_error (waiter, error);
   else
     g_task_return_new_error (waiter, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("No MFA code was entered."));
-
-  /* The reference taken in mfa_prompt_head(). */
-  g_object_unref (result);
-
-  g_queue_pop_head (queue);
-  if (g_queue_is_empty (queue))
-    g_hash_table_remove (self->mfa_queues, request->serial);
-  else
-    mfa_prompt_head (self, queue);
 }
 
+/* Prompts for the first waiter still wanted; those cancelled while they
+ * queued get no prompt, and are answered once the queue is settled. */
 static void
 mfa_prompt_head (WsCredentialsProvider *self,
-                 GQueue                *queue)
+                 const char            *serial)
 {
-  GTask *waiter = g_queue_peek_head (queue);
-  MfaRequest *request = g_task_get_task_data (waiter);
-  GTask *reply;
+  GQueue *queue = g_hash_table_lookup (self->mfa_queues, serial);
+  g_autoptr(GPtrArray) cancelled = g_ptr_array_new_with_free_func (g_object_unref);
+  GTask *waiter;
 
-  /* We keep a reference until the reply lands, so a prompt that answers
-   * later need not take its own. */
-  reply = g_task_new (self, g_task_get_cancellable (waiter), mfa_on_reply, waiter);
-  self->mfa_prompt (request->profile, request->serial, reply, self->mfa_prompt_data);
+  while ((waiter = g_queue_peek_head (queue)) != NULL &&
+         g_cancellable_is_cancelled (g_task_get_cancellable (waiter)))
+    g_ptr_array_add (cancelled, g_queue_pop_head (queue));
+
+  if (waiter != NULL)
+    {
+      MfaRequest *request = g_task_get_task_data (waiter);
+      /* We keep a reference until the reply lands, so a prompt that
+       * answers later need not take its own. */
+      GTask *reply = g_task_new (self, g_task_get_cancellable (waiter), mfa_on_reply, waiter);
+
+      self->mfa_prompt (request->profile, request->serial, reply, self->mfa_prompt_data);
+    }
+  else
+    g_hash_table_remove (self->mfa_queues, serial);
+
+  for (guint i = 0; i < cancelled->len; i++)
+    g_task_return_error_if_cancelled (g_ptr_array_index (cancelled, i));
 }
 
 static void
@@ -190,10 +203,11 @@ mfa_code_async (WsCredentialsProvider *self,
       g_hash_table_insert (self->mfa_queues, g_strdup (serial), queue);
     }
 
-  /* The queue's reference is released by mfa_on_reply(). */
+  /* The queue's reference is released by mfa_on_reply() or
+   * mfa_prompt_head(). */
   g_queue_push_tail (queue, g_steal_pointer (&task));
   if (queue->length == 1)
-    mfa_prompt_head (self, queue);
+    mfa_prompt_head (self, serial);
 }
 
 static char *
