@@ -818,6 +818,33 @@ test_login_cancelled (Fixture       *fixture,
   g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, "POST", "/token"), <=, polls);
 }
 
+/* Cancelled while waiting for the next poll, not during a request. */
+static void
+test_login_cancelled_between_polls (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean settled = FALSE;
+
+  /* One-second polls: the first answer is in long before the next poll. */
+  ws_sso_set_poll_unit (fixture->sso, 1000);
+  fixture->device_mode = DEVICE_PENDING;
+  ws_sso_login_async (fixture->sso, "dev", NULL, NULL, cancellable, on_result, &result);
+
+  while (ws_fake_aws_count_requests (fixture->fake, "POST", "/token") < 1)
+    g_main_context_iteration (NULL, TRUE);
+  g_timeout_add (200, on_quiet_period, &settled);
+  while (!settled)
+    g_main_context_iteration (NULL, TRUE);
+  g_cancellable_cancel (cancellable);
+
+  g_assert_false (ws_sso_login_finish (fixture->sso, wait_for (&result), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, "POST", "/token"), ==, 1);
+}
+
 static void
 test_login_code_expired (Fixture       *fixture,
                          gconstpointer  data)
@@ -877,6 +904,7 @@ main (int   argc,
   ADD ("/sso/login/device", SESSION_CONFIG, test_login);
   ADD ("/sso/login/concurrent", SESSION_CONFIG, test_login_concurrent);
   ADD ("/sso/login/cancelled", SESSION_CONFIG, test_login_cancelled);
+  ADD ("/sso/login/cancelled-between-polls", SESSION_CONFIG, test_login_cancelled_between_polls);
   ADD ("/sso/login/code-expired", SESSION_CONFIG, test_login_code_expired);
   ADD ("/sso/login/denied", SESSION_CONFIG, test_login_denied);
 

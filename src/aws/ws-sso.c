@@ -894,9 +894,11 @@ schedule_poll (Login *login)
       return;
     }
 
-  /* The cancellable as a child source wakes the timer at once. */
+  /* The cancellable as a child source wakes the timer at once; it is
+   * dispatched first and would call a NULL callback without the dummy. */
   timer = g_timeout_source_new ((guint) delay_ms);
   cancelled = g_cancellable_source_new (login->cancellable);
+  g_source_set_dummy_callback (cancelled);
   g_source_add_child_source (timer, cancelled);
   g_source_set_callback (timer, on_poll_timeout, login_ref (login), (GDestroyNotify) login_unref);
   g_source_attach (timer, login->context);
