@@ -815,6 +815,30 @@ test_cache_refresh (Fixture       *fixture,
 }
 
 static void
+test_cache_refresh_skewed_clock (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autofree char *config = g_strconcat ("[profile admin]\nrole_arn = " ROLE_A "\nsource_profile = base\n",
+                                         base_profile, NULL);
+  g_autoptr(WsCredentialsProvider) provider = fixture_provider (fixture, config, NULL);
+  g_autoptr(WsCredentials) first = NULL;
+  g_autoptr(WsCredentials) second = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* AWS is 30 minutes ahead of us: credentials that look 33 minutes away
+   * from expiring here have 3 minutes left, inside the margin. */
+  ws_fake_aws_set_clock_offset (fixture->fake, 30 * G_TIME_SPAN_MINUTE);
+  fixture->lifetime = 33 * G_TIME_SPAN_MINUTE;
+  first = get_credentials (provider, "admin", &error);
+  g_assert_no_error (error);
+  second = get_credentials (provider, "admin", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ws_credentials_get_access_key_id (first), ==, "ASIAISSUED1");
+  g_assert_cmpstr (ws_credentials_get_access_key_id (second), ==, "ASIAISSUED2");
+  g_assert_cmpuint (fixture->sts_calls, ==, 2);
+}
+
+static void
 test_concurrent_coalesce (Fixture       *fixture,
                           gconstpointer  data)
 {
@@ -1023,6 +1047,7 @@ main (int    argc,
   g_test_add ("/credentials/web-identity", Fixture, "unsigned", fixture_set_up, test_web_identity, fixture_tear_down);
   add_fixture_test ("/credentials/cache/reuse", test_cache_reuse);
   add_fixture_test ("/credentials/cache/refresh", test_cache_refresh);
+  add_fixture_test ("/credentials/cache/refresh-skewed-clock", test_cache_refresh_skewed_clock);
   add_fixture_test ("/credentials/cache/coalesce", test_concurrent_coalesce);
   add_fixture_test ("/credentials/cache/cancel-one", test_cancel_one_waiter);
 

@@ -840,7 +840,8 @@ ws_credentials_provider_get_async (WsCredentialsProvider *self,
                                    gpointer               user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) local_now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) now = NULL;
   const char *key = profile != NULL ? profile : IMPLICIT_PROFILE_KEY;
   WsCredentials *cached;
   Resolution *resolution;
@@ -851,6 +852,8 @@ ws_credentials_provider_get_async (WsCredentialsProvider *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, ws_credentials_provider_get_async);
 
+  /* Expirations are AWS's time: compare them with the corrected clock. */
+  now = g_date_time_add (local_now, ws_aws_client_get_clock_offset (self->client));
   cached = g_hash_table_lookup (self->cache, key);
   if (cached != NULL && !ws_credentials_expires_within (cached, now, REFRESH_MARGIN))
     {
