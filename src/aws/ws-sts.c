@@ -18,14 +18,15 @@ form_add (GString    *form,
           const char *name,
           const char *value)
 {
-  char *escaped;
-
   if (value == NULL)
     return;
 
-  escaped = g_uri_escape_string (value, NULL, FALSE);
-  g_string_append_printf (form, "&%s=%s", name, escaped);
-  ws_secret_free (escaped);
+  /* Escaped straight into the form: printf and g_uri_escape_string()
+   * would each leave a copy of the value in memory freed unwiped. */
+  g_string_append_c (form, '&');
+  g_string_append (form, name);
+  g_string_append_c (form, '=');
+  g_string_append_uri_escaped (form, value, NULL, FALSE);
 }
 
 /* Sized up front: a GString that grows leaves copies of the secrets it
