@@ -12,6 +12,7 @@
 
 #include "ws-aws-error.h"
 #include "ws-fake-aws.h"
+#include "ws-json.h"
 #include "ws-sso.h"
 #include "ws-sso-cache.h"
 #include "ws-test-util.h"
@@ -412,6 +413,53 @@ test_parse_time (void)
   for (guint i = 0; i < G_N_ELEMENTS (invalid); i++)
     g_assert_null (ws_sso_parse_time (invalid[i]));
   g_assert_null (ws_sso_parse_time (NULL));
+}
+
+static JsonObject *
+parse_object (const char *text)
+{
+  JsonObject *object = ws_json_parse_object (text, strlen (text), WS_SSO_MAX_JSON_SIZE);
+
+  g_assert_nonnull (object);
+  return object;
+}
+
+/* Times beyond what GDateTime holds are unreadable answers, not crashes. */
+static void
+test_out_of_range_times (void)
+{
+  const char *role_replies[] = {
+    "{\"roleCredentials\":{\"accessKeyId\":\"a\",\"secretAccessKey\":\"s\","
+    "\"sessionToken\":\"t\",\"expiration\":9000000000000000000}}",
+    "{\"roleCredentials\":{\"accessKeyId\":\"a\",\"secretAccessKey\":\"s\","
+    "\"sessionToken\":\"t\",\"expiration\":300000000000000000}}",
+  };
+  const char *token_replies[] = {
+    "{\"accessToken\":\"at\",\"expiresIn\":9000000000000000}",
+    "{\"accessToken\":\"at\",\"expiresIn\":9223372036854775807}",
+  };
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (role_replies); i++)
+    {
+      g_autoptr(JsonObject) reply = parse_object (role_replies[i]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(WsCredentials) credentials = ws_sso_role_credentials_parse (reply, &error);
+
+      g_assert_null (credentials);
+      g_assert_error (error, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_RESPONSE);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (token_replies); i++)
+    {
+      g_autoptr(JsonObject) reply = parse_object (token_replies[i]);
+      g_autoptr(JsonObject) entry = parse_object ("{\"accessToken\":\"old\"}");
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (ws_sso_token_apply_reply (entry, reply, now, &error));
+      g_assert_error (error, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_RESPONSE);
+      g_assert_cmpstr (json_object_get_string_member (entry, "accessToken"), ==, "old");
+    }
 }
 
 /* GetRoleCredentials ------------------------------------------------------------ */
@@ -891,6 +939,7 @@ main (int   argc,
 
   g_test_add_func ("/sso/cache-file-names", test_cache_file_names);
   g_test_add_func ("/sso/parse-time", test_parse_time);
+  g_test_add_func ("/sso/out-of-range-times", test_out_of_range_times);
   g_test_add_func ("/sso/config-errors", test_config_errors);
   ADD ("/sso/credentials/valid-token", SESSION_CONFIG, test_valid_token);
   ADD ("/sso/credentials/expired-refreshed", SESSION_CONFIG, test_expired_token_refreshed);

@@ -213,14 +213,14 @@ ws_sso_token_apply_reply (JsonObject  *entry,
   g_autoptr(GDateTime) expires = NULL;
   g_autofree char *expires_at = NULL;
 
-  if (access_token == NULL || expires_in <= 0)
+  if (access_token == NULL || expires_in <= 0 ||
+      (expires = g_date_time_add_seconds (now, expires_in)) == NULL)
     {
       g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_RESPONSE,
                    _("IAM Identity Center sent a token that cannot be read; try signing in again."));
       return FALSE;
     }
 
-  expires = g_date_time_add_seconds (now, expires_in);
   expires_at = ws_sso_format_time (expires);
   json_object_set_string_member (entry, "accessToken", access_token);
   json_object_set_string_member (entry, "expiresAt", expires_at);
@@ -250,15 +250,16 @@ ws_sso_role_credentials_parse (JsonObject  *reply,
   session_token = ws_sso_object_get_string (creds, "sessionToken");
   expiration_ms = ws_sso_object_get_int (creds, "expiration", 0);
 
-  if (access_key_id == NULL || secret_access_key == NULL || session_token == NULL || expiration_ms <= 0)
+  /* The portal, unlike STS, gives epoch milliseconds. */
+  if (access_key_id == NULL || secret_access_key == NULL || session_token == NULL ||
+      expiration_ms <= 0 || expiration_ms > G_MAXINT64 / G_TIME_SPAN_MILLISECOND ||
+      (expiration = g_date_time_add (epoch, expiration_ms * G_TIME_SPAN_MILLISECOND)) == NULL)
     {
       g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_RESPONSE,
                    _("IAM Identity Center sent role credentials that cannot be read; try again later."));
       return NULL;
     }
 
-  /* The portal, unlike STS, gives epoch milliseconds. */
-  expiration = g_date_time_add (epoch, expiration_ms * (G_TIME_SPAN_MILLISECOND));
   return ws_credentials_new (access_key_id, secret_access_key, session_token, expiration, "SSO");
 }
 
