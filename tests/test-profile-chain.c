@@ -405,6 +405,15 @@ test_env_web_identity (void)
                         "default", envp, &error);
   g_assert_no_error (error);
   g_assert_cmpint (chain->source.kind, ==, WS_PROFILE_SOURCE_STATIC);
+  g_clear_pointer (&chain, ws_profile_chain_free);
+
+  /* Half of it set: the message names the variables, not a profile. */
+  envp = g_environ_unsetenv (envp, "AWS_ROLE_ARN");
+  chain = resolve_text ("", NULL, envp, &error);
+  g_assert_error (error, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_CONFIG);
+  g_assert_nonnull (strstr (error->message, "AWS_WEB_IDENTITY_TOKEN_FILE"));
+  g_assert_null (strstr (error->message, "Profile"));
+  g_assert_null (chain);
 }
 
 static void

@@ -105,11 +105,17 @@ try_web_identity (Resolver         *r,
   if (token_file == NULL)
     return OUTCOME_NOT_CONFIGURED;
 
+  if (role_arn == NULL && use_env && get_env (r, "AWS_WEB_IDENTITY_TOKEN_FILE") != NULL)
+    {
+      g_set_error_literal (error, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_CONFIG,
+                           _("AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not; set both or neither."));
+      return OUTCOME_FAILED;
+    }
   if (role_arn == NULL)
     {
       g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_CONFIG,
                    _("Profile “%s” has a web_identity_token_file but no role_arn; add role_arn to it or set AWS_ROLE_ARN."),
-                   profile ? profile : "default");
+                   profile);
       return OUTCOME_FAILED;
     }
 
