@@ -893,6 +893,26 @@ test_login_cancelled_between_polls (Fixture       *fixture,
   g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, "POST", "/token"), ==, 1);
 }
 
+/* A device code "valid" for ages still polls instead of expiring at once. */
+static void
+test_login_long_lived_code (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ws_fake_aws_push_response (fixture->fake, "POST", "/device_authorization", 200, NULL, NULL,
+                             "{\"deviceCode\":\"dc\",\"userCode\":\"ABCD-EFGH\","
+                             "\"verificationUri\":\"https://device.sso.us-east-1.amazonaws.com/\","
+                             "\"expiresIn\":10000000000000000,\"interval\":1}");
+  push_token_error (fixture, "AuthorizationPendingException");
+
+  ws_sso_login_async (fixture->sso, "dev", NULL, NULL, NULL, on_result, &result);
+  g_assert_true (ws_sso_login_finish (fixture->sso, wait_for (&result), &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, "POST", "/token"), ==, 2);
+}
+
 static void
 test_login_code_expired (Fixture       *fixture,
                          gconstpointer  data)
@@ -954,6 +974,7 @@ main (int   argc,
   ADD ("/sso/login/concurrent", SESSION_CONFIG, test_login_concurrent);
   ADD ("/sso/login/cancelled", SESSION_CONFIG, test_login_cancelled);
   ADD ("/sso/login/cancelled-between-polls", SESSION_CONFIG, test_login_cancelled_between_polls);
+  ADD ("/sso/login/long-lived-code", SESSION_CONFIG, test_login_long_lived_code);
   ADD ("/sso/login/code-expired", SESSION_CONFIG, test_login_code_expired);
   ADD ("/sso/login/denied", SESSION_CONFIG, test_login_denied);
 

@@ -22,6 +22,8 @@
 #define ADVISORY_WINDOW       (15 * G_TIME_SPAN_MINUTE)
 #define MANDATORY_WINDOW      (10 * G_TIME_SPAN_MINUTE)
 #define DEFAULT_POLL_INTERVAL 5
+/* OIDC's codes last 10 minutes; a day bounds the deadline arithmetic. */
+#define MAX_CODE_LIFETIME     (24 * 60 * 60)
 #define SLOW_DOWN_STEP        5
 #define DEVICE_CODE_GRANT     "urn:ietf:params:oauth:grant-type:device_code"
 
@@ -972,7 +974,8 @@ on_device_authorization (GObject      *source,
   login->user_code = g_strdup (ws_sso_object_get_string (reply, "userCode"));
   login->verification_uri = g_strdup (uri);
   login->interval = (guint) CLAMP (ws_sso_object_get_int (reply, "interval", DEFAULT_POLL_INTERVAL), 1, 60);
-  login->deadline = g_get_monotonic_time () + expires_in * login->self->poll_unit * G_TIME_SPAN_MILLISECOND;
+  login->deadline = g_get_monotonic_time () +
+                    MIN (expires_in, MAX_CODE_LIFETIME) * login->self->poll_unit * G_TIME_SPAN_MILLISECOND;
 
   for (guint i = 0; i < login->waiters->len; i++)
     waiter_prompt (g_ptr_array_index (login->waiters, i), login);
