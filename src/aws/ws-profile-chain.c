@@ -237,8 +237,6 @@ try_static (Resolver         *r,
 
   if (access_key_id == NULL || secret_access_key == NULL)
     {
-      g_autofree char *path = config_path (r);
-
       g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_CONFIG,
                    _("Profile “%s” has %s but no %s; add it or run `aws configure --profile %s`."),
                    profile,
