@@ -764,6 +764,33 @@ test_web_identity (Fixture       *fixture,
   g_assert_null (authorization);
 }
 
+static void
+test_web_identity_huge_file (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autofree char *token_path = g_build_filename (fixture->home, "token.jwt", NULL);
+  g_autofree char *config = g_strdup_printf ("[profile k8s]\n"
+                                             "role_arn = " ROLE_B "\n"
+                                             "web_identity_token_file = %s\n",
+                                             token_path);
+  g_autofree char *huge = g_strnfill (1024 * 1024, 'a');
+  g_autoptr(WsCredentialsProvider) provider = NULL;
+  g_autoptr(WsCredentials) credentials = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Not read to the end, nor sent: no token is that long (nor is
+   * /dev/zero, which would never end). */
+  g_file_set_contents (token_path, huge, -1, &error);
+  g_assert_no_error (error);
+  provider = fixture_provider (fixture, config, NULL);
+
+  credentials = get_credentials (provider, "k8s", &error);
+  g_assert_error (error, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_CONFIG);
+  g_assert_nonnull (strstr (error->message, token_path));
+  g_assert_null (credentials);
+  g_assert_cmpuint (fixture->sts_calls, ==, 0);
+}
+
 /* Cache */
 
 static void
@@ -1045,6 +1072,8 @@ main (int    argc,
   add_fixture_test ("/credentials/mfa/queued-cancel", test_mfa_queued_cancel);
   /* AssumeRoleWithWebIdentity is unsigned. */
   g_test_add ("/credentials/web-identity", Fixture, "unsigned", fixture_set_up, test_web_identity, fixture_tear_down);
+  g_test_add ("/credentials/web-identity-huge-file", Fixture, "unsigned", fixture_set_up,
+              test_web_identity_huge_file, fixture_tear_down);
   add_fixture_test ("/credentials/cache/reuse", test_cache_reuse);
   add_fixture_test ("/credentials/cache/refresh", test_cache_refresh);
   add_fixture_test ("/credentials/cache/refresh-skewed-clock", test_cache_refresh_skewed_clock);

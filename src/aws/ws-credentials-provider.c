@@ -25,6 +25,8 @@
 
 #define REFRESH_MARGIN         (5 * G_TIME_SPAN_MINUTE)
 #define PROCESS_TIMEOUT_MS     (60 * 1000)
+/* STS takes web identity tokens of up to 20000 characters. */
+#define TOKEN_FILE_MAX         (64 * 1024)
 #define DEFAULT_REGION         "us-east-1"
 /* No profile is named "", so it stands for "AWS_PROFILE / default". */
 #define IMPLICIT_PROFILE_KEY   ""
@@ -492,8 +494,9 @@ job_on_token_file (GObject      *file,
   g_autoptr(WsSecret) token = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *session_name = NULL;
+  gsize length;
 
-  if (!g_file_load_contents_finish (G_FILE (file), result, &token, NULL, NULL, &error))
+  if (!g_file_load_partial_contents_finish (G_FILE (file), result, &token, &length, NULL, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_task_return_error (task, g_steal_pointer (&error));
@@ -501,6 +504,13 @@ job_on_token_file (GObject      *file,
         g_task_return_new_error (task, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_CONFIG,
                                  _("Could not read the web identity token file %s: %s"),
                                  source->web_identity_token_file, error->message);
+      return;
+    }
+  if (length > TOKEN_FILE_MAX)
+    {
+      g_task_return_new_error (task, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_CONFIG,
+                               _("The web identity token file %s is larger than a token can be; check that it is the right file."),
+                               source->web_identity_token_file);
       return;
     }
 
@@ -511,6 +521,15 @@ job_on_token_file (GObject      *file,
   job_send_sts (task, "AssumeRoleWithWebIdentity",
                 ws_sts_web_identity_body (source->role_arn, session_name, token),
                 NULL, job_on_web_identity);
+}
+
+/* Stops reading a token file that is too large (or endless, as /dev/zero). */
+static gboolean
+token_file_read_more (const char *contents,
+                      goffset     length,
+                      gpointer    user_data)
+{
+  return length <= TOKEN_FILE_MAX;
 }
 
 static WsCredentials *
@@ -576,7 +595,8 @@ job_fetch_source (GTask *task)
 
     case WS_PROFILE_SOURCE_WEB_IDENTITY:
       token_file = g_file_new_for_path (source->web_identity_token_file);
-      g_file_load_contents_async (token_file, cancellable, job_on_token_file, g_object_ref (task));
+      g_file_load_partial_contents_async (token_file, cancellable, token_file_read_more,
+                                          job_on_token_file, g_object_ref (task));
       break;
 
     default:
