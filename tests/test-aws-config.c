@@ -497,6 +497,25 @@ test_load_override (void)
   g_assert_false (ws_aws_config_has_profile (config, "ignored"));
 }
 
+/* AWS_CONFIG_FILE=/dev/null is a common way to say "no config". */
+static void
+test_load_dev_null (void)
+{
+  g_autofree char *home = NULL;
+  g_auto(GStrv) envp = make_home ("dev-null", &home);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WsAwsConfig) config = NULL;
+  g_auto(GStrv) names = NULL;
+
+  envp = g_environ_setenv (envp, "AWS_CONFIG_FILE", "/dev/null", TRUE);
+  envp = g_environ_setenv (envp, "AWS_SHARED_CREDENTIALS_FILE", "/dev/null", TRUE);
+
+  config = ws_aws_config_load ((const char * const *) envp, &error);
+  g_assert_no_error (error);
+  names = ws_aws_config_get_profile_names (config);
+  g_assert_cmpuint (g_strv_length (names), ==, 0);
+}
+
 static void
 assert_load_error (GStrv       envp,
                    const char *path,
@@ -616,6 +635,7 @@ main (int    argc,
   g_test_add_func ("/aws-config/load/files", test_load);
   g_test_add_func ("/aws-config/load/missing", test_load_missing);
   g_test_add_func ("/aws-config/load/override", test_load_override);
+  g_test_add_func ("/aws-config/load/dev-null", test_load_dev_null);
   g_test_add_func ("/aws-config/load/unreadable", test_load_unreadable);
   g_test_add_func ("/aws-config/load/parse-error", test_load_parse_error);
   g_test_add_func ("/aws-config/load/binary", test_load_binary);

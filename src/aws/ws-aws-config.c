@@ -733,7 +733,8 @@ read_fd (int          fd,
   if (bytes->len > MAX_FILE_SIZE)
     return read_error (path, _("larger than 10 MiB"), error);
 
-  if (memchr (bytes->data, '\0', bytes->len) != NULL)
+  /* An empty device (/dev/null) leaves data NULL, which memchr () must not see. */
+  if (bytes->len > 0 && memchr (bytes->data, '\0', bytes->len) != NULL)
     return read_error (path, _("binary data, not text"), error);
 
   return TRUE;
