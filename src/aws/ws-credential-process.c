@@ -336,7 +336,8 @@ ws_credential_process_run_async (const char          *command,
   run = g_new0 (ProcessRun, 1);
   run->profile = g_strdup (profile);
   run->timeout_ms = timeout_ms;
-  run->out = g_byte_array_new ();
+  /* Sized so that the usual output never moves, leaving no unwiped copy. */
+  run->out = g_byte_array_sized_new (PIPE_CHUNK);
   run->err = g_byte_array_new ();
   run->reads = g_cancellable_new ();
   g_task_set_task_data (task, run, (GDestroyNotify) process_run_free);
