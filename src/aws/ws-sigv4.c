@@ -801,7 +801,9 @@ ws_sigv4_sign (const WsSigv4Request *request,
   canonical_query = g_string_sized_new (256 + token_length);
   append_query_params (canonical_query, query);
 
-  canonical = g_string_sized_new (512 + header_block->len + canonical_query->len);
+  /* An encoded path byte takes at most 3. */
+  canonical = g_string_sized_new (512 + 3 * (request->path != NULL ? strlen (request->path) : 0)
+                                  + header_block->len + canonical_query->len);
   g_string_append (canonical, request->method);
   g_string_append_c (canonical, '\n');
   append_canonical_uri (canonical, request->path, params->flags);
