@@ -45,7 +45,7 @@ G_DECLARE_FINAL_TYPE (WsAwsClient, ws_aws_client, WS, AWS_CLIENT, GObject)
 
 WsAwsClient *ws_aws_client_new                (void);
 SoupSession *ws_aws_client_get_session        (WsAwsClient  *self);
-/* Seconds for one attempt (default 30). */
+/* Seconds a connection may stay silent before the attempt fails (default 30). */
 void         ws_aws_client_set_timeout        (WsAwsClient  *self,
                                                guint         seconds);
 /* Attempts including the first (default 3, AWS_MAX_ATTEMPTS). */
