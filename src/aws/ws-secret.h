@@ -19,6 +19,7 @@ void ws_secret_free             (gpointer    string);
 void ws_secret_strfreev         (GStrv       strv);
 /* Wipes the data when this was the last reference. */
 void ws_secret_bytes_unref      (GBytes     *bytes);
+/* Wipes the data at once: pass only the last reference. */
 void ws_secret_byte_array_unref (GByteArray *array);
 
 /* g_autoptr(WsSecret) text = …: a string wiped when it goes out of scope. */
