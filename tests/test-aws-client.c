@@ -819,6 +819,29 @@ test_skew_gives_up (Fixture       *f,
   g_assert_cmpuint (ws_fake_aws_count_requests (f->fake, NULL, NULL), ==, 2);
 }
 
+/* A Date at the end of time: once the clock moves on, now + offset is
+ * past year 9999, which GDateTime cannot hold; sign with the clock we have. */
+static void
+test_skew_out_of_range (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GDateTime) last = g_date_time_new_utc (9999, 12, 31, 23, 59, 59);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) first = NULL;
+  g_autoptr(GBytes) second = NULL;
+
+  ws_fake_aws_push_response_with_date (f->fake, "GET", "/environments", 200, NULL,
+                                       "application/json", "{}", last);
+  first = get_environment (f, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ws_aws_client_get_clock_offset (f->client), >, 0);
+
+  g_usleep (G_USEC_PER_SEC + G_USEC_PER_SEC / 10);
+  second = get_environment (f, &error);
+  g_assert_no_error (error);
+  assert_body_contains (second, "MyEnv");
+}
+
 static void
 cancelling_handler (WsFakeAws         *fake,
                     SoupServerMessage *msg,
@@ -1293,6 +1316,7 @@ main (int   argc,
   g_test_add ("/client/timeout", Fixture, NULL, fixture_setup, test_timeout, fixture_teardown);
   g_test_add ("/client/skew-corrected", Fixture, NULL, fixture_setup, test_skew_corrected, fixture_teardown);
   g_test_add ("/client/skew-behind", Fixture, NULL, fixture_setup, test_skew_behind, fixture_teardown);
+  g_test_add ("/client/skew-out-of-range", Fixture, NULL, fixture_setup, test_skew_out_of_range, fixture_teardown);
   g_test_add ("/client/skew-gives-up", Fixture, NULL, fixture_setup, test_skew_gives_up, fixture_teardown);
   g_test_add ("/client/cancel-in-request", Fixture, NULL, fixture_setup, test_cancel_in_request, fixture_teardown);
   g_test_add ("/client/cancel-in-backoff", Fixture, NULL, fixture_setup, test_cancel_in_backoff, fixture_teardown);

@@ -673,9 +673,11 @@ start_attempt (GTask *task)
       g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
       g_autoptr(GDateTime) signing_time = g_date_time_add (now, self->clock_offset);
 
-      send->signed_offset = self->clock_offset;
+      /* A server Date near year 9999 can push the corrected time past
+       * what GDateTime holds. */
+      send->signed_offset = signing_time != NULL ? self->clock_offset : 0;
       ws_sigv4_sign_message (send->msg, send->body, send->credentials, send->region, send->service,
-                             signing_time);
+                             signing_time != NULL ? signing_time : now);
     }
 
   soup_session_send_async (self->session, send->msg, G_PRIORITY_DEFAULT,
