@@ -789,6 +789,14 @@ login_add_waiter (Login           *login,
     waiter_prompt (waiter, login);
 }
 
+static GError *
+code_expired_error (const char *profile)
+{
+  return g_error_new (WS_AWS_ERROR, WS_AWS_ERROR_SSO_LOGIN_REQUIRED,
+                      _("The sign-in code for profile “%s” expired before it was approved; run `windsock login %s` again."),
+                      profile, profile);
+}
+
 /* OIDC's answers that end a sign-in, told in terms of the profile; takes @error. */
 static GError *
 login_error (Login  *login,
@@ -799,9 +807,7 @@ login_error (Login  *login,
   GError *result = error;
 
   if (g_strcmp0 (code, "ExpiredTokenException") == 0)
-    result = g_error_new (WS_AWS_ERROR, WS_AWS_ERROR_SSO_LOGIN_REQUIRED,
-                          _("The sign-in code for profile “%s” expired before it was approved; run `windsock login %s` again."),
-                          profile, profile);
+    result = code_expired_error (profile);
   else if (g_strcmp0 (code, "AccessDeniedException") == 0)
     result = g_error_new (WS_AWS_ERROR, WS_AWS_ERROR_ACCESS_DENIED,
                           _("The sign-in for profile “%s” was denied in the browser; run `windsock login %s` to try again."),
@@ -888,11 +894,7 @@ schedule_poll (Login *login)
 
   if (g_get_monotonic_time () + delay_ms * 1000 > login->deadline)
     {
-      const char *profile = login->session->profile;
-
-      login_complete (login, g_error_new (WS_AWS_ERROR, WS_AWS_ERROR_SSO_LOGIN_REQUIRED,
-                                          _("The sign-in code for profile “%s” expired before it was approved; run `windsock login %s` again."),
-                                          profile, profile));
+      login_complete (login, code_expired_error (login->session->profile));
       return;
     }
 
