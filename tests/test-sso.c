@@ -913,6 +913,27 @@ test_login_long_lived_code (Fixture       *fixture,
   g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, "POST", "/token"), ==, 2);
 }
 
+/* Without clientSecretExpiresAt the registration would be cached as
+ * expired in 1970, and tokens from it never refreshed. */
+static void
+test_login_registration_without_expiry (Fixture       *fixture,
+                                        gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *registration_path = g_build_filename (fixture->cache_dir, REGISTRATION_FILE, NULL);
+
+  ws_fake_aws_push_response (fixture->fake, "POST", "/client/register", 200, NULL, NULL,
+                             "{\"clientId\":\"cid\",\"clientSecret\":\"cs\"}");
+
+  ws_sso_login_async (fixture->sso, "dev", NULL, NULL, NULL, on_result, &result);
+  g_assert_false (ws_sso_login_finish (fixture->sso, wait_for (&result), &error));
+  g_assert_error (error, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_RESPONSE);
+  g_assert_nonnull (strstr (error->message, "“dev”"));
+  g_assert_false (g_file_test (registration_path, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, "POST", "/device_authorization"), ==, 0);
+}
+
 static void
 test_login_code_expired (Fixture       *fixture,
                          gconstpointer  data)
@@ -975,6 +996,7 @@ main (int   argc,
   ADD ("/sso/login/cancelled", SESSION_CONFIG, test_login_cancelled);
   ADD ("/sso/login/cancelled-between-polls", SESSION_CONFIG, test_login_cancelled_between_polls);
   ADD ("/sso/login/long-lived-code", SESSION_CONFIG, test_login_long_lived_code);
+  ADD ("/sso/login/registration-without-expiry", SESSION_CONFIG, test_login_registration_without_expiry);
   ADD ("/sso/login/code-expired", SESSION_CONFIG, test_login_code_expired);
   ADD ("/sso/login/denied", SESSION_CONFIG, test_login_denied);
 

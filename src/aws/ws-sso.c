@@ -1033,7 +1033,7 @@ on_client_registered (GObject      *source,
   expires_at = ws_sso_object_get_int (reply, "clientSecretExpiresAt", 0);
   if (ws_sso_object_get_string (reply, "clientId") == NULL ||
       ws_sso_object_get_string (reply, "clientSecret") == NULL ||
-      (expires = g_date_time_new_from_unix_utc (expires_at)) == NULL)
+      expires_at <= 0 || (expires = g_date_time_new_from_unix_utc (expires_at)) == NULL)
     {
       login_complete (login, g_error_new (WS_AWS_ERROR, WS_AWS_ERROR_INVALID_RESPONSE,
                                           _("IAM Identity Center sent a client registration for profile “%s” that cannot be read; try again later."),
