@@ -484,6 +484,34 @@ test_valid_token (Fixture       *fixture,
   g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, "POST", "/token"), ==, 0);
 }
 
+/* An empty HOME is no home: the token is not looked for (or written)
+ * relative to the working directory. */
+static void
+test_empty_home (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(WsAwsConfig) config = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WsCredentials) credentials = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *real_cache_dir = g_build_filename (g_get_home_dir (), ".aws", "sso", "cache", NULL);
+
+  fixture->environ = g_environ_setenv (fixture->environ, "HOME", "", TRUE);
+  config = ws_aws_config_new_from_data (SESSION_CONFIG, "config", NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&fixture->sso);
+  fixture->sso = ws_sso_new (fixture->client, config, (const char * const *) fixture->environ);
+
+  g_free (fixture->cache_dir);
+  fixture->cache_dir = g_steal_pointer (&real_cache_dir);
+  path = write_token (fixture, SESSION_CACHE_FILE, "at-valid", G_TIME_SPAN_HOUR, TRUE);
+
+  credentials = get_credentials (fixture, "dev", &error);
+  g_assert_no_error (error);
+  assert_role_credentials (credentials);
+  g_assert_no_errno (g_unlink (path));
+}
+
 static void
 assert_refreshed (Fixture    *fixture,
                   const char *path)
@@ -983,6 +1011,7 @@ main (int   argc,
   g_test_add_func ("/sso/out-of-range-times", test_out_of_range_times);
   g_test_add_func ("/sso/config-errors", test_config_errors);
   ADD ("/sso/credentials/valid-token", SESSION_CONFIG, test_valid_token);
+  ADD ("/sso/credentials/empty-home", SESSION_CONFIG, test_empty_home);
   ADD ("/sso/credentials/expired-refreshed", SESSION_CONFIG, test_expired_token_refreshed);
   ADD ("/sso/credentials/expiring-refreshed", SESSION_CONFIG, test_expiring_token_refreshed);
   ADD ("/sso/credentials/failed-refresh", SESSION_CONFIG, test_failed_refresh_keeps_usable_token);

@@ -187,7 +187,8 @@ cache_path (WsSso      *self,
 {
   const char *home = g_environ_getenv (self->environ, "HOME");
 
-  return g_build_filename (home != NULL ? home : g_get_home_dir (),
+  /* An empty HOME would make the path relative to the working directory. */
+  return g_build_filename (home != NULL && *home != '\0' ? home : g_get_home_dir (),
                            ".aws", "sso", "cache", file_name, NULL);
 }
 
