@@ -477,9 +477,10 @@ test_process_timeout_orphan (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autofree char *marker = g_build_filename (fixture->home, "survived", NULL);
 
-  /* The command exits at once, leaving a background job that holds stdout
-   * open: on timeout that job is killed too, though its parent is gone. */
-  credentials = process_credentials (fixture, "(sleep 1; touch \"$HOME/survived\") &\nexit 0", &error);
+  /* The command exits before the timeout, leaving a background job that
+   * holds stdout open: on timeout that job is killed too, though its
+   * parent is gone. */
+  credentials = process_credentials (fixture, "(sleep 1; touch \"$HOME/survived\") &\nsleep 0.1", &error);
   g_assert_error (error, WS_AWS_ERROR, WS_AWS_ERROR_CREDENTIAL_PROCESS);
   g_assert_nonnull (strstr (error->message, "did not finish"));
   g_assert_null (credentials);

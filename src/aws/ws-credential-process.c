@@ -308,6 +308,7 @@ ws_credential_process_run_async (const char          *command,
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) argv = NULL;
+  const char *identifier;
   ProcessRun *run;
 
   g_return_if_fail (command != NULL);
@@ -351,7 +352,10 @@ ws_credential_process_run_async (const char          *command,
       return;
     }
 
-  run->group = g_ascii_strtoll (g_subprocess_get_identifier (run->process), NULL, 10);
+  /* NULL when the child has already exited and been reaped (GLib does so
+   * in its worker thread); then no group is left that we could name. */
+  identifier = g_subprocess_get_identifier (run->process);
+  run->group = identifier != NULL ? g_ascii_strtoll (identifier, NULL, 10) : 0;
   run->pending = 3;
   process_read_next (g_object_ref (task), g_subprocess_get_stdout_pipe (run->process));
   process_read_next (g_object_ref (task), g_subprocess_get_stderr_pipe (run->process));
