@@ -358,7 +358,8 @@ test_override_validation (void)
   static const UrlCase cases[] = {
     { "http://localhost:18765", NULL, "http://localhost:18765" },
     { "http://LOCALHOST:18765/", NULL, "http://localhost:18765" },
-    { "http://localhost:18765", "env.", "http://env.localhost:18765" },
+    { "https://localhost:18765", "env.", "https://env.localhost:18765" },
+    { "http://localhost:18765", "env.", NULL },
     { "http://127.0.0.1:18765", NULL, "http://127.0.0.1:18765" },
     { "http://127.1.2.3", NULL, "http://127.1.2.3" },
     { "http://[::1]:8080", NULL, "http://[::1]:8080" },

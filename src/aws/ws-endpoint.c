@@ -234,8 +234,10 @@ find_configured_endpoint (const WsServiceInfo *info,
   return NULL;
 }
 
-/* Loopback by address, or by name: RFC 6761 reserves localhost and every
- * name under it, so "env.localhost" (after the host prefix) still counts. */
+/* Loopback by address, or the name "localhost" itself. Names under it
+ * ("env.localhost" after the host prefix) are reserved by RFC 6761, but the
+ * resolver may still ask DNS for them, and an answer from there would carry
+ * a signed request and its session token off the machine in clear text. */
 static gboolean
 is_loopback_host (const char *host)
 {
@@ -244,8 +246,7 @@ is_loopback_host (const char *host)
   if (address != NULL)
     return g_inet_address_get_is_loopback (address);
 
-  return g_ascii_strcasecmp (host, "localhost") == 0 ||
-         g_str_has_suffix (host, ".localhost");
+  return g_ascii_strcasecmp (host, "localhost") == 0;
 }
 
 static char *
@@ -291,11 +292,13 @@ build_custom_endpoint (const char  *url,
 
   if (host_prefix != NULL)
     {
-      /* botocore would send "env.127.0.0.1", a name that never resolves. */
-      if (is_ip)
+      /* botocore would send "env.127.0.0.1", a name that never resolves;
+       * and plain http:// is for loopback only, which "env.localhost" may
+       * not be (see is_loopback_host()). */
+      if (is_ip || g_strcmp0 (g_uri_get_scheme (uri), "http") == 0)
         {
           g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_CONFIG,
-                       _("The host prefix “%s” cannot be added to the IP address in the endpoint URL from %s; use a host name or set AWS_DISABLE_HOST_PREFIX_INJECTION=true."),
+                       _("The host prefix “%s” cannot be added to the endpoint URL from %s (an IP address or plain http://); set AWS_DISABLE_HOST_PREFIX_INJECTION=true, or use https:// with a host name."),
                        host_prefix, setting);
           return NULL;
         }
