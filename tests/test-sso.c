@@ -29,6 +29,15 @@
   "sso_region = us-east-1\n" \
   "sso_registration_scopes = sso:account:access\n"
 
+/* Two profiles on one sso-session share one token. */
+#define SHARED_SESSION_CONFIG \
+  SESSION_CONFIG \
+  "\n" \
+  "[profile ops]\n" \
+  "sso_session = my-sso\n" \
+  "sso_account_id = 210987654321\n" \
+  "sso_role_name = Admin\n"
+
 #define LEGACY_CONFIG \
   "[profile legacy]\n" \
   "sso_start_url = https://my-sso-portal.awsapps.com/start\n" \
@@ -561,6 +570,35 @@ test_expired_token_refreshed (Fixture       *fixture,
   assert_refreshed (fixture, path);
 }
 
+/* Profiles sharing a session refresh its token once, not once each: the
+ * refresh token may be single-use, and the second refresh would fail. */
+static void
+test_shared_session_refreshed_once (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autofree char *path = write_token (fixture, SESSION_CACHE_FILE, "at-old", -G_TIME_SPAN_HOUR, TRUE);
+  g_autoptr(GAsyncResult) dev_result = NULL;
+  g_autoptr(GAsyncResult) ops_result = NULL;
+  g_autoptr(WsCredentials) dev = NULL;
+  g_autoptr(WsCredentials) ops = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture->valid_access_token = "at-refreshed";
+
+  ws_sso_get_role_credentials_async (fixture->sso, "dev", NULL, on_result, &dev_result);
+  ws_sso_get_role_credentials_async (fixture->sso, "ops", NULL, on_result, &ops_result);
+  dev = ws_sso_get_role_credentials_finish (fixture->sso, wait_for (&dev_result), &error);
+  g_assert_no_error (error);
+  ops = ws_sso_get_role_credentials_finish (fixture->sso, wait_for (&ops_result), &error);
+  g_assert_no_error (error);
+
+  assert_role_credentials (dev);
+  assert_role_credentials (ops);
+  g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, "POST", "/token"), ==, 1);
+  g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, "GET", "/federation/credentials"), ==, 2);
+  assert_refreshed (fixture, path);
+}
+
 static void
 test_expiring_token_refreshed (Fixture       *fixture,
                                gconstpointer  data)
@@ -1014,6 +1052,7 @@ main (int   argc,
   ADD ("/sso/credentials/empty-home", SESSION_CONFIG, test_empty_home);
   ADD ("/sso/credentials/expired-refreshed", SESSION_CONFIG, test_expired_token_refreshed);
   ADD ("/sso/credentials/expiring-refreshed", SESSION_CONFIG, test_expiring_token_refreshed);
+  ADD ("/sso/credentials/shared-session-refreshed-once", SHARED_SESSION_CONFIG, test_shared_session_refreshed_once);
   ADD ("/sso/credentials/failed-refresh", SESSION_CONFIG, test_failed_refresh_keeps_usable_token);
   ADD ("/sso/credentials/expired-no-refresh", SESSION_CONFIG, test_expired_without_refresh);
   ADD ("/sso/credentials/no-token", SESSION_CONFIG, test_no_token);

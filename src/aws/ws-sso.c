@@ -35,6 +35,7 @@ struct _WsSso
   WsAwsConfig *config;
   GStrv        environ;
   GHashTable  *logins;     /* token cache file name → Login (a reference) */
+  GHashTable  *refreshes;  /* token cache path → GPtrArray of waiting GTasks */
   guint        poll_unit;  /* milliseconds per second of poll interval */
 };
 
@@ -481,13 +482,72 @@ fetch_or_require_login (GTask     *task_ref,
     g_task_return_error (task, login_required_error (data->session->profile));
 }
 
+/* One refresh per token file at a time: the profiles of an sso-session
+ * share one token, and OIDC may rotate the refresh token, so a second
+ * refresh with the old one would fail and ask for a sign-in for nothing.
+ * The refresh runs without any caller's cancellable; each caller still
+ * honours its own when the refresh is over. */
+typedef struct
+{
+  WsSso      *self;
+  char       *token_path;
+  char       *profile;
+  JsonObject *token;   /* the cached entry being refreshed */
+  JsonObject *entry;   /* the refreshed entry, once there is one */
+} Refresh;
+
+static void
+refresh_free (Refresh *refresh)
+{
+  g_clear_object (&refresh->self);
+  g_free (refresh->token_path);
+  g_free (refresh->profile);
+  g_clear_pointer (&refresh->token, json_object_unref);
+  g_clear_pointer (&refresh->entry, json_object_unref);
+  g_free (refresh);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Refresh, refresh_free)
+
+/* Hands the outcome to every caller that waited for this refresh. */
+static void
+refresh_complete (Refresh *refresh)
+{
+  g_autoptr(GPtrArray) waiters = NULL;
+
+  g_hash_table_steal_extended (refresh->self->refreshes, refresh->token_path,
+                               NULL, (gpointer *) &waiters);
+
+  for (guint i = 0; waiters != NULL && i < waiters->len; i++)
+    {
+      GTask *task = g_object_ref (g_ptr_array_index (waiters, i));
+      GetCredentials *data = g_task_get_task_data (task);
+
+      if (g_task_return_error_if_cancelled (task))
+        g_object_unref (task);
+      else if (refresh->entry != NULL)
+        {
+          g_clear_pointer (&data->token, json_object_unref);
+          data->token = json_object_ref (refresh->entry);
+          fetch_role_credentials (task);
+        }
+      else
+        {
+          /* As botocore: a failed refresh is fatal only in the last 10 minutes. */
+          fetch_or_require_login (task, MANDATORY_WINDOW);
+        }
+    }
+}
+
 static void
 on_refreshed_token_written (GObject      *source,
                             GAsyncResult *result,
                             gpointer      user_data)
 {
+  g_autoptr(Refresh) refresh = user_data;
+
   warn_if_write_failed (result);
-  fetch_role_credentials (user_data);
+  refresh_complete (refresh);
 }
 
 static void
@@ -495,36 +555,28 @@ on_token_refreshed (GObject      *source,
                     GAsyncResult *result,
                     gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  GetCredentials *data = g_task_get_task_data (task);
+  g_autoptr(Refresh) refresh = user_data;
   g_autoptr(JsonObject) reply = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) entry = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
 
-  reply = sso_send_finish (g_task_get_source_object (task), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
+  reply = sso_send_finish (refresh->self, result, &error);
   if (reply != NULL)
     {
-      entry = object_copy (data->token);
+      entry = object_copy (refresh->token);
       if (ws_sso_token_apply_reply (entry, reply, now, &error))
         {
-          g_clear_pointer (&data->token, json_object_unref);
-          data->token = json_object_ref (entry);
-          ws_sso_cache_write_async (data->token_path, entry, on_refreshed_token_written, g_steal_pointer (&task));
+          Refresh *writing = g_steal_pointer (&refresh);
+
+          writing->entry = json_object_ref (entry);
+          ws_sso_cache_write_async (writing->token_path, entry, on_refreshed_token_written, writing);
           return;
         }
     }
 
-  /* As botocore: a failed refresh is fatal only in the last 10 minutes. */
-  g_debug ("Could not refresh the SSO token of profile %s: %s",
-           data->session->profile, error->message);
-  fetch_or_require_login (g_steal_pointer (&task), MANDATORY_WINDOW);
+  g_debug ("Could not refresh the SSO token of profile %s: %s", refresh->profile, error->message);
+  refresh_complete (refresh);
 }
 
 static void
@@ -535,7 +587,15 @@ refresh_token (GTask *task_ref)
   GetCredentials *data = g_task_get_task_data (task);
   g_autofree char *oidc_url = NULL;
   g_autoptr(GError) error = NULL;
-  GCancellable *cancellable;
+  GPtrArray *waiters;
+  Refresh *refresh;
+
+  waiters = g_hash_table_lookup (self->refreshes, data->token_path);
+  if (waiters != NULL)
+    {
+      g_ptr_array_add (waiters, g_steal_pointer (&task));
+      return;
+    }
 
   oidc_url = ws_endpoint_resolve (WS_AWS_SERVICE_SSO_OIDC, data->session->region, NULL,
                                   self->config, data->session->profile,
@@ -547,13 +607,21 @@ refresh_token (GTask *task_ref)
       return;
     }
 
-  cancellable = g_task_get_cancellable (task);
+  waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  g_hash_table_insert (self->refreshes, g_strdup (data->token_path), waiters);
+  g_ptr_array_add (waiters, g_steal_pointer (&task));
+
+  refresh = g_new0 (Refresh, 1);
+  refresh->self = g_object_ref (self);
+  refresh->token_path = g_strdup (data->token_path);
+  refresh->profile = g_strdup (data->session->profile);
+  refresh->token = json_object_ref (data->token);
   create_token_async (self, oidc_url, data->session->region,
-                      ws_sso_object_get_string (data->token, "clientId"),
-                      ws_sso_object_get_string (data->token, "clientSecret"),
+                      ws_sso_object_get_string (refresh->token, "clientId"),
+                      ws_sso_object_get_string (refresh->token, "clientSecret"),
                       "refresh_token", "refreshToken",
-                      ws_sso_object_get_string (data->token, "refreshToken"),
-                      cancellable, on_token_refreshed, g_steal_pointer (&task));
+                      ws_sso_object_get_string (refresh->token, "refreshToken"),
+                      NULL, on_token_refreshed, refresh);
 }
 
 static void
@@ -1251,6 +1319,7 @@ ws_sso_finalize (GObject *object)
   g_clear_object (&self->config);
   g_clear_pointer (&self->environ, g_strfreev);
   g_clear_pointer (&self->logins, g_hash_table_unref);
+  g_clear_pointer (&self->refreshes, g_hash_table_unref);
 
   G_OBJECT_CLASS (ws_sso_parent_class)->finalize (object);
 }
@@ -1269,6 +1338,8 @@ ws_sso_init (WsSso *self)
   self->poll_unit = 1000;
   self->logins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                         (GDestroyNotify) login_unref);
+  self->refreshes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                           (GDestroyNotify) g_ptr_array_unref);
 }
 
 WsSso *
