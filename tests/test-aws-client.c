@@ -512,6 +512,26 @@ test_access_denied (Fixture       *f,
   g_assert_cmpuint (ws_fake_aws_count_requests (f->fake, NULL, NULL), ==, 1);
 }
 
+/* Something other than AWS at the endpoint (a captive portal, a web
+ * server) redirects; the redirect is not followed and the user is pointed
+ * at the endpoint URL. */
+static void
+test_redirect (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+
+  ws_fake_aws_push_response (f->fake, "POST", "/webtoken/", 302, NULL, "text/html", "<html>moved</html>");
+
+  body = create_web_login_token (f, &error);
+  g_assert_null (body);
+  g_assert_error (error, WS_AWS_ERROR, WS_AWS_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "redirect (HTTP 302)"));
+  g_assert_nonnull (strstr (error->message, "endpoint URL"));
+  g_assert_cmpuint (ws_fake_aws_count_requests (f->fake, NULL, NULL), ==, 1);
+}
+
 static void
 test_not_found (Fixture       *f,
                 gconstpointer  data)
@@ -1304,6 +1324,7 @@ main (int   argc,
   g_test_add ("/client/unknown-key", Fixture, NULL, fixture_setup, test_unknown_key, fixture_teardown);
   g_test_add ("/client/access-denied", Fixture, NULL, fixture_setup, test_access_denied, fixture_teardown);
   g_test_add ("/client/not-found", Fixture, NULL, fixture_setup, test_not_found, fixture_teardown);
+  g_test_add ("/client/redirect", Fixture, NULL, fixture_setup, test_redirect, fixture_teardown);
   g_test_add ("/client/validation", Fixture, NULL, fixture_setup, test_validation, fixture_teardown);
   g_test_add ("/client/expired-token", Fixture, NULL, fixture_setup, test_expired_token, fixture_teardown);
   g_test_add ("/client/sts-xml-error", Fixture, NULL, fixture_setup, test_sts_xml_error, fixture_teardown);

@@ -450,7 +450,8 @@ schedule_retry (GTask *task,
   g_debug ("%s: retrying in %.3f s (attempt %u of %u)", send->operation, delay, send->attempt, self->max_attempts);
 
   /* A cancellable child source ends the wait as soon as it is cancelled. */
-  send->backoff = g_timeout_source_new ((guint) (delay * 1000));
+  /* The SDKs cap one wait at 20 s; a test's scale must not overflow it. */
+  send->backoff = g_timeout_source_new ((guint) (MIN (delay, 3600.0) * 1000));
   g_source_set_callback (send->backoff, backoff_done, task, NULL);
   if (g_task_get_cancellable (task) != NULL)
     {

@@ -428,7 +428,13 @@ ws_aws_error_new_for_response (const char *operation,
   detail = message != NULL && message[0] != '\0'
            ? g_strdup_printf ("%s, %s", message, code)
            : g_strdup (code);
-  text = format_response_message (error_code, operation, detail);
+  /* AWS APIs never redirect; a 3xx comes from something else answering
+   * at a wrong endpoint URL (a proxy, a captive portal, a web server). */
+  if (SOUP_STATUS_IS_REDIRECTION (status))
+    text = g_strdup_printf (_("The endpoint answered %s with a redirect (HTTP %u) instead of AWS; check the endpoint URL and region."),
+                            operation, status);
+  else
+    text = format_response_message (error_code, operation, detail);
 
   error = g_error_new_literal (WS_AWS_ERROR, error_code, text);
   priv = ws_aws_error_get_private (error);
