@@ -514,9 +514,11 @@ static void
 refresh_complete (Refresh *refresh)
 {
   g_autoptr(GPtrArray) waiters = NULL;
+  g_autofree char *path = NULL;
 
+  /* Taken out first: a waiter may start the next refresh of this file. */
   g_hash_table_steal_extended (refresh->self->refreshes, refresh->token_path,
-                               NULL, (gpointer *) &waiters);
+                               (gpointer *) &path, (gpointer *) &waiters);
 
   for (guint i = 0; waiters != NULL && i < waiters->len; i++)
     {
