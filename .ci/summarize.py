@@ -1,17 +1,20 @@
 #!/usr/bin/env python3
-"""Counts test cases in meson's testlog.json: every TAP result of a GTest
-program, and a whole program where it reports no TAP lines."""
+"""Counts test cases in meson's testlog.json files (one per pass): every
+TAP result of a GTest program, and a whole program where it reports no TAP
+lines."""
 import json
 import re
 import sys
 
 passed = failed = skipped = 0
-try:
-    entries = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8") if line.strip()]
-except OSError as error:
-    print(f"no test log: {error}")
-    print("0 passed, 1 failed")
-    sys.exit(1)
+entries = []
+for path in sys.argv[1:]:
+    try:
+        entries += [json.loads(line) for line in open(path, encoding="utf-8") if line.strip()]
+    except OSError as error:
+        print(f"no test log: {error}")
+        print("0 passed, 1 failed")
+        sys.exit(1)
 
 for entry in entries:
     tap = re.findall(r"^(ok|not ok)\b(.*)$", entry.get("stdout") or "", re.M)
