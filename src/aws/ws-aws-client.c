@@ -17,6 +17,7 @@
 #include "ws-aws-error.h"
 #include "ws-secret.h"
 #include "ws-sigv4.h"
+#include "ws-tls-database.h"
 
 #define DEFAULT_TIMEOUT      30
 #define IDLE_TIMEOUT         60
@@ -28,106 +29,6 @@
 #define RETRY_COST           5
 #define TIMEOUT_RETRY_COST   10
 #define NO_RETRY_INCREMENT   1
-
-/* --- A trust store: the system's, or else the CA bundle's ----------------- */
-
-#define WS_TYPE_TLS_DATABASE (ws_tls_database_get_type ())
-G_DECLARE_FINAL_TYPE (WsTlsDatabase, ws_tls_database, WS, TLS_DATABASE, GTlsDatabase)
-
-struct _WsTlsDatabase
-{
-  GTlsDatabase  parent_instance;
-  GTlsDatabase *system;  /* NULL when the TLS backend has none */
-  GTlsDatabase *bundle;
-};
-
-G_DEFINE_FINAL_TYPE (WsTlsDatabase, ws_tls_database, G_TYPE_TLS_DATABASE)
-
-/* AWS_CA_BUNDLE adds to the system store (a corporate proxy's CA), it does
- * not replace it: a chain is trusted when either store verifies it fully. */
-static GTlsCertificateFlags
-ws_tls_database_verify_chain (GTlsDatabase             *database,
-                              GTlsCertificate          *chain,
-                              const char               *purpose,
-                              GSocketConnectable       *identity,
-                              GTlsInteraction          *interaction,
-                              GTlsDatabaseVerifyFlags   flags,
-                              GCancellable             *cancellable,
-                              GError                  **error)
-{
-  WsTlsDatabase *self = WS_TLS_DATABASE (database);
-  GTlsCertificateFlags result;
-
-  if (self->system != NULL)
-    {
-      result = g_tls_database_verify_chain (self->system, chain, purpose, identity, interaction,
-                                            flags, cancellable, error);
-      if (result == 0 || (error != NULL && *error != NULL))
-        return result;
-    }
-
-  return g_tls_database_verify_chain (self->bundle, chain, purpose, identity, interaction,
-                                      flags, cancellable, error);
-}
-
-static GTlsCertificate *
-ws_tls_database_lookup_certificate_issuer (GTlsDatabase             *database,
-                                           GTlsCertificate          *certificate,
-                                           GTlsInteraction          *interaction,
-                                           GTlsDatabaseLookupFlags   flags,
-                                           GCancellable             *cancellable,
-                                           GError                  **error)
-{
-  WsTlsDatabase *self = WS_TLS_DATABASE (database);
-  GTlsCertificate *issuer = NULL;
-
-  if (self->system != NULL)
-    issuer = g_tls_database_lookup_certificate_issuer (self->system, certificate, interaction,
-                                                       flags, cancellable, NULL);
-  if (issuer != NULL)
-    return issuer;
-
-  return g_tls_database_lookup_certificate_issuer (self->bundle, certificate, interaction,
-                                                   flags, cancellable, error);
-}
-
-static void
-ws_tls_database_finalize (GObject *object)
-{
-  WsTlsDatabase *self = (WsTlsDatabase *) object;
-
-  g_clear_object (&self->system);
-  g_clear_object (&self->bundle);
-
-  G_OBJECT_CLASS (ws_tls_database_parent_class)->finalize (object);
-}
-
-static void
-ws_tls_database_class_init (WsTlsDatabaseClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GTlsDatabaseClass *database_class = G_TLS_DATABASE_CLASS (klass);
-
-  object_class->finalize = ws_tls_database_finalize;
-  database_class->verify_chain = ws_tls_database_verify_chain;
-  database_class->lookup_certificate_issuer = ws_tls_database_lookup_certificate_issuer;
-}
-
-static void
-ws_tls_database_init (WsTlsDatabase *self)
-{
-}
-
-static GTlsDatabase *
-ws_tls_database_new (GTlsDatabase *bundle)
-{
-  WsTlsDatabase *self = g_object_new (WS_TYPE_TLS_DATABASE, NULL);
-
-  self->system = g_tls_backend_get_default_database (g_tls_backend_get_default ());
-  self->bundle = g_object_ref (bundle);
-
-  return G_TLS_DATABASE (self);
-}
 
 /* --- A response body: bounded, wiped when freed (it may hold tokens) ----- */
 
@@ -449,8 +350,9 @@ schedule_retry (GTask *task,
   send->attempt++;
   g_debug ("%s: retrying in %.3f s (attempt %u of %u)", send->operation, delay, send->attempt, self->max_attempts);
 
-  /* A cancellable child source ends the wait as soon as it is cancelled. */
-  /* The SDKs cap one wait at 20 s; a test's scale must not overflow it. */
+  /* The SDKs cap one wait at 20 s; a test's scale must not overflow the
+   * timer. A cancellable child source ends the wait as soon as it is
+   * cancelled. */
   send->backoff = g_timeout_source_new ((guint) (MIN (delay, 3600.0) * 1000));
   g_source_set_callback (send->backoff, backoff_done, task, NULL);
   if (g_task_get_cancellable (task) != NULL)
