@@ -344,6 +344,23 @@ job_finish_sts (GTask         *task,
   return NULL;
 }
 
+/* Each step's credentials are the next role's source; the last ones are
+ * the result. */
+static void
+job_take_result (GTask         *task,
+                 WsCredentials *credentials,
+                 GError        *error)
+{
+  if (credentials == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  job_set_current (task, credentials);
+  job_next_role (task);
+}
+
 static void
 job_on_assume_role (GObject      *source,
                     GAsyncResult *result,
@@ -357,14 +374,7 @@ job_on_assume_role (GObject      *source,
   WsCredentials *credentials;
 
   credentials = job_finish_sts (task, result, role->role_arn, description, &error);
-  if (credentials == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  job_set_current (task, credentials);
-  job_next_role (task);
+  job_take_result (task, credentials, error);
 }
 
 static char *
@@ -431,21 +441,6 @@ job_next_role (GTask *task)
 /* Steps that produce the first credentials */
 
 static void
-job_take_source_result (GTask         *task,
-                        WsCredentials *credentials,
-                        GError        *error)
-{
-  if (credentials == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  job_set_current (task, credentials);
-  job_next_role (task);
-}
-
-static void
 job_on_process (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
@@ -454,7 +449,7 @@ job_on_process (GObject      *source,
   GError *error = NULL;
   WsCredentials *credentials = ws_credential_process_run_finish (result, &error);
 
-  job_take_source_result (task, credentials, error);
+  job_take_result (task, credentials, error);
 }
 
 static void
@@ -466,7 +461,7 @@ job_on_sso (GObject      *source,
   GError *error = NULL;
   WsCredentials *credentials = ws_sso_get_role_credentials_finish (WS_SSO (source), result, &error);
 
-  job_take_source_result (task, credentials, error);
+  job_take_result (task, credentials, error);
 }
 
 static void
@@ -480,7 +475,7 @@ job_on_web_identity (GObject      *source,
   WsCredentials *credentials;
 
   credentials = job_finish_sts (task, result, job->chain->source.role_arn, "web identity", &error);
-  job_take_source_result (task, credentials, error);
+  job_take_result (task, credentials, error);
 }
 
 static void
@@ -572,14 +567,14 @@ job_fetch_source (GTask *task)
   switch (source->kind)
     {
     case WS_PROFILE_SOURCE_STATIC:
-      job_take_source_result (task, ws_credentials_new (source->access_key_id, source->secret_access_key,
+      job_take_result (task, ws_credentials_new (source->access_key_id, source->secret_access_key,
                                                         source->session_token, NULL, "credentials file"),
                               NULL);
       break;
 
     case WS_PROFILE_SOURCE_NAMED:
       credentials = named_source_credentials (self, source, &error);
-      job_take_source_result (task, credentials, error);
+      job_take_result (task, credentials, error);
       break;
 
     case WS_PROFILE_SOURCE_PROCESS:
