@@ -568,8 +568,8 @@ job_fetch_source (GTask *task)
     {
     case WS_PROFILE_SOURCE_STATIC:
       job_take_result (task, ws_credentials_new (source->access_key_id, source->secret_access_key,
-                                                        source->session_token, NULL, "credentials file"),
-                              NULL);
+                                                 source->session_token, NULL, "credentials file"),
+                       NULL);
       break;
 
     case WS_PROFILE_SOURCE_NAMED:
@@ -869,6 +869,8 @@ ws_credentials_provider_get_async (WsCredentialsProvider *self,
 
   /* Expirations are AWS's time: compare them with the corrected clock. */
   now = g_date_time_add (local_now, ws_aws_client_get_clock_offset (self->client));
+  if (now == NULL)  /* an offset past year 9999, as the client also allows for */
+    now = g_date_time_ref (local_now);
   cached = g_hash_table_lookup (self->cache, key);
   if (cached != NULL && !ws_credentials_expires_within (cached, now, REFRESH_MARGIN))
     {
