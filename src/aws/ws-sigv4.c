@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "ws-secret.h"
 #include "ws-sigv4.h"
 
 #define SCOPE_TERMINATOR "aws4_request"
@@ -209,10 +210,8 @@ query_param_clear (gpointer data)
   QueryParam *param = data;
 
   /* A presigned query carries the session token. */
-  if (param->value != NULL)
-    explicit_bzero (param->value, strlen (param->value));
   g_clear_pointer (&param->name, g_free);
-  g_clear_pointer (&param->value, g_free);
+  g_clear_pointer (&param->value, ws_secret_free);
 }
 
 static GArray *
@@ -829,20 +828,12 @@ ws_sigv4_sign (const WsSigv4Request *request,
                                              result->signed_headers, result->signature);
 }
 
-static void
-clear_secret_string (char **string)
-{
-  if (*string != NULL)
-    explicit_bzero (*string, strlen (*string));
-  g_clear_pointer (string, g_free);
-}
-
 void
 ws_sigv4_result_clear (WsSigv4Result *result)
 {
   /* The canonical request and a presigned query hold the session token. */
-  clear_secret_string (&result->canonical_request);
-  clear_secret_string (&result->query);
+  g_clear_pointer (&result->canonical_request, ws_secret_free);
+  g_clear_pointer (&result->query, ws_secret_free);
   g_clear_pointer (&result->string_to_sign, g_free);
   g_clear_pointer (&result->signed_headers, g_free);
   g_clear_pointer (&result->signature, g_free);
