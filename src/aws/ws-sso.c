@@ -282,20 +282,6 @@ sso_send_async (WsSso               *self,
   ws_aws_client_send_async (self->client, &request, NULL, cancellable, callback, user_data);
 }
 
-/* ws_aws_error_get_aws_code() and _get_http_status() take only
- * WS_AWS_ERROR errors; cancellation comes as G_IO_ERROR. */
-static const char *
-error_aws_code (const GError *error)
-{
-  return error != NULL && error->domain == WS_AWS_ERROR ? ws_aws_error_get_aws_code (error) : NULL;
-}
-
-static guint
-error_http_status (const GError *error)
-{
-  return error != NULL && error->domain == WS_AWS_ERROR ? ws_aws_error_get_http_status (error) : 0;
-}
-
 /* The answer as a JSON object; errors keep the AWS code
  * (ws_aws_error_get_aws_code()) that the device sign-in branches on. */
 static JsonObject *
@@ -395,7 +381,7 @@ static GError *
 role_credentials_error (GetCredentials *data,
                         GError         *error)
 {
-  guint status = error_http_status (error);
+  guint status = ws_aws_error_get_http_status (error);
 
   if (status == SOUP_STATUS_UNAUTHORIZED ||
       g_error_matches (error, WS_AWS_ERROR, WS_AWS_ERROR_SSO_LOGIN_REQUIRED))
@@ -873,7 +859,7 @@ static GError *
 login_error (Login  *login,
              GError *error)
 {
-  const char *code = error_aws_code (error);
+  const char *code = ws_aws_error_get_aws_code (error);
   const char *profile = login->session->profile;
   GError *result = error;
 
@@ -995,7 +981,7 @@ on_token_polled (GObject      *source,
       return;
     }
 
-  code = error_aws_code (error);
+  code = ws_aws_error_get_aws_code (error);
   if (g_strcmp0 (code, "AuthorizationPendingException") == 0)
     schedule_poll (login);
   else if (g_strcmp0 (code, "SlowDownException") == 0)
