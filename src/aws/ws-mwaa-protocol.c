@@ -13,6 +13,7 @@
 #include "ws-endpoint.h"
 #include "ws-mwaa-protocol.h"
 #include "ws-secret.h"
+#include "ws-sigv4.h"
 
 #define NAME_MAX_LENGTH   80
 #define MAX_RESULTS_LIMIT 25
@@ -353,7 +354,7 @@ ws_mwaa_list_environments_query (const char *next_token,
     return g_strdup_printf ("MaxResults=%u", max_results);
 
   /* SigV4's URI encoding: everything but unreserved characters, upper-case hex. */
-  escaped_token = g_uri_escape_string (next_token, NULL, FALSE);
+  escaped_token = ws_sigv4_uri_encode (next_token, FALSE);
   return g_strdup_printf ("MaxResults=%u&NextToken=%s", max_results, escaped_token);
 }
 
