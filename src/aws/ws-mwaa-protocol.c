@@ -495,14 +495,10 @@ static void
 wipe_string_member (JsonObject *object,
                     const char *member)
 {
-  JsonNode *node = json_object_get_member (object, member);
+  char *value = (char *) ws_json_get_string (object, member);
 
-  if (node != NULL && is_string_node (node))
-    {
-      char *value = (char *) json_node_get_string (node);
-
-      ws_secret_wipe (value, strlen (value));
-    }
+  if (value != NULL)
+    ws_secret_wipe (value, strlen (value));
 }
 
 gboolean
