@@ -295,12 +295,9 @@ sso_send_finish (WsSso         *self,
   if (bytes == NULL)
     return NULL;
 
+  /* Tokens and role credentials came in @bytes: the client's answer
+   * buffers are wiped when their last reference goes. */
   object = parse_json_object (bytes);
-
-  /* Tokens and role credentials came in this buffer. */
-  if (g_bytes_get_size (bytes) > 0)
-    ws_secret_wipe ((gpointer) g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-
   if (object == NULL)
     g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_RESPONSE,
                  _("IAM Identity Center sent an answer that cannot be read; try again later."));
