@@ -356,7 +356,9 @@ add_role (Resolver    *r,
       role.duration_seconds = seconds;
     }
 
-  g_array_append_val (r->chain->roles, role);
+  /* The walk meets the outermost role first; roles are applied innermost
+   * first. */
+  g_array_prepend_val (r->chain->roles, role);
   return TRUE;
 }
 
@@ -452,7 +454,7 @@ set_loop_error (Resolver   *r,
 }
 
 /* Walks source_profile links from the selected profile down to a base
- * source, collecting the roles on the way (outermost first). */
+ * source, collecting the roles on the way (innermost first). */
 static gboolean
 walk (Resolver    *r,
       const char  *selected,
@@ -558,17 +560,6 @@ ws_profile_chain_resolve (WsAwsConfig        *config,
     {
       g_propagate_error (error, local_error);
       return NULL;
-    }
-
-  /* Collected outermost first; applied innermost first. */
-  for (guint i = 0; i < chain->roles->len / 2; i++)
-    {
-      WsProfileRole *a = &g_array_index (chain->roles, WsProfileRole, i);
-      WsProfileRole *b = &g_array_index (chain->roles, WsProfileRole, chain->roles->len - 1 - i);
-      WsProfileRole tmp = *a;
-
-      *a = *b;
-      *b = tmp;
     }
 
   return g_steal_pointer (&chain);
