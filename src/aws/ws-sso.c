@@ -693,7 +693,7 @@ struct _Login
 {
   WsSso        *self;
   SsoSession   *session;
-  char         *key;               /* the logins table's key */
+  char         *key;               /* the logins table's key: the token cache file name */
   char         *oidc_url;
   char         *registration_path; /* the CLI's client registration cache */
   GMainContext *context;           /* where the sign-in started */
@@ -907,7 +907,7 @@ login_store_token (Login      *login,
 {
   g_autoptr(JsonObject) entry = json_object_new ();
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *path = token_cache_path (login->self, login->session);
+  g_autofree char *path = cache_path (login->self, login->key);
   GError *error = NULL;
 
   json_object_set_string_member (entry, "startUrl", login->session->start_url);
@@ -1188,9 +1188,11 @@ login_start (Login *login)
                            on_registration_loaded, login_ref (login));
 }
 
+/* Takes @session and @key (the token cache file name) on success. */
 static Login *
 login_new (WsSso       *self,
            SsoSession  *session,
+           char        *key,
            GError     **error)
 {
   g_autofree char *oidc_url = NULL;
@@ -1209,7 +1211,7 @@ login_new (WsSso       *self,
 
   login = g_rc_box_new0 (Login);
   login->self = g_object_ref (self);
-  login->key = ws_sso_cache_file_name (sso_session_cache_key (session));
+  login->key = key;
   login->session = session;
   login->oidc_url = g_steal_pointer (&oidc_url);
   login->registration_path = cache_path (self, registration_name);
@@ -1259,12 +1261,13 @@ ws_sso_login_async (WsSso               *self,
       return;
     }
 
-  if (!(login = login_new (self, session, &error)))
+  if (!(login = login_new (self, session, key, &error)))
     {
       g_task_return_error (task, error);
       return;
     }
   g_steal_pointer (&session);
+  g_steal_pointer (&key);
 
   g_hash_table_insert (self->logins, g_strdup (login->key), login);
   login_add_waiter (login, task, prompt, prompt_data);
