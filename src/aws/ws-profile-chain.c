@@ -84,6 +84,7 @@ try_web_identity (Resolver         *r,
                   WsProfileSource  *source,
                   GError          **error)
 {
+  const char *env_token_file = NULL;
   const char *token_file = NULL;
   const char *role_arn = NULL;
   const char *session_name = NULL;
@@ -91,7 +92,7 @@ try_web_identity (Resolver         *r,
   /* The environment wins unless a profile was chosen explicitly. */
   if (use_env)
     {
-      token_file = get_env (r, "AWS_WEB_IDENTITY_TOKEN_FILE");
+      token_file = env_token_file = get_env (r, "AWS_WEB_IDENTITY_TOKEN_FILE");
       role_arn = get_env (r, "AWS_ROLE_ARN");
       session_name = get_env (r, "AWS_ROLE_SESSION_NAME");
     }
@@ -105,7 +106,7 @@ try_web_identity (Resolver         *r,
   if (token_file == NULL)
     return OUTCOME_NOT_CONFIGURED;
 
-  if (role_arn == NULL && use_env && get_env (r, "AWS_WEB_IDENTITY_TOKEN_FILE") != NULL)
+  if (role_arn == NULL && env_token_file != NULL)
     {
       g_set_error_literal (error, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_CONFIG,
                            _("AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not; set both or neither."));
