@@ -202,6 +202,17 @@ token_cache_path (WsSso      *self,
   return cache_path (self, name);
 }
 
+/* The portal's (WS_AWS_SERVICE_SSO) or OIDC's URL for @session. */
+static char *
+session_endpoint (WsSso         *self,
+                  SsoSession    *session,
+                  WsAwsService   service,
+                  GError       **error)
+{
+  return ws_endpoint_resolve (service, session->region, NULL, self->config, session->profile,
+                              (const char * const *) self->environ, error);
+}
+
 static GError *
 login_required_error (const char *profile)
 {
@@ -431,9 +442,7 @@ fetch_role_credentials (GTask *task_ref)
   GCancellable *cancellable;
   GError *error = NULL;
 
-  portal_url = ws_endpoint_resolve (WS_AWS_SERVICE_SSO, data->session->region, NULL,
-                                    self->config, data->session->profile,
-                                    (const char * const *) self->environ, &error);
+  portal_url = session_endpoint (self, data->session, WS_AWS_SERVICE_SSO, &error);
   if (portal_url == NULL)
     {
       g_task_return_error (task, error);
@@ -582,9 +591,7 @@ refresh_token (GTask *task_ref)
       return;
     }
 
-  oidc_url = ws_endpoint_resolve (WS_AWS_SERVICE_SSO_OIDC, data->session->region, NULL,
-                                  self->config, data->session->profile,
-                                  (const char * const *) self->environ, &error);
+  oidc_url = session_endpoint (self, data->session, WS_AWS_SERVICE_SSO_OIDC, &error);
   if (oidc_url == NULL)
     {
       g_debug ("Not refreshing the SSO token of profile %s: %s", data->session->profile, error->message);
@@ -1199,9 +1206,7 @@ login_new (WsSso       *self,
   g_autofree char *registration_name = NULL;
   Login *login;
 
-  oidc_url = ws_endpoint_resolve (WS_AWS_SERVICE_SSO_OIDC, session->region, NULL,
-                                  self->config, session->profile,
-                                  (const char * const *) self->environ, error);
+  oidc_url = session_endpoint (self, session, WS_AWS_SERVICE_SSO_OIDC, error);
   if (oidc_url == NULL)
     return NULL;
 
