@@ -376,17 +376,6 @@ split_property (Span      line,
   return key->len == 0 ? PROPERTY_NO_NAME : PROPERTY_OK;
 }
 
-static char *
-span_dup_lower (Span span)
-{
-  char *str = g_strndup (span.str, span.len);
-
-  for (char *p = str; *p != '\0'; p++)
-    *p = g_ascii_tolower (*p);
-
-  return str;
-}
-
 static gboolean
 parser_read_header (Parser   *parser,
                     Span      line,
@@ -427,7 +416,7 @@ parser_read_property (Parser   *parser,
       break;
     }
 
-  parser->key = span_dup_lower (key);
+  parser->key = g_ascii_strdown (key.str, (gssize) key.len);
   g_array_append_val (parser->value_lines, value);
   /* "s3 =" followed by indented "key = value" lines opens sub-properties. */
   if (value.len == 0)
@@ -464,7 +453,7 @@ parser_read_continuation (Parser   *parser,
         case PROPERTY_OK:
         default:
           g_hash_table_replace (parser->sub_values,
-                                span_dup_lower (key),
+                                g_ascii_strdown (key.str, (gssize) key.len),
                                 g_strndup (value.str, value.len));
           break;
         }
