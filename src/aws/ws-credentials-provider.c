@@ -328,7 +328,7 @@ job_finish_sts (GTask         *task,
     {
       credentials = ws_sts_parse_credentials (g_bytes_get_data (body, NULL), g_bytes_get_size (body),
                                               source, &local_error);
-      ws_secret_bytes_unref (body);
+      g_bytes_unref (body);  /* the client's buffers wipe themselves */
     }
 
   if (credentials != NULL)

@@ -33,6 +33,15 @@ ws_secret_strfreev (GStrv strv)
 }
 
 void
+ws_secret_string_free (GString *string)
+{
+  if (string == NULL)
+    return;
+  ws_secret_wipe (string->str, string->allocated_len);
+  g_string_free (string, TRUE);
+}
+
+void
 ws_secret_bytes_unref (GBytes *bytes)
 {
   gsize length = 0;

@@ -17,6 +17,8 @@ void ws_secret_wipe             (gpointer    data,
 /* Wipes and frees a nul-terminated string; usable as a GDestroyNotify. */
 void ws_secret_free             (gpointer    string);
 void ws_secret_strfreev         (GStrv       strv);
+/* Wipes the whole allocation, not only the used part, then frees. */
+void ws_secret_string_free      (GString    *string);
 /* Wipes the data when this was the last reference. */
 void ws_secret_bytes_unref      (GBytes     *bytes);
 /* Wipes the data at once: pass only the last reference. */
@@ -25,5 +27,9 @@ void ws_secret_byte_array_unref (GByteArray *array);
 /* g_autoptr(WsSecret) text = …: a string wiped when it goes out of scope. */
 typedef char WsSecret;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsSecret, ws_secret_free)
+
+/* g_autoptr(WsSecretString) text = g_string_new (…): the same for a GString. */
+typedef GString WsSecretString;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsSecretString, ws_secret_string_free)
 
 G_END_DECLS

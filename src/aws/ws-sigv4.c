@@ -728,18 +728,6 @@ build_presigned_query (const char          *canonical_query,
   return g_string_free (out, FALSE);
 }
 
-/* A GString that may hold a secret: wiped before it is freed. */
-typedef GString WipedString;
-
-static void
-string_free_wiped (WipedString *string)
-{
-  explicit_bzero (string->str, string->allocated_len);
-  g_string_free (string, TRUE);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (WipedString, string_free_wiped)
-
 /**
  * ws_sigv4_sign:
  * @request: the request as it goes on the wire
@@ -762,8 +750,8 @@ ws_sigv4_sign (const WsSigv4Request *request,
   g_autofree char *scope = NULL;
   g_autoptr(GArray) headers = NULL;
   g_autoptr(GArray) query = NULL;
-  g_autoptr(WipedString) header_block = NULL;
-  g_autoptr(WipedString) canonical_query = NULL;
+  g_autoptr(WsSecretString) header_block = NULL;
+  g_autoptr(WsSecretString) canonical_query = NULL;
   GString *signed_headers;
   GString *canonical;
 

@@ -126,10 +126,7 @@ static void
 sts_fields_free (GString **fields)
 {
   for (guint i = 0; i < STS_N_FIELDS; i++)
-    {
-      ws_secret_wipe (fields[i]->str, fields[i]->allocated_len);
-      g_string_free (fields[i], TRUE);
-    }
+    ws_secret_string_free (fields[i]);
 }
 
 WsCredentials *
