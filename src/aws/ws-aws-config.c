@@ -632,14 +632,23 @@ ws_aws_config_new_from_data (const char  *config_text,
 }
 
 /* The home directory as @envp says, else as the password database says. */
+const char *
+ws_aws_config_getenv (const char * const *environ,
+                      const char         *name)
+{
+  const char *value = g_environ_getenv ((char **) environ, name);
+
+  return value != NULL && *value != '\0' ? value : NULL;
+}
+
 static char *
 home_dir (const char * const *envp)
 {
-  const char *home = g_environ_getenv ((char **) envp, "HOME");
+  const char *home = ws_aws_config_getenv (envp, "HOME");
   struct passwd entry, *result = NULL;
   char buffer[4096];
 
-  if (home != NULL && *home != '\0')
+  if (home != NULL)
     return g_strdup (home);
 
   if (getpwuid_r (getuid (), &entry, buffer, sizeof buffer, &result) == 0 &&
@@ -653,11 +662,11 @@ char *
 ws_aws_config_resolve_file_path (const char * const *envp,
                                  gboolean            credentials)
 {
-  const char *path = g_environ_getenv ((char **) envp,
-                                       credentials ? "AWS_SHARED_CREDENTIALS_FILE" : "AWS_CONFIG_FILE");
+  const char *path = ws_aws_config_getenv (envp, credentials ? "AWS_SHARED_CREDENTIALS_FILE"
+                                                            : "AWS_CONFIG_FILE");
   g_autofree char *home = home_dir (envp);
 
-  if (path == NULL || *path == '\0')
+  if (path == NULL)
     return g_build_filename (home, ".aws", credentials ? "credentials" : "config", NULL);
 
   /* Like the SDKs, only a leading "~" or "~/" means the home directory. */
@@ -674,9 +683,9 @@ ws_aws_config_get_default_profile_name (const char * const *envp)
 
   for (guint i = 0; i < G_N_ELEMENTS (variables); i++)
     {
-      const char *name = g_environ_getenv ((char **) envp, variables[i]);
+      const char *name = ws_aws_config_getenv (envp, variables[i]);
 
-      if (name != NULL && *name != '\0')
+      if (name != NULL)
         return name;
     }
 
@@ -882,6 +891,20 @@ ws_aws_config_get_profile_value (WsAwsConfig *self,
 
   property = lookup_property (self->tables->profiles, profile, key);
   return property != NULL ? property->value : NULL;
+}
+
+const char *
+ws_aws_config_get_profile_setting (WsAwsConfig *self,
+                                   const char  *profile,
+                                   const char  *key)
+{
+  const char *value;
+
+  if (self == NULL)
+    return NULL;
+
+  value = ws_aws_config_get_profile_value (self, profile, key);
+  return value != NULL && *value != '\0' ? value : NULL;
 }
 
 const char *

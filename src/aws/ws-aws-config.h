@@ -28,6 +28,10 @@ WsAwsConfig *ws_aws_config_load                (const char * const *environ,
 /* Pure: where a file is, with ~ expanded ("config" or "credentials"). */
 char        *ws_aws_config_resolve_file_path   (const char * const *environ,
                                                 gboolean     credentials);
+/* Pure: a variable of @environ, %NULL when unset or empty (the SDKs treat
+ * an empty setting as none). */
+const char  *ws_aws_config_getenv              (const char * const *environ,
+                                                const char  *name);
 /* Pure: AWS_PROFILE > AWS_DEFAULT_PROFILE > "default". */
 const char  *ws_aws_config_get_default_profile_name (const char * const *environ);
 
@@ -37,6 +41,10 @@ gboolean     ws_aws_config_has_profile         (WsAwsConfig *self,
                                                 const char  *profile);
 /* Keys are matched case-insensitively. %NULL when unset. */
 const char  *ws_aws_config_get_profile_value   (WsAwsConfig *self,
+                                                const char  *profile,
+                                                const char  *key);
+/* The same, %NULL also when empty; @self may be %NULL (no files). */
+const char  *ws_aws_config_get_profile_setting (WsAwsConfig *self,
                                                 const char  *profile,
                                                 const char  *key);
 const char  *ws_aws_config_get_profile_sub_value (WsAwsConfig *self,

@@ -55,25 +55,17 @@ G_DEFINE_FINAL_TYPE (WsCredentialsProvider, ws_credentials_provider, G_TYPE_OBJE
 
 /* The environment */
 
-static const char *
-env_get (WsCredentialsProvider *self,
-         const char            *name)
-{
-  const char *value = g_environ_getenv (self->envp, name);
-
-  return (value != NULL && *value != '\0') ? value : NULL;
-}
-
 /* NULL without an error when AWS_ACCESS_KEY_ID is not set. */
 static WsCredentials *
 env_credentials (WsCredentialsProvider  *self,
                  GError                **error)
 {
+  const char * const *envp = (const char * const *) self->envp;
   g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
   g_autoptr(GDateTime) expiration = NULL;
-  const char *access_key_id = env_get (self, "AWS_ACCESS_KEY_ID");
-  const char *secret_access_key = env_get (self, "AWS_SECRET_ACCESS_KEY");
-  const char *expiration_text = env_get (self, "AWS_CREDENTIAL_EXPIRATION");
+  const char *access_key_id = ws_aws_config_getenv (envp, "AWS_ACCESS_KEY_ID");
+  const char *secret_access_key = ws_aws_config_getenv (envp, "AWS_SECRET_ACCESS_KEY");
+  const char *expiration_text = ws_aws_config_getenv (envp, "AWS_CREDENTIAL_EXPIRATION");
   const char *token;
 
   if (access_key_id == NULL)
@@ -87,9 +79,9 @@ env_credentials (WsCredentialsProvider  *self,
     }
 
   /* botocore's EnvProvider reads the legacy name first. */
-  token = env_get (self, "AWS_SECURITY_TOKEN");
+  token = ws_aws_config_getenv (envp, "AWS_SECURITY_TOKEN");
   if (token == NULL)
-    token = env_get (self, "AWS_SESSION_TOKEN");
+    token = ws_aws_config_getenv (envp, "AWS_SESSION_TOKEN");
 
   if (expiration_text != NULL)
     expiration = g_date_time_new_from_iso8601 (expiration_text, utc);

@@ -135,29 +135,6 @@ ws_endpoint_is_valid_hostname (const char *host)
     }
 }
 
-static const char *
-getenv_nonempty (const char * const *environ,
-                 const char         *name)
-{
-  const char *value = g_environ_getenv ((char **) environ, name);
-
-  return value != NULL && value[0] != '\0' ? value : NULL;
-}
-
-static const char *
-get_profile_value (WsAwsConfig *config,
-                   const char  *profile,
-                   const char  *key)
-{
-  const char *value;
-
-  if (config == NULL)
-    return NULL;
-
-  value = ws_aws_config_get_profile_value (config, profile, key);
-  return value != NULL && value[0] != '\0' ? value : NULL;
-}
-
 /* Like botocore's ensure_boolean(): only a case-insensitive "true" is true,
  * and the environment variable, when set, wins over the config file. */
 static gboolean
@@ -170,7 +147,7 @@ get_boolean_setting (WsAwsConfig        *config,
   const char *value = g_environ_getenv ((char **) environ, env_name);
 
   if (value == NULL)
-    value = get_profile_value (config, profile, config_key);
+    value = ws_aws_config_get_profile_setting (config, profile, config_key);
 
   return value != NULL && g_ascii_strcasecmp (value, "true") == 0;
 }
@@ -200,19 +177,19 @@ find_configured_endpoint (const WsServiceInfo *info,
                            "ignore_configured_endpoint_urls"))
     return NULL;
 
-  if ((url = getenv_nonempty (environ, service_var)) != NULL)
+  if ((url = ws_aws_config_getenv (environ, service_var)) != NULL)
     {
       *setting = g_steal_pointer (&service_var);
       return url;
     }
 
-  if ((url = getenv_nonempty (environ, "AWS_ENDPOINT_URL")) != NULL)
+  if ((url = ws_aws_config_getenv (environ, "AWS_ENDPOINT_URL")) != NULL)
     {
       *setting = g_strdup ("AWS_ENDPOINT_URL");
       return url;
     }
 
-  services_name = get_profile_value (config, profile, "services");
+  services_name = ws_aws_config_get_profile_setting (config, profile, "services");
   if (services_name != NULL)
     {
       url = ws_aws_config_get_services_value (config, services_name,
@@ -225,7 +202,7 @@ find_configured_endpoint (const WsServiceInfo *info,
         }
     }
 
-  if ((url = get_profile_value (config, profile, "endpoint_url")) != NULL)
+  if ((url = ws_aws_config_get_profile_setting (config, profile, "endpoint_url")) != NULL)
     {
       *setting = g_strdup_printf (_("“endpoint_url” in profile %s"), profile);
       return url;
@@ -431,11 +408,11 @@ ws_endpoint_resolve_region (const char         *explicit_region,
       region = explicit_region;
       source = "--region";
     }
-  else if ((region = getenv_nonempty (environ, "AWS_REGION")) != NULL)
+  else if ((region = ws_aws_config_getenv (environ, "AWS_REGION")) != NULL)
     source = "AWS_REGION";
-  else if ((region = getenv_nonempty (environ, "AWS_DEFAULT_REGION")) != NULL)
+  else if ((region = ws_aws_config_getenv (environ, "AWS_DEFAULT_REGION")) != NULL)
     source = "AWS_DEFAULT_REGION";
-  else if ((region = get_profile_value (config, profile, "region")) != NULL)
+  else if ((region = ws_aws_config_get_profile_setting (config, profile, "region")) != NULL)
     source = profile_source = g_strdup_printf (_("profile %s"), profile);
   else
     {
@@ -462,9 +439,9 @@ ws_endpoint_get_ca_bundle (WsAwsConfig        *config,
   g_return_val_if_fail (config == NULL || WS_IS_AWS_CONFIG (config), NULL);
   g_return_val_if_fail (environ != NULL, NULL);
 
-  path = getenv_nonempty (environ, "AWS_CA_BUNDLE");
+  path = ws_aws_config_getenv (environ, "AWS_CA_BUNDLE");
   if (path == NULL)
-    path = get_profile_value (config, effective_profile (profile, environ), "ca_bundle");
+    path = ws_aws_config_get_profile_setting (config, effective_profile (profile, environ), "ca_bundle");
 
   return g_strdup (path);
 }

@@ -35,25 +35,6 @@ typedef struct
 
 /* An empty value counts as unset, as the SDKs' `key in profile` checks
  * would otherwise accept `aws_access_key_id =` as a key. */
-static const char *
-get_value (Resolver   *r,
-           const char *profile,
-           const char *key)
-{
-  const char *value = ws_aws_config_get_profile_value (r->config, profile, key);
-
-  return (value != NULL && *value != '\0') ? value : NULL;
-}
-
-static const char *
-get_env (Resolver   *r,
-         const char *name)
-{
-  const char *value = g_environ_getenv ((char **) r->envp, name);
-
-  return (value != NULL && *value != '\0') ? value : NULL;
-}
-
 static char *
 config_path (Resolver *r)
 {
@@ -64,8 +45,8 @@ static gboolean
 has_static_keys (Resolver   *r,
                  const char *profile)
 {
-  return get_value (r, profile, "aws_access_key_id") != NULL ||
-         get_value (r, profile, "aws_secret_access_key") != NULL;
+  return ws_aws_config_get_profile_setting (r->config, profile, "aws_access_key_id") != NULL ||
+         ws_aws_config_get_profile_setting (r->config, profile, "aws_secret_access_key") != NULL;
 }
 
 /* Web identity profiles carry a role_arn too, but are a base source. */
@@ -73,8 +54,8 @@ static gboolean
 is_role_profile (Resolver   *r,
                  const char *profile)
 {
-  return get_value (r, profile, "role_arn") != NULL &&
-         get_value (r, profile, "web_identity_token_file") == NULL;
+  return ws_aws_config_get_profile_setting (r->config, profile, "role_arn") != NULL &&
+         ws_aws_config_get_profile_setting (r->config, profile, "web_identity_token_file") == NULL;
 }
 
 static Outcome
@@ -92,15 +73,17 @@ try_web_identity (Resolver         *r,
   /* The environment wins unless a profile was chosen explicitly. */
   if (use_env)
     {
-      token_file = env_token_file = get_env (r, "AWS_WEB_IDENTITY_TOKEN_FILE");
-      role_arn = get_env (r, "AWS_ROLE_ARN");
-      session_name = get_env (r, "AWS_ROLE_SESSION_NAME");
+      token_file = env_token_file = ws_aws_config_getenv (r->envp, "AWS_WEB_IDENTITY_TOKEN_FILE");
+      role_arn = ws_aws_config_getenv (r->envp, "AWS_ROLE_ARN");
+      session_name = ws_aws_config_getenv (r->envp, "AWS_ROLE_SESSION_NAME");
     }
   if (profile != NULL)
     {
-      token_file = token_file ? token_file : get_value (r, profile, "web_identity_token_file");
-      role_arn = role_arn ? role_arn : get_value (r, profile, "role_arn");
-      session_name = session_name ? session_name : get_value (r, profile, "role_session_name");
+      token_file = token_file ? token_file
+                              : ws_aws_config_get_profile_setting (r->config, profile, "web_identity_token_file");
+      role_arn = role_arn ? role_arn : ws_aws_config_get_profile_setting (r->config, profile, "role_arn");
+      session_name = session_name ? session_name
+                                  : ws_aws_config_get_profile_setting (r->config, profile, "role_session_name");
     }
 
   if (token_file == NULL)
@@ -137,7 +120,7 @@ check_sso_session_key (Resolver    *r,
                        const char  *key,
                        GError     **error)
 {
-  const char *in_profile = get_value (r, profile, key);
+  const char *in_profile = ws_aws_config_get_profile_setting (r->config, profile, key);
   const char *in_session = ws_aws_config_get_sso_session_value (r->config, session, key);
   g_autofree char *path = NULL;
 
@@ -162,9 +145,9 @@ try_sso (Resolver         *r,
          WsProfileSource  *source,
          GError          **error)
 {
-  const char *session = get_value (r, profile, "sso_session");
-  const char *account = get_value (r, profile, "sso_account_id");
-  const char *role = get_value (r, profile, "sso_role_name");
+  const char *session = ws_aws_config_get_profile_setting (r->config, profile, "sso_session");
+  const char *account = ws_aws_config_get_profile_setting (r->config, profile, "sso_account_id");
+  const char *role = ws_aws_config_get_profile_setting (r->config, profile, "sso_role_name");
   const char *start_url;
   const char *region;
   g_autofree char *path = config_path (r);
@@ -201,8 +184,8 @@ try_sso (Resolver         *r,
     }
   else
     {
-      start_url = get_value (r, profile, "sso_start_url");
-      region = get_value (r, profile, "sso_region");
+      start_url = ws_aws_config_get_profile_setting (r->config, profile, "sso_start_url");
+      region = ws_aws_config_get_profile_setting (r->config, profile, "sso_region");
     }
 
   if (start_url == NULL || region == NULL)
@@ -229,8 +212,8 @@ try_static (Resolver         *r,
             WsProfileSource  *source,
             GError          **error)
 {
-  const char *access_key_id = get_value (r, profile, "aws_access_key_id");
-  const char *secret_access_key = get_value (r, profile, "aws_secret_access_key");
+  const char *access_key_id = ws_aws_config_get_profile_setting (r->config, profile, "aws_access_key_id");
+  const char *secret_access_key = ws_aws_config_get_profile_setting (r->config, profile, "aws_secret_access_key");
   const char *token;
 
   if (access_key_id == NULL && secret_access_key == NULL)
@@ -248,16 +231,16 @@ try_static (Resolver         *r,
     }
 
   /* botocore reads the legacy name first. */
-  token = get_value (r, profile, "aws_security_token");
+  token = ws_aws_config_get_profile_setting (r->config, profile, "aws_security_token");
   if (token == NULL)
-    token = get_value (r, profile, "aws_session_token");
+    token = ws_aws_config_get_profile_setting (r->config, profile, "aws_session_token");
 
   source->kind = WS_PROFILE_SOURCE_STATIC;
   source->profile = profile;
   source->access_key_id = access_key_id;
   source->secret_access_key = secret_access_key;
   source->session_token = token;
-  source->account_id = get_value (r, profile, "aws_account_id");
+  source->account_id = ws_aws_config_get_profile_setting (r->config, profile, "aws_account_id");
   return OUTCOME_FOUND;
 }
 
@@ -266,7 +249,7 @@ try_process (Resolver        *r,
              const char      *profile,
              WsProfileSource *source)
 {
-  const char *command = get_value (r, profile, "credential_process");
+  const char *command = ws_aws_config_get_profile_setting (r->config, profile, "credential_process");
 
   if (command == NULL)
     return OUTCOME_NOT_CONFIGURED;
@@ -284,7 +267,7 @@ set_no_source_error (Resolver    *r,
                      GError     **error)
 {
   g_autofree char *path = config_path (r);
-  const char *session = get_value (r, profile, "sso_session");
+  const char *session = ws_aws_config_get_profile_setting (r->config, profile, "sso_session");
 
   if (session != NULL)
     g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_CONFIG,
@@ -336,12 +319,12 @@ add_role (Resolver    *r,
   const char *duration;
 
   role.profile = profile;
-  role.role_arn = get_value (r, profile, "role_arn");
-  role.role_session_name = get_value (r, profile, "role_session_name");
-  role.external_id = get_value (r, profile, "external_id");
-  role.mfa_serial = get_value (r, profile, "mfa_serial");
+  role.role_arn = ws_aws_config_get_profile_setting (r->config, profile, "role_arn");
+  role.role_session_name = ws_aws_config_get_profile_setting (r->config, profile, "role_session_name");
+  role.external_id = ws_aws_config_get_profile_setting (r->config, profile, "external_id");
+  role.mfa_serial = ws_aws_config_get_profile_setting (r->config, profile, "mfa_serial");
 
-  duration = get_value (r, profile, "duration_seconds");
+  duration = ws_aws_config_get_profile_setting (r->config, profile, "duration_seconds");
   if (duration != NULL)
     {
       guint64 seconds;
@@ -380,8 +363,8 @@ role_source (Resolver     *r,
              const char  **next,
              GError      **error)
 {
-  const char *source_profile = get_value (r, profile, "source_profile");
-  const char *credential_source = get_value (r, profile, "credential_source");
+  const char *source_profile = ws_aws_config_get_profile_setting (r->config, profile, "source_profile");
+  const char *credential_source = ws_aws_config_get_profile_setting (r->config, profile, "credential_source");
   g_autofree char *path = config_path (r);
 
   *next = NULL;
@@ -496,7 +479,8 @@ walk (Resolver    *r,
 static gboolean
 profile_named_by_env (Resolver *r)
 {
-  return get_env (r, "AWS_PROFILE") != NULL || get_env (r, "AWS_DEFAULT_PROFILE") != NULL;
+  return ws_aws_config_getenv (r->envp, "AWS_PROFILE") != NULL ||
+         ws_aws_config_getenv (r->envp, "AWS_DEFAULT_PROFILE") != NULL;
 }
 
 static gboolean
