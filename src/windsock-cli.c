@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "windsock-application.h"
 #include "ws-aws-client.h"
 #include "ws-aws-config.h"
 #include "ws-aws-error.h"
@@ -391,11 +392,96 @@ open_url (Cli  *cli,
   ws_secret_free (url);
 }
 
+/* Forwarding to the running service: its connection is warm and its
+ * credentials cached, and it owns the browser launch. */
+
+/* Only a bus that exists: never make GIO autolaunch one for a script. */
+static GDBusConnection *
+session_bus_if_running (Cli *cli)
+{
+  g_autofree char *socket = NULL;
+  const char *runtime_dir = g_environ_getenv (cli->environ, "XDG_RUNTIME_DIR");
+
+  if (g_environ_getenv (cli->environ, "DBUS_SESSION_BUS_ADDRESS") == NULL)
+    {
+      if (runtime_dir == NULL)
+        return NULL;
+      socket = g_build_filename (runtime_dir, "bus", NULL);
+      if (!g_file_test (socket, G_FILE_TEST_EXISTS))
+        return NULL;
+    }
+  return g_bus_get_sync (G_BUS_TYPE_SESSION, cli->cancellable, NULL);
+}
+
+static gboolean
+service_is_running (GDBusConnection *connection)
+{
+  g_autoptr(GVariant) reply = NULL;
+  gboolean has_owner = FALSE;
+
+  reply = g_dbus_connection_call_sync (connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "NameHasOwner",
+                                       g_variant_new ("(s)", APP_ID), G_VARIANT_TYPE ("(b)"),
+                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+  if (reply != NULL)
+    g_variant_get (reply, "(b)", &has_owner);
+  return has_owner;
+}
+
+static void
+on_forwarded (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Cli *cli = user_data;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  if (reply == NULL)
+    {
+      g_dbus_error_strip_remote_error (error);
+      cli_fail (cli, error);
+    }
+  cli_quit (cli);
+}
+
+/* A reference the service can resolve by itself: options that qualify a
+ * bare name are the one-shot path's business. */
+static gboolean
+cli_forward_open (Cli        *cli,
+                  const char *ref)
+{
+  g_autoptr(GDBusConnection) connection = NULL;
+  g_autoptr(GVariantBuilder) platform_data = NULL;
+  const char *token = g_environ_getenv (cli->environ, "XDG_ACTIVATION_TOKEN");
+
+  if (cli->profile != NULL || cli->region != NULL)
+    return FALSE;
+  connection = session_bus_if_running (cli);
+  if (connection == NULL || !service_is_running (connection))
+    return FALSE;
+
+  platform_data = g_variant_builder_new (G_VARIANT_TYPE_VARDICT);
+  if (token != NULL)
+    g_variant_builder_add (platform_data, "{sv}", "activation-token", g_variant_new_string (token));
+  /* Minting may wait for an SSO refresh or an MFA prompt: no short timeout. */
+  g_dbus_connection_call (connection, APP_ID, "/io/github/windsock/Windsock",
+                          WINDSOCK_SERVICE_INTERFACE, "OpenEnvironment",
+                          g_variant_new ("(ssa{sv})", ref, "open", platform_data),
+                          G_VARIANT_TYPE_UNIT, G_DBUS_CALL_FLAGS_NO_AUTO_START, G_MAXINT,
+                          cli->cancellable, on_forwarded, cli);
+  g_main_loop_run (cli->loop);
+  return TRUE;
+}
+
 static int
 cli_open (Cli   *cli,
           int    argc,
           char **argv)
 {
+  if (cli_forward_open (cli, argv[1]))
+    return cli->exit_code;
   return cli_with_login_url (cli, argv[1], open_url);
 }
 
@@ -622,6 +708,25 @@ find_command (const char *name)
     if (g_strcmp0 (commands[i].name, name) == 0)
       return &commands[i];
   return NULL;
+}
+
+char *
+windsock_find_ui_program (void)
+{
+  g_autofree char *self_path = g_file_read_link ("/proc/self/exe", NULL);
+  const char *override = g_getenv ("WINDSOCK_UI");
+
+  if (override != NULL)
+    return g_strdup (override);
+  if (self_path != NULL)
+    {
+      g_autofree char *dir = g_path_get_dirname (self_path);
+      g_autofree char *sibling = g_build_filename (dir, "ui", "windsock-ui", NULL);
+
+      if (g_file_test (sibling, G_FILE_TEST_IS_EXECUTABLE))
+        return g_steal_pointer (&sibling);
+    }
+  return g_build_filename (LIBEXECDIR, "windsock-ui", NULL);
 }
 
 gboolean

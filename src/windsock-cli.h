@@ -23,6 +23,9 @@ typedef enum
 } WindsockExit;
 
 gboolean windsock_cli_handles (const char *command);
+/* windsock-ui, the GTK windows' program: $WINDSOCK_UI, else beside this
+ * executable in a build tree, else in libexecdir. */
+char    *windsock_find_ui_program (void);
 int      windsock_cli_run     (int    argc,
                                char **argv);
 

@@ -1,0 +1,619 @@
+/* test-service.c — the resident service end to end: the real `windsock`
+ * process on a private session bus, seen by a test StatusNotifierWatcher
+ * and panel, a fake notification server, the SoupServer fake of AWS and a
+ * recording browser
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "cli-fixture.h"
+#include "ws-test-browser.h"
+#include "ws-test-notifications.h"
+#include "ws-test-sni-host.h"
+#include "ws-test-util.h"
+
+#define APP_PATH "/io/github/windsock/Windsock"
+
+typedef struct
+{
+  CliFixture           cli;
+  GTestDBus           *bus;
+  GDBusConnection     *connection;
+  WsTestNotifications *notifications;
+  GSubprocess         *service;
+  char                *browser_record;
+  char                *ui_record;
+  char                *log_path;
+} Fixture;
+
+static const char config_text[] =
+  "[default]\n"
+  "region = eu-west-1\n";
+
+static void
+write_credentials (Fixture *fixture)
+{
+  cli_fixture_write_aws (&fixture->cli, "credentials",
+                         "[default]\n"
+                         "aws_access_key_id = " CLI_ACCESS_KEY "\n"
+                         "aws_secret_access_key = " CLI_SECRET_KEY "\n");
+}
+
+/* The windows' program, recorded instead of shown: "ARGS\nTOKEN". */
+static char *
+install_recording_ui (Fixture *fixture)
+{
+  g_autofree char *script = g_build_filename (fixture->cli.home, "windsock-ui", NULL);
+  g_autofree char *record = g_build_filename (fixture->cli.home, "ui-record", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+
+  text = g_strdup_printf ("#!/bin/sh\nprintf '%%s\\n%%s' \"$*\" \"$XDG_ACTIVATION_TOKEN\" > '%s.part' "
+                          "&& mv '%s.part' '%s'\n", record, record, record);
+  g_file_set_contents (script, text, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (script, 0700), ==, 0);
+  cli_fixture_setenv (&fixture->cli, "WINDSOCK_UI", script);
+
+  return g_steal_pointer (&record);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  cli_fixture_set_up (&fixture->cli);
+  cli_fixture_write_aws (&fixture->cli, "config", config_text);
+  write_credentials (fixture);
+  ws_fake_aws_add_environment (fixture->cli.fake, "eu-west-1", "analytics", "AVAILABLE", "2.10.3");
+  ws_fake_aws_add_environment (fixture->cli.fake, "eu-west-1", "building", "CREATING", "2.10.3");
+
+  fixture->bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_test_dbus_up (fixture->bus);
+  fixture->connection = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  fixture->notifications = ws_test_notifications_new (fixture->connection);
+
+  cli_fixture_setenv (&fixture->cli, "DBUS_SESSION_BUS_ADDRESS", g_test_dbus_get_bus_address (fixture->bus));
+  cli_fixture_setenv (&fixture->cli, "GNOTIFICATION_BACKEND", "freedesktop");
+  cli_fixture_setenv (&fixture->cli, "GSETTINGS_BACKEND", "memory");
+  cli_fixture_setenv (&fixture->cli, "GSETTINGS_SCHEMA_DIR", g_getenv ("GSETTINGS_SCHEMA_DIR"));
+  fixture->browser_record = ws_test_install_recording_browser (fixture->cli.home, "recorder");
+  fixture->ui_record = install_recording_ui (fixture);
+  fixture->log_path = g_build_filename (fixture->cli.home, "service.log", NULL);
+}
+
+static void
+on_exited (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  gboolean *exited = user_data;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  *exited = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+activate_action (Fixture    *fixture,
+                 const char *name,
+                 GVariant   *parameter)
+{
+  g_autoptr(GVariantBuilder) parameters = g_variant_builder_new (G_VARIANT_TYPE ("av"));
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (parameter != NULL)
+    g_variant_builder_add (parameters, "v", parameter);
+  reply = ws_test_sni_call (fixture->connection, APP_ID, APP_PATH, "org.gtk.Actions", "Activate",
+                            g_variant_new ("(sava{sv})", name, parameters, NULL), NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* Quits through the action GNOME's background-apps UI uses, and checks the
+ * service ends cleanly (no crash on the way out). */
+static void
+stop_service (Fixture *fixture)
+{
+  gboolean exited = FALSE;
+
+  if (fixture->service == NULL)
+    return;
+  activate_action (fixture, "quit", NULL);
+  g_subprocess_wait_async (fixture->service, NULL, on_exited, &exited);
+  ws_test_sni_wait_until (is_true, &exited, "the service to quit");
+  g_assert_true (g_subprocess_get_if_exited (fixture->service));
+  g_assert_cmpint (g_subprocess_get_exit_status (fixture->service), ==, 0);
+  g_clear_object (&fixture->service);
+}
+
+/* Whatever the service printed must hold no secret. */
+static void
+assert_log_clean (Fixture *fixture)
+{
+  g_autofree char *log = NULL;
+
+  if (!g_file_get_contents (fixture->log_path, &log, NULL, NULL))
+    return;
+  g_assert_null (strstr (log, CLI_SECRET_KEY));
+  g_assert_null (strstr (log, "token-"));
+  g_assert_null (strstr (log, "aws-console-sso"));
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  stop_service (fixture);
+  assert_log_clean (fixture);
+  g_clear_object (&fixture->notifications);
+  g_clear_object (&fixture->connection);
+  g_test_dbus_down (fixture->bus);
+  g_clear_object (&fixture->bus);
+  g_clear_pointer (&fixture->browser_record, g_free);
+  g_clear_pointer (&fixture->ui_record, g_free);
+  g_clear_pointer (&fixture->log_path, g_free);
+  cli_fixture_tear_down (&fixture->cli);
+}
+
+static gboolean
+name_has_owner (GDBusConnection *connection,
+                const char      *name)
+{
+  g_autoptr(GVariant) reply = NULL;
+  gboolean has_owner = FALSE;
+
+  reply = ws_test_sni_call (connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                            "org.freedesktop.DBus", "NameHasOwner", g_variant_new ("(s)", name),
+                            G_VARIANT_TYPE ("(b)"), NULL);
+  g_assert_nonnull (reply);
+  g_variant_get (reply, "(b)", &has_owner);
+  return has_owner;
+}
+
+static gboolean
+service_is_up (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return name_has_owner (fixture->connection, APP_ID);
+}
+
+static void
+start_service (Fixture *fixture)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_auto(GStrv) wrapper = NULL;
+
+  if (g_getenv ("WINDSOCK_WRAPPER") != NULL)
+    {
+      g_assert_true (g_shell_parse_argv (g_getenv ("WINDSOCK_WRAPPER"), NULL, &wrapper, &error));
+      for (guint i = 0; wrapper[i] != NULL; i++)
+        g_ptr_array_add (argv, wrapper[i]);
+    }
+  g_ptr_array_add (argv, (gpointer) g_getenv ("WINDSOCK_BIN"));
+  g_ptr_array_add (argv, NULL);
+
+  g_subprocess_launcher_set_environ (launcher, fixture->cli.environ);
+  g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "all", TRUE);
+  g_subprocess_launcher_set_stdout_file_path (launcher, fixture->log_path);
+  g_subprocess_launcher_set_stderr_file_path (launcher, fixture->log_path);
+  fixture->service = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  ws_test_sni_wait_until (service_is_up, fixture, "the service to own its name");
+}
+
+/* Layouts: discovery runs in the background, so wait until a row shows up. */
+typedef struct
+{
+  WsTestSniMenu *menu;
+  const char    *label;
+  GVariant      *layout;
+} LayoutWait;
+
+static gboolean
+layout_has_label (gpointer data)
+{
+  LayoutWait *wait = data;
+
+  g_clear_pointer (&wait->layout, g_variant_unref);
+  wait->layout = ws_test_sni_menu_get_layout (wait->menu);
+  if (ws_test_sni_menu_find (wait->layout, wait->label) >= 0)
+    return TRUE;
+  /* Let the service work before asking again. */
+  g_usleep (20 * 1000);
+  return FALSE;
+}
+
+static GVariant *
+wait_for_row (WsTestSniMenu *menu,
+              const char    *label)
+{
+  LayoutWait wait = { menu, label, NULL };
+
+  ws_test_sni_wait_until (layout_has_label, &wait, label);
+  return wait.layout;
+}
+
+static gboolean
+lookup_boolean (GVariant   *layout,
+                int         id,
+                const char *property,
+                gboolean    fallback)
+{
+  g_autoptr(GVariant) value = ws_test_sni_menu_lookup (layout, id, property);
+
+  return value != NULL ? g_variant_get_boolean (value) : fallback;
+}
+
+static char *
+wait_for_record (const char *path)
+{
+  char *record = ws_test_wait_for_file (path);
+
+  g_assert_nonnull (record);
+  return record;
+}
+
+static void
+assert_opened_analytics (const char *record)
+{
+  g_assert_true (g_str_has_prefix (record, "https://analytics.airflow.example.test/aws_mwaa/aws-console-sso?login=true#token-analytics-"));
+}
+
+/* The whole click: the host registers the item, reads it, opens the menu
+ * and clicks an environment; AWS gets a signed request and the browser the
+ * URL and the host's activation token. */
+static void
+test_tray_click (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(WsTestSniWatcher) watcher = ws_test_sni_watcher_new (fixture->connection);
+  g_autoptr(WsTestSniItem) item = NULL;
+  g_autoptr(WsTestSniMenu) menu = NULL;
+  g_autoptr(GVariant) properties = NULL;
+  g_autoptr(GVariant) layout = NULL;
+  g_autofree char *record = NULL;
+  g_autofree char *env_path = NULL;
+  g_autofree char *env_record = NULL;
+  const char *text;
+  gboolean is_menu = TRUE;
+  int analytics, building;
+
+  start_service (fixture);
+  ws_test_sni_watcher_wait_for_items (watcher, 1);
+  item = ws_test_sni_item_new (fixture->connection, ws_test_sni_watcher_get_items (watcher)[0]);
+  properties = ws_test_sni_item_get_all (item);
+  g_assert_true (g_variant_lookup (properties, "Id", "&s", &text));
+  g_assert_cmpstr (text, ==, APP_ID);
+  g_assert_true (g_variant_lookup (properties, "IconName", "&s", &text));
+  g_assert_cmpstr (text, ==, APP_ID "-symbolic");
+  g_assert_true (g_variant_lookup (properties, "Menu", "&o", &text));
+  g_assert_cmpstr (text, ==, "/MenuBar");
+  g_assert_true (g_variant_lookup (properties, "ItemIsMenu", "b", &is_menu));
+  g_assert_false (is_menu);
+
+  menu = ws_test_sni_menu_new (item);
+  layout = wait_for_row (menu, "analytics — Available · Airflow 2.10.3");
+  analytics = ws_test_sni_menu_find (layout, "analytics — Available");
+  building = ws_test_sni_menu_find (layout, "building");
+  g_assert_cmpint (building, >=, 0);
+  g_assert_true (lookup_boolean (layout, analytics, "enabled", TRUE));
+  /* CREATING: shown, with why, but not clickable. */
+  g_assert_false (lookup_boolean (layout, building, "enabled", TRUE));
+  g_assert_cmpint (ws_test_sni_menu_find (layout, "Quit"), >=, 0);
+  g_assert_cmpint (ws_test_sni_menu_find (layout, "Refresh"), >=, 0);
+
+  g_assert_false (ws_test_sni_menu_about_to_show (menu, 0));
+  ws_test_sni_item_provide_activation_token (item, "token-from-the-panel");
+  g_assert_true (ws_test_sni_menu_event (menu, analytics, "clicked", NULL));
+
+  record = wait_for_record (fixture->browser_record);
+  assert_opened_analytics (record);
+  env_path = g_strconcat (fixture->browser_record, ".env", NULL);
+  g_assert_true (g_file_get_contents (env_path, &env_record, NULL, NULL));
+  g_assert_nonnull (strstr (env_record, "XDG_ACTIVATION_TOKEN=token-from-the-panel"));
+  /* The fake verified the signature: an unsigned or wrong request fails. */
+  g_assert_cmpuint (ws_fake_aws_count_requests (fixture->cli.fake, "POST", "/webtoken/analytics"), ==, 1);
+}
+
+static void
+test_watcher_restart (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  WsTestSniWatcher *watcher = ws_test_sni_watcher_new (fixture->connection);
+
+  start_service (fixture);
+  ws_test_sni_watcher_wait_for_items (watcher, 1);
+
+  /* The panel restarts: the new watcher knows nothing until we register. */
+  ws_test_sni_watcher_free (watcher);
+  watcher = ws_test_sni_watcher_new (fixture->connection);
+  ws_test_sni_watcher_wait_for_items (watcher, 1);
+  g_assert_cmpuint (ws_test_sni_watcher_get_registrations (watcher), ==, 1);
+  ws_test_sni_watcher_free (watcher);
+}
+
+/* Editing ~/.aws/config is seen without a restart: a new profile's
+ * environments arrive with LayoutUpdated. */
+static void
+test_config_change (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(WsTestSniWatcher) watcher = ws_test_sni_watcher_new (fixture->connection);
+  g_autoptr(WsTestSniItem) item = NULL;
+  g_autoptr(WsTestSniMenu) menu = NULL;
+  g_autoptr(GVariant) before = NULL;
+  g_autoptr(GVariant) after = NULL;
+  guint updates;
+
+  ws_fake_aws_add_environment (fixture->cli.fake, "us-east-1", "reporting", "UPDATING", "2.9.2");
+  start_service (fixture);
+  ws_test_sni_watcher_wait_for_items (watcher, 1);
+  item = ws_test_sni_item_new (fixture->connection, ws_test_sni_watcher_get_items (watcher)[0]);
+  menu = ws_test_sni_menu_new (item);
+  before = wait_for_row (menu, "analytics");
+  g_assert_cmpint (ws_test_sni_menu_find (before, "reporting"), <, 0);
+
+  updates = ws_test_sni_menu_get_layout_updates (menu);
+  cli_fixture_write_aws (&fixture->cli, "config",
+                         "[default]\nregion = eu-west-1\n\n[profile us]\nregion = us-east-1\n");
+  cli_fixture_write_aws (&fixture->cli, "credentials",
+                         "[default]\naws_access_key_id = " CLI_ACCESS_KEY "\n"
+                         "aws_secret_access_key = " CLI_SECRET_KEY "\n"
+                         "[us]\naws_access_key_id = " CLI_ACCESS_KEY "\n"
+                         "aws_secret_access_key = " CLI_SECRET_KEY "\n");
+  ws_test_sni_menu_wait_for_layout_updates (menu, updates + 1);
+  after = wait_for_row (menu, "reporting — Updating");
+  g_assert_cmpint (ws_test_sni_menu_find (after, "us · us-east-1"), >=, 0);
+}
+
+static const WsTestNotification *
+wait_for_notification (Fixture    *fixture,
+                       guint       index)
+{
+  g_assert_true (ws_test_notifications_wait (fixture->notifications, index + 1));
+  return ws_test_notifications_get (fixture->notifications, index);
+}
+
+static void
+assert_notification_clean (const WsTestNotification *notification)
+{
+  const char *fields[] = { notification->summary, notification->body };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      g_assert_null (strstr (fields[i], CLI_SECRET_KEY));
+      g_assert_null (strstr (fields[i], "token-"));
+      g_assert_null (strstr (fields[i], "aws-console-sso"));
+    }
+}
+
+/* A refused click becomes a notification that says why, with Retry; the
+ * Retry button works. */
+static void
+test_error_notification (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  const WsTestNotification *notification;
+  g_autofree char *record = NULL;
+  gboolean has_retry = FALSE;
+
+  ws_fake_aws_push_response (fixture->cli.fake, "POST", "/webtoken/analytics", 403,
+                             "AccessDeniedException", "application/json",
+                             "{\"Message\":\"User is not authorized to perform airflow:CreateWebLoginToken\"}");
+  start_service (fixture);
+  activate_action (fixture, "open-environment", g_variant_new_string ("default/eu-west-1/analytics"));
+
+  notification = wait_for_notification (fixture, 0);
+  g_assert_nonnull (strstr (notification->summary, "analytics"));
+  g_assert_nonnull (strstr (notification->body, "CreateWebLoginToken"));
+  assert_notification_clean (notification);
+  for (guint i = 0; notification->actions[i] != NULL && notification->actions[i + 1] != NULL; i += 2)
+    if (g_str_equal (notification->actions[i + 1], "Retry"))
+      {
+        has_retry = TRUE;
+        ws_test_notifications_invoke_action (fixture->notifications, notification->id,
+                                             notification->actions[i]);
+      }
+  g_assert_true (has_retry);
+
+  record = wait_for_record (fixture->browser_record);
+  assert_opened_analytics (record);
+  g_assert_cmpuint (ws_fake_aws_count_requests (fixture->cli.fake, "POST", "/webtoken/analytics"), ==, 2);
+}
+
+/* Plain GNOME: no watcher, so the picker opens and a notification tells
+ * how to get the icon. */
+static void
+test_no_watcher (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  const WsTestNotification *notification;
+  g_autofree char *record = NULL;
+
+  start_service (fixture);
+  record = wait_for_record (fixture->ui_record);
+  g_assert_true (g_str_has_prefix (record, "pick\n"));
+  notification = wait_for_notification (fixture, 0);
+  g_assert_nonnull (strstr (notification->body, "AppIndicator"));
+}
+
+/* Launchers and scripts: `windsock open` is served by the running service
+ * (one request, from its process), errors come back with their exit code. */
+static void
+test_cli_forwarding (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(CliResult) opened = NULL;
+  g_autoptr(CliResult) missing = NULL;
+  g_autofree char *record = NULL;
+
+  ws_fake_aws_push_response (fixture->cli.fake, "POST", "/webtoken/nosuch", 404,
+                             "ResourceNotFoundException", "application/json",
+                             "{\"Message\":\"Environment nosuch not found\"}");
+  start_service (fixture);
+  opened = cli_fixture_run (&fixture->cli, "open", "analytics", NULL);
+  g_assert_cmpint (opened->status, ==, 0);
+  record = wait_for_record (fixture->browser_record);
+  assert_opened_analytics (record);
+
+  missing = cli_fixture_run (&fixture->cli, "open", "nosuch", NULL);
+  g_assert_cmpint (missing->status, ==, 6);
+  g_assert_nonnull (strstr (missing->err, "nosuch"));
+  /* Only the service's own requests: the CLI forwarded, it did not mint. */
+  g_assert_cmpuint (ws_fake_aws_count_requests (fixture->cli.fake, "POST", "/webtoken/"), ==, 2);
+}
+
+/* What the README promises for scripts: gapplication's action call. */
+static void
+test_gapplication_action (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr(GSubprocess) gapplication = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *record = NULL;
+  gboolean exited = FALSE;
+
+  start_service (fixture);
+  g_subprocess_launcher_set_environ (launcher, fixture->cli.environ);
+  gapplication = g_subprocess_launcher_spawn (launcher, &error, "gapplication", "action", APP_ID,
+                                              "open-environment", "'default/eu-west-1/analytics'", NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_async (gapplication, NULL, on_exited, &exited);
+  ws_test_sni_wait_until (is_true, &exited, "gapplication");
+  g_assert_cmpint (g_subprocess_get_exit_status (gapplication), ==, 0);
+
+  record = wait_for_record (fixture->browser_record);
+  assert_opened_analytics (record);
+}
+
+/* CreateWebLoginToken answered only when the test says so. */
+typedef struct
+{
+  guint              calls;
+  SoupServerMessage *held;
+} HeldToken;
+
+static void
+hold_web_token (WsFakeAws         *fake,
+                SoupServerMessage *msg,
+                const char        *body,
+                gpointer           user_data)
+{
+  HeldToken *held = user_data;
+
+  held->calls++;
+  held->held = msg;
+  soup_server_message_pause (msg);
+}
+
+static void
+release_web_token (HeldToken *held)
+{
+  static const char answer[] =
+    "{\"WebToken\":\"token-analytics-held\",\"WebServerHostname\":\"analytics.airflow.example.test\"}";
+
+  soup_server_message_set_status (held->held, 200, NULL);
+  soup_server_message_set_response (held->held, "application/json", SOUP_MEMORY_STATIC,
+                                    answer, strlen (answer));
+  soup_server_message_unpause (held->held);
+}
+
+static gboolean
+token_requested (gpointer data)
+{
+  return ((HeldToken *) data)->calls > 0;
+}
+
+/* Rapid clicks on one environment while its token is being minted: one
+ * request, one browser tab. */
+static void
+test_rapid_clicks (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  HeldToken held = { 0 };
+  g_autofree char *record = NULL;
+
+  ws_fake_aws_set_handler (fixture->cli.fake, "POST", "/webtoken/analytics", TRUE, hold_web_token, &held);
+  start_service (fixture);
+  activate_action (fixture, "open-environment", g_variant_new_string ("default/eu-west-1/analytics"));
+  ws_test_sni_wait_until (token_requested, &held, "the first CreateWebLoginToken");
+  /* Each Activate returns once the service ran the action. */
+  for (int i = 0; i < 4; i++)
+    activate_action (fixture, "open-environment", g_variant_new_string ("default/eu-west-1/analytics"));
+  g_assert_cmpuint (held.calls, ==, 1);
+
+  release_web_token (&held);
+  record = wait_for_record (fixture->browser_record);
+  g_assert_cmpstr (record, ==, "https://analytics.airflow.example.test/aws_mwaa/aws-console-sso?login=true#token-analytics-held");
+  g_assert_cmpuint (held.calls, ==, 1);
+}
+
+/* No network, a malformed config: the service stays up, the tray says what
+ * is wrong, and it still quits cleanly (checked in tear-down). */
+static void
+test_survives_failures (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(WsTestSniWatcher) watcher = ws_test_sni_watcher_new (fixture->connection);
+  g_autoptr(WsTestSniItem) item = NULL;
+  g_autoptr(GVariant) properties = NULL;
+  const char *icon_name;
+
+  cli_fixture_write_aws (&fixture->cli, "config", "[default\nregion = eu-west-1\n");
+  cli_fixture_setenv (&fixture->cli, "AWS_ENDPOINT_URL", "http://127.0.0.1:9");
+  start_service (fixture);
+  ws_test_sni_watcher_wait_for_items (watcher, 1);
+  item = ws_test_sni_item_new (fixture->connection, ws_test_sni_watcher_get_items (watcher)[0]);
+  properties = ws_test_sni_item_get_all (item);
+  g_assert_true (g_variant_lookup (properties, "IconName", "&s", &icon_name));
+  g_assert_cmpstr (icon_name, ==, APP_ID "-error-symbolic");
+
+  activate_action (fixture, "refresh", NULL);
+  activate_action (fixture, "open-environment", g_variant_new_string ("default/eu-west-1/analytics"));
+  g_assert_nonnull (wait_for_notification (fixture, 0));
+  g_assert_true (service_is_up (fixture));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *home = ws_test_isolate ("test-service");
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("/service/tray/click", test_tray_click);
+  ADD ("/service/tray/watcher-restart", test_watcher_restart);
+  ADD ("/service/tray/config-change", test_config_change);
+  ADD ("/service/notification/error-and-retry", test_error_notification);
+  ADD ("/service/no-watcher", test_no_watcher);
+  ADD ("/service/cli-forwarding", test_cli_forwarding);
+  ADD ("/service/gapplication-action", test_gapplication_action);
+  ADD ("/service/rapid-clicks", test_rapid_clicks);
+  ADD ("/service/survives-failures", test_survives_failures);
+
+#undef ADD
+
+  status = g_test_run ();
+  ws_test_remove_tree (home);
+  return status;
+}
