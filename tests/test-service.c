@@ -72,7 +72,9 @@ fixture_set_up (Fixture       *fixture,
   ws_fake_aws_add_environment (fixture->cli.fake, "eu-west-1", "analytics", "AVAILABLE", "2.10.3");
   ws_fake_aws_add_environment (fixture->cli.fake, "eu-west-1", "building", "CREATING", "2.10.3");
 
+  fixture->log_path = g_build_filename (fixture->cli.home, "service.log", NULL);
   fixture->bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_test_dbus_add_service_dir (fixture->bus, fixture->cli.home);
   g_test_dbus_up (fixture->bus);
   fixture->connection = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
   g_assert_no_error (error);
@@ -84,7 +86,6 @@ fixture_set_up (Fixture       *fixture,
   cli_fixture_setenv (&fixture->cli, "GSETTINGS_SCHEMA_DIR", g_getenv ("GSETTINGS_SCHEMA_DIR"));
   fixture->browser_record = ws_test_install_recording_browser (fixture->cli.home, "recorder");
   fixture->ui_record = install_recording_ui (fixture);
-  fixture->log_path = g_build_filename (fixture->cli.home, "service.log", NULL);
 }
 
 static void
@@ -539,6 +540,70 @@ token_requested (gpointer data)
   return ((HeldToken *) data)->calls > 0;
 }
 
+static gboolean
+service_is_down (gpointer data)
+{
+  return !service_is_up (data);
+}
+
+/* The bus starts the service for an action, as the installed D-Bus service
+ * file makes it do: here a file in a service dir of the test bus, whose
+ * program runs windsock with the test's environment. */
+static void
+install_service_file (Fixture *fixture)
+{
+  g_autofree char *script = g_build_filename (fixture->cli.home, "windsock-activated", NULL);
+  g_autofree char *service = g_build_filename (fixture->cli.home, APP_ID ".service", NULL);
+  g_autoptr(GString) text = g_string_new ("#!/bin/sh\nexec env -i");
+  g_autofree char *service_text = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; fixture->cli.environ[i] != NULL; i++)
+    {
+      g_autofree char *quoted = g_shell_quote (fixture->cli.environ[i]);
+
+      g_string_append_printf (text, " %s", quoted);
+    }
+  g_string_append_printf (text, " '%s' --gapplication-service >'%s' 2>&1\n",
+                          g_getenv ("WINDSOCK_BIN"), fixture->log_path);
+  g_file_set_contents (script, text->str, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (script, 0700), ==, 0);
+
+  service_text = g_strdup_printf ("[D-BUS Service]\nName=%s\nExec=%s\n", APP_ID, script);
+  g_file_set_contents (service, service_text, -1, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_dbus_activation (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr(GSubprocess) gapplication = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *record = NULL;
+  gboolean exited = FALSE;
+
+  install_service_file (fixture);
+  g_assert_false (service_is_up (fixture));
+  g_subprocess_launcher_set_environ (launcher, fixture->cli.environ);
+  gapplication = g_subprocess_launcher_spawn (launcher, &error, "gapplication", "action", APP_ID,
+                                              "open-environment", "'default/eu-west-1/analytics'", NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_async (gapplication, NULL, on_exited, &exited);
+  ws_test_sni_wait_until (is_true, &exited, "gapplication");
+  g_assert_cmpint (g_subprocess_get_exit_status (gapplication), ==, 0);
+
+  record = wait_for_record (fixture->browser_record);
+  assert_opened_analytics (record);
+  /* Started for an action, not by a person: no picker, no tray nag. */
+  g_assert_false (g_file_test (fixture->ui_record, G_FILE_TEST_EXISTS));
+
+  activate_action (fixture, "quit", NULL);
+  ws_test_sni_wait_until (service_is_down, fixture, "the activated service to quit");
+}
+
 /* Rapid clicks on one environment while its token is being minted: one
  * request, one browser tab. */
 static void
@@ -608,6 +673,7 @@ main (int    argc,
   ADD ("/service/no-watcher", test_no_watcher);
   ADD ("/service/cli-forwarding", test_cli_forwarding);
   ADD ("/service/gapplication-action", test_gapplication_action);
+  ADD ("/service/dbus-activation", test_dbus_activation);
   ADD ("/service/rapid-clicks", test_rapid_clicks);
   ADD ("/service/survives-failures", test_survives_failures);
 
