@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli-fixture.h"
+#include "ws-test-browser.h"
 
 #define STATIC_CREDENTIALS \
   "[default]\n" \
@@ -358,55 +359,11 @@ test_list_json (CliFixture    *fixture,
   g_assert_cmpstr (json_object_get_string_member (first, "Region"), ==, "us-east-1");
 }
 
-/* A recording https handler: GIO's default handler for the scheme is a
- * desktop entry whose program writes its argument to a file. */
-static char *
-install_recording_browser (CliFixture *fixture)
-{
-  g_autofree char *apps = g_build_filename (fixture->home, ".local", "share", "applications", NULL);
-  g_autofree char *script = g_build_filename (fixture->home, "record-url", NULL);
-  g_autofree char *desktop = g_build_filename (apps, "recorder.desktop", NULL);
-  g_autofree char *mimeapps = g_build_filename (fixture->home, ".config", "mimeapps.list", NULL);
-  g_autofree char *record = g_build_filename (fixture->home, "opened-url", NULL);
-  g_autofree char *script_text = NULL;
-  g_autofree char *desktop_text = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_assert_cmpint (g_mkdir_with_parents (apps, 0700), ==, 0);
-  script_text = g_strdup_printf ("#!/bin/sh\nprintf '%%s' \"$1\" > '%s.part' && mv '%s.part' '%s'\n",
-                                 record, record, record);
-  g_file_set_contents (script, script_text, -1, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (g_chmod (script, 0700), ==, 0);
-
-  desktop_text = g_strdup_printf ("[Desktop Entry]\nType=Application\nName=Recorder\n"
-                                  "Exec=%s %%u\nMimeType=x-scheme-handler/https;\nNoDisplay=true\n",
-                                  script);
-  g_file_set_contents (desktop, desktop_text, -1, &error);
-  g_assert_no_error (error);
-  g_file_set_contents (mimeapps, "[Default Applications]\nx-scheme-handler/https=recorder.desktop\n",
-                       -1, &error);
-  g_assert_no_error (error);
-
-  return g_steal_pointer (&record);
-}
-
-static char *
-wait_for_file (const char *path)
-{
-  char *contents = NULL;
-
-  /* The handler runs detached from windsock; give it time to write. */
-  for (int i = 0; i < 500 && !g_file_get_contents (path, &contents, NULL, NULL); i++)
-    g_usleep (10 * 1000);
-  return contents;
-}
-
 static void
 test_open (CliFixture    *fixture,
            gconstpointer  data)
 {
-  g_autofree char *record = install_recording_browser (fixture);
+  g_autofree char *record = ws_test_install_recording_browser (fixture->home, "recorder");
   g_autoptr(CliResult) result = cli_fixture_run (fixture, "open", "analytics", NULL);
   g_autofree char *opened = NULL;
 
@@ -414,7 +371,7 @@ test_open (CliFixture    *fixture,
   g_assert_cmpint (result->status, ==, 0);
   g_assert_cmpstr (result->out, ==, "");
 
-  opened = wait_for_file (record);
+  opened = ws_test_wait_for_file (record);
   g_assert_nonnull (opened);
   g_assert_true (g_str_has_prefix (opened,
                                    "https://analytics.airflow.example.test/aws_mwaa/aws-console-sso?login=true#token-analytics-"));
@@ -436,7 +393,7 @@ static void
 test_login_then_url (CliFixture    *fixture,
                      gconstpointer  data)
 {
-  g_autofree char *record = install_recording_browser (fixture);
+  g_autofree char *record = ws_test_install_recording_browser (fixture->home, "recorder");
   /* SHA-1 of the sso-session name "corp", as the AWS CLI names it. */
   g_autofree char *cache = g_build_filename (fixture->home, ".aws", "sso", "cache",
                                              "ee0bfd2552fbd840c02cc48b6e823320543c450f.json", NULL);
@@ -471,7 +428,7 @@ test_login_then_url (CliFixture    *fixture,
   g_assert_null (strstr (login->out, "sso-access-token"));
   g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, "POST", "/token"), ==, 2);
 
-  opened = wait_for_file (record);
+  opened = ws_test_wait_for_file (record);
   g_assert_cmpstr (opened, ==, "https://device.sso.us-east-1.amazonaws.com/?user_code=ABCD-EFGH");
 
   g_assert_cmpint (g_stat (cache, &st), ==, 0);
