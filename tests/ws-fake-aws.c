@@ -22,12 +22,15 @@
 
 typedef struct
 {
-  char *secret_access_key;
-  char *session_token;
+  char     *secret_access_key;
+  char     *session_token;
+  char     *account_id;
+  gboolean  denied;
 } FakeCredentials;
 
 typedef struct
 {
+  char *account_id;
   char *region;
   char *name;
   char *status;
@@ -76,6 +79,10 @@ struct _WsFakeAws
   GTimeSpan   clock_offset;
   guint       web_token_serial;
   guint       request_serial;
+  guint       delay_ms;
+  GHashTable *held;          /* SoupServerMessage → timeout source id */
+  guint       in_flight;
+  guint       max_in_flight;
 };
 
 G_DEFINE_FINAL_TYPE (WsFakeAws, ws_fake_aws, G_TYPE_OBJECT)
@@ -87,6 +94,7 @@ fake_credentials_free (gpointer data)
 
   g_free (creds->secret_access_key);
   g_free (creds->session_token);
+  g_free (creds->account_id);
   g_free (creds);
 }
 
@@ -95,6 +103,7 @@ fake_environment_free (gpointer data)
 {
   FakeEnvironment *env = data;
 
+  g_free (env->account_id);
   g_free (env->region);
   g_free (env->name);
   g_free (env->status);
@@ -587,7 +596,8 @@ check_request_time (WsFakeAws  *self,
 static char *
 verify_signature (WsFakeAws         *self,
                   SoupServerMessage *msg,
-                  GBytes            *body)
+                  GBytes            *body,
+                  FakeCredentials  **signer)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   GUri *uri = soup_server_message_get_uri (msg);
@@ -657,6 +667,7 @@ verify_signature (WsFakeAws         *self,
       return NULL;
     }
 
+  *signer = creds;
   return g_steal_pointer (&auth.region);
 }
 
@@ -676,8 +687,15 @@ is_environment_name (const char *name)
   return TRUE;
 }
 
+static const char *
+signer_account (FakeCredentials *signer)
+{
+  return signer->account_id != NULL ? signer->account_id : ACCOUNT_ID;
+}
+
 static FakeEnvironment *
 find_environment (WsFakeAws  *self,
+                  const char *account_id,
                   const char *region,
                   const char *name)
 {
@@ -685,7 +703,8 @@ find_environment (WsFakeAws  *self,
     {
       FakeEnvironment *env = g_ptr_array_index (self->environments, i);
 
-      if (g_str_equal (env->region, region) && g_str_equal (env->name, name))
+      if (g_str_equal (env->account_id, account_id) && g_str_equal (env->region, region)
+          && g_str_equal (env->name, name))
         return env;
     }
 
@@ -751,6 +770,7 @@ parse_next_token (const char *token,
 static void
 handle_list_environments (WsFakeAws         *self,
                           SoupServerMessage *msg,
+                          const char        *account_id,
                           const char        *region)
 {
   const char *query = g_uri_get_query (soup_server_message_get_uri (msg));
@@ -782,7 +802,7 @@ handle_list_environments (WsFakeAws         *self,
     {
       FakeEnvironment *env = g_ptr_array_index (self->environments, i);
 
-      if (!g_str_equal (env->region, region))
+      if (!g_str_equal (env->region, region) || !g_str_equal (env->account_id, account_id))
         continue;
       if (index++ < offset)
         continue;
@@ -823,7 +843,7 @@ handle_get_environment (SoupServerMessage *msg,
   g_autofree char *arn = NULL;
   g_autofree char *host = NULL;
 
-  arn = g_strdup_printf ("arn:aws:airflow:%s:" ACCOUNT_ID ":environment/%s", env->region, env->name);
+  arn = g_strdup_printf ("arn:aws:airflow:%s:%s:environment/%s", env->region, env->account_id, env->name);
   host = g_strdup_printf ("%s.airflow.example.test", env->name);
 
   json_builder_begin_object (builder);
@@ -867,6 +887,7 @@ handle_create_web_login_token (WsFakeAws         *self,
 static FakeEnvironment *
 lookup_named_environment (WsFakeAws         *self,
                           SoupServerMessage *msg,
+                          const char        *account_id,
                           const char        *region,
                           const char        *label)
 {
@@ -880,7 +901,7 @@ lookup_named_environment (WsFakeAws         *self,
       return NULL;
     }
 
-  env = find_environment (self, region, name);
+  env = find_environment (self, account_id, region, name);
   if (env == NULL)
     {
       g_autofree char *message = g_strdup_printf ("Environment named %s not found.", name);
@@ -896,20 +917,29 @@ handle_mwaa (WsFakeAws         *self,
              SoupServerMessage *msg,
              const char        *method,
              const char        *path,
-             const char        *region)
+             const char        *region,
+             FakeCredentials   *signer)
 {
+  const char *account_id = signer_account (signer);
   FakeEnvironment *env;
 
-  if (g_str_equal (method, "GET") && g_str_equal (path, "/environments"))
-    handle_list_environments (self, msg, region);
+  if (signer->denied)
+    {
+      g_autofree char *message = g_strdup_printf ("User: arn:aws:iam::%s:user/test is not authorized to perform: airflow:%s",
+                                                  account_id, g_str_equal (method, "POST") ? "CreateWebLoginToken" : "ListEnvironments");
+
+      reply_json_error (msg, SOUP_STATUS_FORBIDDEN, "AccessDeniedException", message);
+    }
+  else if (g_str_equal (method, "GET") && g_str_equal (path, "/environments"))
+    handle_list_environments (self, msg, account_id, region);
   else if (g_str_equal (method, "GET") && g_str_has_prefix (path, "/environments/"))
     {
-      if ((env = lookup_named_environment (self, msg, region, path + strlen ("/environments/"))))
+      if ((env = lookup_named_environment (self, msg, account_id, region, path + strlen ("/environments/"))))
         handle_get_environment (msg, env);
     }
   else if (g_str_equal (method, "POST") && g_str_has_prefix (path, "/webtoken/"))
     {
-      if ((env = lookup_named_environment (self, msg, region, path + strlen ("/webtoken/"))))
+      if ((env = lookup_named_environment (self, msg, account_id, region, path + strlen ("/webtoken/"))))
         handle_create_web_login_token (self, msg, env);
     }
   else
@@ -1014,7 +1044,39 @@ stamp_response (WsFakeAws         *self,
 }
 
 static void
-server_callback (SoupServer        *server,
+on_message_finished (SoupServerMessage *msg,
+                     WsFakeAws         *self)
+{
+  self->in_flight--;
+}
+
+static gboolean
+release_held (gpointer user_data)
+{
+  SoupServerMessage *msg = user_data;
+  WsFakeAws *self = g_object_get_data (G_OBJECT (msg), "ws-fake-aws");
+
+  g_hash_table_steal (self->held, msg);
+  soup_server_message_unpause (msg);
+  return G_SOURCE_REMOVE;
+}
+
+/* Answers later, so that a client's requests overlap as they would on a
+ * real network. */
+static void
+hold (WsFakeAws         *self,
+      SoupServerMessage *msg)
+{
+  guint id;
+
+  soup_server_message_pause (msg);
+  g_object_set_data (G_OBJECT (msg), "ws-fake-aws", self);
+  id = g_timeout_add_full (G_PRIORITY_DEFAULT, self->delay_ms, release_held, g_object_ref (msg), g_object_unref);
+  g_hash_table_insert (self->held, msg, GUINT_TO_POINTER (id));
+}
+
+static void
+server_callback_answer (SoupServer        *server,
                  SoupServerMessage *msg,
                  const char        *path,
                  GHashTable        *query,
@@ -1025,6 +1087,7 @@ server_callback (SoupServer        *server,
   g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   g_autoptr(FakeResponse) pushed = NULL;
   g_autofree char *region = NULL;
+  FakeCredentials *signer = NULL;
   FakeHandler *handler;
 
   record_request (self, msg, method, path);
@@ -1040,7 +1103,7 @@ server_callback (SoupServer        *server,
   handler = find_handler (self, method, path);
   if (handler == NULL || handler->require_signature)
     {
-      region = verify_signature (self, msg, body);
+      region = verify_signature (self, msg, body, &signer);
       if (region == NULL)
         return;
     }
@@ -1053,7 +1116,25 @@ server_callback (SoupServer        *server,
       return;
     }
 
-  handle_mwaa (self, msg, method, path, region);
+  handle_mwaa (self, msg, method, path, region, signer);
+}
+
+static void
+server_callback (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           user_data)
+{
+  WsFakeAws *self = user_data;
+
+  self->in_flight++;
+  self->max_in_flight = MAX (self->max_in_flight, self->in_flight);
+  g_signal_connect_object (msg, "finished", G_CALLBACK (on_message_finished), self, G_CONNECT_DEFAULT);
+
+  server_callback_answer (server, msg, path, query, user_data);
+  if (self->delay_ms > 0)
+    hold (self, msg);
 }
 
 /* --- Object --------------------------------------------------------------------- */
@@ -1063,6 +1144,7 @@ ws_fake_aws_finalize (GObject *object)
 {
   WsFakeAws *self = (WsFakeAws *) object;
 
+  g_clear_pointer (&self->held, g_hash_table_unref);
   if (self->server != NULL)
     {
       g_autoptr(GMainContext) context = g_main_context_ref_thread_default ();
@@ -1094,6 +1176,12 @@ ws_fake_aws_class_init (WsFakeAwsClass *klass)
 }
 
 static void
+remove_source (gpointer id)
+{
+  g_source_remove (GPOINTER_TO_UINT (id));
+}
+
+static void
 ws_fake_aws_init (WsFakeAws *self)
 {
   self->credentials = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, fake_credentials_free);
@@ -1102,6 +1190,8 @@ ws_fake_aws_init (WsFakeAws *self)
   self->handlers = g_ptr_array_new_with_free_func (fake_handler_free);
   self->requests = g_ptr_array_new_with_free_func (fake_request_free);
   self->client_ports = g_hash_table_new (NULL, NULL);
+  /* Removing a held message's timeout releases its reference. */
+  self->held = g_hash_table_new_full (NULL, NULL, NULL, remove_source);
 }
 
 static WsFakeAws *
@@ -1184,6 +1274,7 @@ ws_fake_aws_add_environment (WsFakeAws  *self,
   g_return_if_fail (region != NULL && name != NULL);
 
   env = g_new0 (FakeEnvironment, 1);
+  env->account_id = g_strdup (ACCOUNT_ID);
   env->region = g_strdup (region);
   env->name = g_strdup (name);
   env->status = g_strdup (status != NULL ? status : "AVAILABLE");
@@ -1310,8 +1401,79 @@ ws_fake_aws_count_connections (WsFakeAws *self)
 void
 ws_fake_aws_reset_counts (WsFakeAws *self)
 {
+  self->max_in_flight = self->in_flight;
   g_return_if_fail (WS_IS_FAKE_AWS (self));
 
   g_ptr_array_set_size (self->requests, 0);
   g_hash_table_remove_all (self->client_ports);
+}
+
+void
+ws_fake_aws_add_environment_in_account (WsFakeAws  *self,
+                                        const char *account_id,
+                                        const char *region,
+                                        const char *name,
+                                        const char *status,
+                                        const char *airflow_version)
+{
+  FakeEnvironment *env;
+
+  g_return_if_fail (WS_IS_FAKE_AWS (self));
+  g_return_if_fail (account_id != NULL);
+
+  ws_fake_aws_add_environment (self, region, name, status, airflow_version);
+  env = g_ptr_array_index (self->environments, self->environments->len - 1);
+  g_free (env->account_id);
+  env->account_id = g_strdup (account_id);
+}
+
+static FakeCredentials *
+lookup_credentials (WsFakeAws  *self,
+                    const char *access_key_id)
+{
+  FakeCredentials *creds = g_hash_table_lookup (self->credentials, access_key_id);
+
+  if (creds == NULL)
+    g_error ("fake AWS: unknown access key %s", access_key_id);
+  return creds;
+}
+
+void
+ws_fake_aws_set_account (WsFakeAws  *self,
+                         const char *access_key_id,
+                         const char *account_id)
+{
+  FakeCredentials *creds;
+
+  g_return_if_fail (WS_IS_FAKE_AWS (self));
+
+  creds = lookup_credentials (self, access_key_id);
+  g_free (creds->account_id);
+  creds->account_id = g_strdup (account_id);
+}
+
+void
+ws_fake_aws_deny (WsFakeAws  *self,
+                  const char *access_key_id)
+{
+  g_return_if_fail (WS_IS_FAKE_AWS (self));
+
+  lookup_credentials (self, access_key_id)->denied = TRUE;
+}
+
+void
+ws_fake_aws_set_delay (WsFakeAws *self,
+                       guint      milliseconds)
+{
+  g_return_if_fail (WS_IS_FAKE_AWS (self));
+
+  self->delay_ms = milliseconds;
+}
+
+guint
+ws_fake_aws_get_max_in_flight (WsFakeAws *self)
+{
+  g_return_val_if_fail (WS_IS_FAKE_AWS (self), 0);
+
+  return self->max_in_flight;
 }

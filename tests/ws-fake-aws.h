@@ -118,4 +118,27 @@ char       *ws_fake_aws_sigv4_signature   (const char *secret_access_key,
                                            const char *service,
                                            const char *canonical_request);
 
+/* Additions (catalog). */
+
+/* The account of the key (default 123456789012): MWAA requests signed
+ * with it see the environments of that account only. */
+void        ws_fake_aws_set_account       (WsFakeAws  *self,
+                                           const char *access_key_id,
+                                           const char *account_id);
+/* Like add_environment, in another account than the default one. */
+void        ws_fake_aws_add_environment_in_account (WsFakeAws  *self,
+                                           const char *account_id,
+                                           const char *region,
+                                           const char *name,
+                                           const char *status,
+                                           const char *airflow_version);
+/* MWAA requests signed with the key get 403 AccessDeniedException. */
+void        ws_fake_aws_deny              (WsFakeAws  *self,
+                                           const char *access_key_id);
+/* Every answer is held this long, so that requests overlap. */
+void        ws_fake_aws_set_delay         (WsFakeAws  *self,
+                                           guint       milliseconds);
+/* The most requests in progress at once since the last reset. */
+guint       ws_fake_aws_get_max_in_flight (WsFakeAws  *self);
+
 G_END_DECLS

@@ -839,6 +839,26 @@ ws_credentials_provider_set_process_timeout (WsCredentialsProvider *self,
   self->process_timeout_ms = milliseconds;
 }
 
+/* The cached credentials of @key unless they expire soon, or NULL. */
+static WsCredentials *
+lookup_fresh (WsCredentialsProvider *self,
+              const char            *key)
+{
+  g_autoptr(GDateTime) local_now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) now = NULL;
+  WsCredentials *cached = g_hash_table_lookup (self->cache, key);
+
+  if (cached == NULL)
+    return NULL;
+
+  /* Expirations are AWS's time: compare them with the corrected clock. */
+  now = g_date_time_add (local_now, ws_aws_client_get_clock_offset (self->client));
+  if (now == NULL)  /* an offset past year 9999, as the client also allows for */
+    now = g_date_time_ref (local_now);
+
+  return ws_credentials_expires_within (cached, now, REFRESH_MARGIN) ? NULL : cached;
+}
+
 void
 ws_credentials_provider_get_async (WsCredentialsProvider *self,
                                    const char            *profile,
@@ -847,8 +867,6 @@ ws_credentials_provider_get_async (WsCredentialsProvider *self,
                                    gpointer               user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GDateTime) local_now = g_date_time_new_now_utc ();
-  g_autoptr(GDateTime) now = NULL;
   const char *key = profile != NULL ? profile : IMPLICIT_PROFILE_KEY;
   WsCredentials *cached;
   Resolution *resolution;
@@ -859,12 +877,8 @@ ws_credentials_provider_get_async (WsCredentialsProvider *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, ws_credentials_provider_get_async);
 
-  /* Expirations are AWS's time: compare them with the corrected clock. */
-  now = g_date_time_add (local_now, ws_aws_client_get_clock_offset (self->client));
-  if (now == NULL)  /* an offset past year 9999, as the client also allows for */
-    now = g_date_time_ref (local_now);
-  cached = g_hash_table_lookup (self->cache, key);
-  if (cached != NULL && !ws_credentials_expires_within (cached, now, REFRESH_MARGIN))
+  cached = lookup_fresh (self, key);
+  if (cached != NULL)
     {
       g_task_return_pointer (task, ws_credentials_ref (cached), (GDestroyNotify) ws_credentials_unref);
       return;
@@ -910,4 +924,28 @@ ws_credentials_provider_invalidate (WsCredentialsProvider *self,
   g_hash_table_remove (self->cache, profile);
   if (g_str_equal (profile, ws_aws_config_get_default_profile_name ((const char * const *) self->envp)))
     g_hash_table_remove (self->cache, IMPLICIT_PROFILE_KEY);
+}
+
+gboolean
+ws_credentials_provider_can_resolve_silently (WsCredentialsProvider *self,
+                                              const char            *profile)
+{
+  g_autoptr(WsProfileChain) chain = NULL;
+
+  g_return_val_if_fail (WS_IS_CREDENTIALS_PROVIDER (self), FALSE);
+
+  if (lookup_fresh (self, profile != NULL ? profile : IMPLICIT_PROFILE_KEY) != NULL)
+    return TRUE;
+
+  /* A broken chain fails without prompting too: that is for the caller's
+   * resolution to report. */
+  chain = ws_profile_chain_resolve (self->config, profile, (const char * const *) self->envp, NULL);
+  if (chain == NULL)
+    return TRUE;
+
+  for (guint i = 0; i < chain->roles->len; i++)
+    if (g_array_index (chain->roles, WsProfileRole, i).mfa_serial != NULL)
+      return FALSE;
+
+  return TRUE;
 }

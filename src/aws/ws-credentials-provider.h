@@ -58,6 +58,12 @@ WsCredentials         *ws_credentials_provider_get_finish     (WsCredentialsProv
 void                   ws_credentials_provider_invalidate     (WsCredentialsProvider *self,
                                                                const char         *profile);
 
+/* Whether credentials for @profile come without asking anything: TRUE
+ * when they are cached and fresh or when its chain has no mfa_serial.
+ * Background work checks it so as never to prompt. */
+gboolean               ws_credentials_provider_can_resolve_silently (WsCredentialsProvider *self,
+                                                                     const char         *profile);
+
 /* How long a credential_process may run before it is killed (default
  * 60 s); tests shorten it. */
 void                   ws_credentials_provider_set_process_timeout (WsCredentialsProvider *self,
