@@ -327,6 +327,14 @@ set_up_two_profiles (Fixture *fixture)
   ws_fake_aws_add_environment_in_account (fixture->fake, "222222222222", "eu-west-1", "delta", "CREATING", "2.10.3");
 }
 
+static void
+on_notify_status (GObject    *object,
+                  GParamSpec *pspec,
+                  guint      *count)
+{
+  (*count)++;
+}
+
 /* Discovery */
 
 static void
@@ -583,6 +591,7 @@ test_pinned (Fixture       *fixture,
   g_autofree char *p2_key = profile_key ("p2");
   const char *pinned[] = { "p2/eu-west-1/hidden", "p1/eu-west-1/alpha", "bad ref", NULL };
   WsEnvironment *env;
+  guint notes = 0;
 
   set_up_two_profiles (fixture);
   ws_fake_aws_deny (fixture->fake, p2_key);
@@ -599,6 +608,12 @@ test_pinned (Fixture       *fixture,
   g_assert_true (ws_environment_is_usable (env, NULL));
   g_assert_true (ws_environment_get_pinned (lookup (fixture->catalog, "p1/eu-west-1/alpha")));
   g_assert_false (ws_environment_get_pinned (lookup (fixture->catalog, "p1/eu-west-1/beta")));
+
+  /* Another discovery changes nothing: no notification, same object. */
+  g_signal_connect (env, "notify", G_CALLBACK (on_notify_status), &notes);
+  refresh_and_wait (fixture->catalog);
+  g_assert_cmpuint (notes, ==, 0);
+  g_assert_true (lookup (fixture->catalog, "p2/eu-west-1/hidden") == env);
 }
 
 static void
@@ -712,14 +727,6 @@ on_items_changed (GListModel *model,
   Change change = { position, removed, added };
 
   g_array_append_val (changes, change);
-}
-
-static void
-on_notify_status (GObject    *object,
-                  GParamSpec *pspec,
-                  guint      *count)
-{
-  (*count)++;
 }
 
 static void

@@ -670,11 +670,11 @@ add_candidate (GPtrArray     *candidates,
       return;
     }
 
-  ws_environment_set_pinned (environment, FALSE);
   g_ptr_array_add (candidates, environment);
 }
 
-/* The rows @profile had (in @region, or all when NULL), kept with @problem. */
+/* The rows @profile had (in @region, or all when NULL), kept with the
+ * problem @error causes. */
 static void
 keep_old_rows (WsCatalog    *self,
                GPtrArray    *candidates,
@@ -689,7 +689,9 @@ keep_old_rows (WsCatalog    *self,
     {
       WsEnvironment *environment = g_ptr_array_index (self->items, i);
 
-      if (g_str_equal (ws_environment_get_profile (environment), profile) &&
+      /* Pinned rows are not discovered ones: the pinned pass redoes them. */
+      if (!ws_environment_get_pinned (environment) &&
+          g_str_equal (ws_environment_get_profile (environment), profile) &&
           (region == NULL || g_str_equal (ws_environment_get_region (environment), region)))
         {
           ws_environment_set_problem (environment, problem);
@@ -746,13 +748,15 @@ find_environment (GPtrArray  *environments,
 }
 
 /* Pinned environments are listed even when listing is denied, with what
- * discovery learnt about the same environment through another profile. */
-static void
+ * discovery learnt about the same environment through another profile.
+ * Returns: (transfer full): their refs. */
+static GHashTable *
 add_pinned_rows (WsCatalog  *self,
                  GHashTable *old_items,
                  GPtrArray  *candidates)
 {
   g_auto(GStrv) pinned = self->settings != NULL ? g_settings_get_strv (self->settings, "pinned-environments") : NULL;
+  GHashTable *refs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   for (guint i = 0; pinned != NULL && pinned[i] != NULL; i++)
     {
@@ -768,29 +772,43 @@ add_pinned_rows (WsCatalog  *self,
           continue;
         }
 
-      environment = find_environment (candidates, profile, region, name);
-      if (environment == NULL)
-        {
-          environment = reuse_environment (old_items, profile, region, name);
-          same = find_environment (candidates, NULL, region, name);
-          if (same != NULL)
-            {
-              WsMwaaEnvironment mwaa = {
-                .name = name,
-                .arn = (char *) ws_environment_get_arn (same),
-                .status = (char *) ws_environment_get_status (same),
-                .airflow_version = (char *) ws_environment_get_airflow_version (same),
-                .webserver_hostname = (char *) ws_environment_get_webserver_hostname (same),
-                .access_mode = (char *) ws_environment_get_access_mode (same),
-                .last_error = (char *) ws_environment_get_last_error (same),
-              };
+      g_hash_table_add (refs, g_strdup_printf ("%s/%s/%s", profile, region, name));
+      if (find_environment (candidates, profile, region, name) != NULL)
+        continue;
 
-              ws_environment_update_from_mwaa (environment, &mwaa);
-            }
-          ws_environment_set_problem (environment, NULL);
-          g_ptr_array_add (candidates, environment);
+      environment = reuse_environment (old_items, profile, region, name);
+      same = find_environment (candidates, NULL, region, name);
+      if (same != NULL)
+        {
+          WsMwaaEnvironment mwaa = {
+            .name = name,
+            .arn = (char *) ws_environment_get_arn (same),
+            .status = (char *) ws_environment_get_status (same),
+            .airflow_version = (char *) ws_environment_get_airflow_version (same),
+            .webserver_hostname = (char *) ws_environment_get_webserver_hostname (same),
+            .access_mode = (char *) ws_environment_get_access_mode (same),
+            .last_error = (char *) ws_environment_get_last_error (same),
+          };
+
+          ws_environment_update_from_mwaa (environment, &mwaa);
         }
-      ws_environment_set_pinned (environment, TRUE);
+      ws_environment_set_problem (environment, NULL);
+      g_ptr_array_add (candidates, environment);
+    }
+
+  return refs;
+}
+
+static void
+mark_pinned (GPtrArray  *candidates,
+             GHashTable *pinned_refs)
+{
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      WsEnvironment *environment = g_ptr_array_index (candidates, i);
+      g_autofree char *ref = ws_environment_dup_ref (environment);
+
+      ws_environment_set_pinned (environment, g_hash_table_contains (pinned_refs, ref));
     }
 }
 
@@ -801,6 +819,7 @@ discovery_finish (Discovery *discovery)
   g_autoptr(GHashTable) old_items = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GHashTable) arns = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GPtrArray) candidates = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) pinned_refs = NULL;
   g_autoptr(GBytes) contents = NULL;
 
   for (guint i = 0; i < self->items->len; i++)
@@ -825,7 +844,8 @@ discovery_finish (Discovery *discovery)
             add_job_rows (self, job, old_items, candidates, arns);
         }
     }
-  add_pinned_rows (self, old_items, candidates);
+  pinned_refs = add_pinned_rows (self, old_items, candidates);
+  mark_pinned (candidates, pinned_refs);
   g_ptr_array_sort_with_data (candidates, compare_environments, discovery->profiles);
 
   self->discovery = NULL;
