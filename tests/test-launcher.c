@@ -449,12 +449,14 @@ test_autostart_entry_text (void)
   g_autofree char *path = g_build_filename (g_get_user_data_dir (), "entry.desktop", NULL);
   g_autoptr(GKeyFile) entry = g_key_file_new ();
   g_autoptr(GError) error = NULL;
+  g_autofree char *start_group = NULL;
   g_autofree char *exec = NULL;
   g_auto(GStrv) argv = NULL;
 
   g_key_file_load_from_data (entry, text, -1, G_KEY_FILE_NONE, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (g_key_file_get_start_group (entry), ==, "Desktop Entry");
+  start_group = g_key_file_get_start_group (entry);
+  g_assert_cmpstr (start_group, ==, "Desktop Entry");
   g_assert_true (g_key_file_get_boolean (entry, "Desktop Entry", "NoDisplay", NULL));
   assert_entry_value (entry, "X-GNOME-Autostart-Phase", "Applications");
   assert_entry_value (entry, "Icon", "io.github.windsock.Windsock");
