@@ -406,7 +406,6 @@ mfa_prompt_never (const char *profile,
 
   fixture->mfa_prompts++;
   g_task_return_new_error (reply, G_IO_ERROR, G_IO_ERROR_CANCELLED, "no");
-  g_object_unref (reply);
 }
 
 static void
@@ -1149,6 +1148,49 @@ test_can_resolve_silently (Fixture       *fixture,
   g_assert_true (ws_credentials_provider_can_resolve_silently (provider, "missing"));
 }
 
+static void
+on_credentials (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GError **error = user_data;
+  WsCredentials *credentials;
+
+  credentials = ws_credentials_provider_get_finish (WS_CREDENTIALS_PROVIDER (source), result, error);
+  g_assert_null (credentials);
+  g_assert_nonnull (*error);
+}
+
+/* The prompt outlives a reload: the new provider asks through it. */
+static void
+test_context_mfa_prompt_kept (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(GString) config = g_string_new (NULL);
+  g_autoptr(GString) credentials = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  WsCredentialsProvider *before;
+
+  add_static_profile (fixture, config, credentials, "base", "eu-west-1", NULL);
+  g_string_append (config,
+                   "[profile mfa]\n"
+                   "role_arn = arn:aws:iam::123456789012:role/Admin\n"
+                   "source_profile = base\n"
+                   "mfa_serial = arn:aws:iam::123456789012:mfa/alice\n");
+  write_config (fixture, config, credentials);
+  fixture->context = ws_aws_context_new (fixture->client, (const char * const *) fixture->envp);
+  ws_aws_context_set_mfa_prompt (fixture->context, mfa_prompt_never, fixture, NULL);
+  before = ws_aws_context_get_provider (fixture->context);
+
+  ws_aws_context_reload (fixture->context);
+  g_assert_true (ws_aws_context_get_provider (fixture->context) != before);
+  ws_credentials_provider_get_async (ws_aws_context_get_provider (fixture->context), "mfa", NULL,
+                                     on_credentials, &error);
+  WAIT_FOR (error != NULL);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (fixture->mfa_prompts, ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1183,6 +1225,7 @@ main (int   argc,
   ADD ("settings-change", test_settings_change);
   ADD ("dispose-during-discovery", test_dispose_during_discovery);
   ADD ("can-resolve-silently", test_can_resolve_silently);
+  ADD ("context-mfa-prompt-kept", test_context_mfa_prompt_kept);
 
   return g_test_run ();
 }
