@@ -23,6 +23,8 @@
 #define CACHE_VERSION        1
 #define CACHE_MAX_SIZE       (16 * 1024 * 1024)
 
+typedef struct _Discovery Discovery;
+
 struct _WsCatalog
 {
   GObject          parent_instance;
@@ -38,7 +40,7 @@ struct _WsCatalog
   gint64           last_refresh;
   guint            max_parallel;
 
-  struct _Discovery *discovery;
+  Discovery       *discovery;     /* the one running, or NULL */
   gboolean         refresh_pending;
 
   GBytes          *cache_pending;  /* the next contents to write */
@@ -448,8 +450,6 @@ cache_load (WsCatalog *self)
 }
 
 /* Discovery */
-
-typedef struct _Discovery Discovery;
 
 typedef struct
 {
