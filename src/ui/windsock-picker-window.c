@@ -1,0 +1,651 @@
+/* windsock-picker-window.c — the type-to-filter picker
+ *
+ * The catalog cache is filtered (a fuzzy match on name, profile, region
+ * and account) and sorted (favourites, then recent ones, then by match
+ * quality); the service is asked over org.gtk.Actions to do the rest.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <glib/gi18n.h>
+#include <gio/gdesktopappinfo.h>
+
+#include "windsock-fuzzy.h"
+#include "windsock-picker-row.h"
+#include "windsock-picker-window.h"
+#include "ws-catalog.h"
+
+#define SERVICE_PATH "/io/github/windsock/Windsock"
+
+/* A favourite, then a recent environment, then any other. */
+enum { GROUP_FAVOURITE, GROUP_RECENT, GROUP_OTHER };
+
+struct _WindsockPickerWindow
+{
+  GtkApplicationWindow  parent_instance;
+
+  GSettings            *settings;
+  char                 *cache_path;
+  GFileMonitor         *cache_monitor;
+  WsCatalog            *catalog;
+  GStrv                 terms;        /* the search, split into words */
+  GStrv                 favourites;
+  GStrv                 recent;
+  GCancellable         *cancellable;  /* of the action being sent */
+
+  GtkFilterListModel   *filter_model;
+  GtkSortListModel     *sort_model;
+  GtkSingleSelection   *selection;
+  GtkCustomFilter      *filter;
+  GtkCustomSorter      *sorter;
+
+  GtkSearchEntry       *search_entry;
+  GtkStack             *stack;
+  GtkListView          *list_view;
+  GtkWidget            *error_bar;
+  GtkLabel             *error_label;
+  GtkLabel             *no_match_label;
+};
+
+G_DEFINE_FINAL_TYPE (WindsockPickerWindow, windsock_picker_window, GTK_TYPE_APPLICATION_WINDOW)
+
+enum { PROP_0, PROP_SETTINGS, PROP_CACHE_PATH, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+/* Matching and ordering */
+
+static int
+field_score (const char *term,
+             const char *field)
+{
+  return field != NULL ? windsock_fuzzy_score (term, field) : -1;
+}
+
+/* The sum over the search's words of each one's best field (the name
+ * counts double), or -1 when a word matches no field. */
+static int
+environment_score (WindsockPickerWindow *self,
+                   WsEnvironment        *environment)
+{
+  int total = 0;
+
+  for (guint i = 0; self->terms[i] != NULL; i++)
+    {
+      const char *term = self->terms[i];
+      int name = field_score (term, ws_environment_get_name (environment));
+      int best = MAX (name >= 0 ? 2 * name : -1,
+                      MAX (MAX (field_score (term, ws_environment_get_profile (environment)),
+                                field_score (term, ws_environment_get_region (environment))),
+                           field_score (term, ws_environment_get_account_id (environment))));
+
+      if (best < 0)
+        return -1;
+      total += best;
+    }
+
+  return total;
+}
+
+static gboolean
+filter_environment (gpointer item,
+                    gpointer user_data)
+{
+  return environment_score (user_data, item) >= 0;
+}
+
+static int
+strv_index (GStrv       strv,
+            const char *string)
+{
+  for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
+    if (g_str_equal (strv[i], string))
+      return (int) i;
+  return -1;
+}
+
+/* The environment's group, and its place in the group's settings list. */
+static int
+environment_group (WindsockPickerWindow *self,
+                   WsEnvironment        *environment,
+                   int                  *index)
+{
+  g_autofree char *ref = ws_environment_dup_ref (environment);
+
+  if ((*index = strv_index (self->favourites, ref)) >= 0)
+    return GROUP_FAVOURITE;
+  if ((*index = strv_index (self->recent, ref)) >= 0)
+    return GROUP_RECENT;
+  return GROUP_OTHER;
+}
+
+/* Ties keep the catalog's order: GtkSortListModel sorts stably. */
+static int
+compare_environments (gconstpointer a,
+                      gconstpointer b,
+                      gpointer      user_data)
+{
+  WindsockPickerWindow *self = user_data;
+  int index_a, index_b;
+  int group_a = environment_group (self, (WsEnvironment *) a, &index_a);
+  int group_b = environment_group (self, (WsEnvironment *) b, &index_b);
+  int score_a, score_b;
+
+  if (group_a != group_b)
+    return group_a < group_b ? GTK_ORDERING_SMALLER : GTK_ORDERING_LARGER;
+
+  score_a = environment_score (self, (WsEnvironment *) a);
+  score_b = environment_score (self, (WsEnvironment *) b);
+  if (score_a != score_b)
+    return score_a > score_b ? GTK_ORDERING_SMALLER : GTK_ORDERING_LARGER;
+
+  return gtk_ordering_from_cmpfunc (index_a - index_b);
+}
+
+/* What the list shows */
+
+static void
+update_page (WindsockPickerWindow *self)
+{
+  const char *page = "list";
+
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->catalog)) == 0)
+    page = "empty";
+  else if (g_list_model_get_n_items (G_LIST_MODEL (self->sort_model)) == 0)
+    {
+      g_autofree char *text = g_strdup_printf (_("No environment matches “%s”"),
+                                               gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+
+      gtk_label_set_label (self->no_match_label, text);
+      page = "no-match";
+    }
+
+  gtk_stack_set_visible_child_name (self->stack, page);
+}
+
+static void
+select_position (WindsockPickerWindow *self,
+                 guint                 position)
+{
+  if (position >= g_list_model_get_n_items (G_LIST_MODEL (self->selection)))
+    return;
+
+  gtk_single_selection_set_selected (self->selection, position);
+  gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", position);
+}
+
+/* The best match is the one Enter opens. */
+static void
+refilter (WindsockPickerWindow *self)
+{
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  gtk_sorter_changed (GTK_SORTER (self->sorter), GTK_SORTER_CHANGE_DIFFERENT);
+  update_page (self);
+  select_position (self, 0);
+}
+
+static void
+on_search_changed (WindsockPickerWindow *self)
+{
+  g_autofree char *text = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+
+  g_strfreev (self->terms);
+  /* "a  b" splits into an empty word too; it matches everything. */
+  self->terms = g_strsplit_set (g_strstrip (text), " \t", -1);
+  refilter (self);
+}
+
+static void
+on_settings_changed (WindsockPickerWindow *self)
+{
+  g_strfreev (self->favourites);
+  g_strfreev (self->recent);
+  self->favourites = g_settings_get_strv (self->settings, "favourites");
+  self->recent = g_settings_get_strv (self->settings, "recent");
+  refilter (self);
+}
+
+static void
+load_catalog (WindsockPickerWindow *self)
+{
+  g_clear_object (&self->catalog);
+  self->catalog = ws_catalog_new (NULL, self->settings, self->cache_path);
+  gtk_filter_list_model_set_model (self->filter_model, G_LIST_MODEL (self->catalog));
+  refilter (self);
+}
+
+/* The service rewrites the cache atomically (a rename), so creation and
+ * deletion count as well as the end of a change. */
+static void
+on_cache_changed (WindsockPickerWindow *self,
+                  GFile                *file,
+                  GFile                *other_file,
+                  GFileMonitorEvent     event)
+{
+  if (event == G_FILE_MONITOR_EVENT_CHANGED || event == G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED)
+    return;
+  load_catalog (self);
+}
+
+static void
+watch_cache (WindsockPickerWindow *self)
+{
+  g_autofree char *path = self->cache_path != NULL
+    ? g_strdup (self->cache_path)
+    : g_build_filename (g_get_user_cache_dir (), "windsock", "catalog.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+
+  self->cache_monitor = g_file_monitor_file (file, G_FILE_MONITOR_NONE, NULL, &error);
+  if (self->cache_monitor == NULL)
+    {
+      g_debug ("Not watching %s: %s", path, error->message);
+      return;
+    }
+  g_signal_connect_object (self->cache_monitor, "changed",
+                           G_CALLBACK (on_cache_changed), self, G_CONNECT_SWAPPED);
+}
+
+/* Talking to the service */
+
+static void
+show_error (WindsockPickerWindow *self,
+            const char           *message)
+{
+  gtk_label_set_label (self->error_label, message);
+  gtk_widget_set_visible (self->error_bar, TRUE);
+}
+
+/* What went wrong, in words a person understands. */
+static char *
+describe_error (const GError *error)
+{
+  g_autofree char *remote = NULL;
+  g_autoptr(GError) stripped = NULL;
+
+  if (g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
+      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER) ||
+      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SPAWN_FAILED) ||
+      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SPAWN_EXEC_FAILED))
+    return g_strdup (_("Windsock is not running and could not be started."));
+  if (g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NO_REPLY) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    return g_strdup (_("Windsock did not answer. Try again in a moment."));
+
+  stripped = g_error_copy (error);
+  g_dbus_error_strip_remote_error (stripped);
+  return g_strdup_printf (_("Windsock could not do that: %s"), stripped->message);
+}
+
+/* Lets the service hand focus on to the browser (xdg-activation on
+ * Wayland, startup notification on X11). */
+static char *
+dup_activation_token (WindsockPickerWindow *self)
+{
+  GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (self));
+  g_autoptr(GdkAppLaunchContext) context = gdk_display_get_app_launch_context (display);
+  g_autoptr(GAppInfo) info = G_APP_INFO (g_desktop_app_info_new (APP_ID ".desktop"));
+
+  /* GLib 2.74 wants an application; the service's, when installed. */
+  if (info == NULL)
+    info = g_app_info_create_from_commandline ("windsock", "Windsock", G_APP_INFO_CREATE_NONE, NULL);
+  return g_app_launch_context_get_startup_notify_id (G_APP_LAUNCH_CONTEXT (context), info, NULL);
+}
+
+/* org.gtk.Actions.Activate's (s av a{sv}), as
+ * g_remote_action_group_activate_action_full() sends it; called directly
+ * because that one cannot report an error. */
+static GVariant *
+build_activate_call (WindsockPickerWindow *self,
+                     const char           *action,
+                     const char           *ref)
+{
+  g_autofree char *token = dup_activation_token (self);
+  GVariantBuilder parameter;
+  GVariantBuilder platform_data;
+
+  g_variant_builder_init (&parameter, G_VARIANT_TYPE ("av"));
+  if (ref != NULL)
+    g_variant_builder_add (&parameter, "v", g_variant_new_string (ref));
+
+  g_variant_builder_init (&platform_data, G_VARIANT_TYPE_VARDICT);
+  if (token != NULL)
+    {
+      g_variant_builder_add (&platform_data, "{sv}", "activation-token", g_variant_new_string (token));
+      g_variant_builder_add (&platform_data, "{sv}", "desktop-startup-id", g_variant_new_string (token));
+    }
+
+  return g_variant_new ("(sav@a{sv})", action, &parameter, g_variant_builder_end (&platform_data));
+}
+
+static void
+on_activate_replied (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GVariant) reply = NULL;
+  GError *error = NULL;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  if (reply == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_bus_ready (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GTask *task = user_data;
+  g_autoptr(GDBusConnection) connection = NULL;
+  GError *error = NULL;
+
+  connection = g_bus_get_finish (result, &error);
+  if (connection == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  /* Starts the service by D-Bus activation when it is not running. */
+  g_dbus_connection_call (connection, APP_ID, SERVICE_PATH, "org.gtk.Actions", "Activate",
+                          g_task_get_task_data (task), NULL,
+                          G_DBUS_CALL_FLAGS_NONE, -1, g_task_get_cancellable (task),
+                          on_activate_replied, task);
+}
+
+static void
+on_action_sent (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  WindsockPickerWindow *self = WINDSOCK_PICKER_WINDOW (source);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  g_clear_object (&self->cancellable);
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      gtk_window_destroy (GTK_WINDOW (self));
+      return;
+    }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  message = describe_error (error);
+  show_error (self, message);
+}
+
+/* Sends one action (with @ref, or none); one at a time. */
+static void
+send_action (WindsockPickerWindow *self,
+             const char           *action,
+             const char           *ref)
+{
+  GTask *task;
+
+  if (self->cancellable != NULL)
+    return;
+
+  gtk_widget_set_visible (self->error_bar, FALSE);
+  self->cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->cancellable, on_action_sent, NULL);
+  g_task_set_source_tag (task, send_action);
+  g_task_set_task_data (task, g_variant_ref_sink (build_activate_call (self, action, ref)),
+                        (GDestroyNotify) g_variant_unref);
+  g_bus_get (G_BUS_TYPE_SESSION, self->cancellable, on_bus_ready, task);
+}
+
+static void
+open_selected (WindsockPickerWindow *self,
+               const char           *action)
+{
+  WsEnvironment *environment = gtk_single_selection_get_selected_item (self->selection);
+  g_autofree char *ref = NULL;
+
+  /* The row already says why it cannot be opened. */
+  if (environment == NULL || !ws_environment_is_usable (environment, NULL))
+    {
+      gtk_widget_error_bell (GTK_WIDGET (self));
+      return;
+    }
+
+  ref = ws_environment_dup_ref (environment);
+  send_action (self, action, ref);
+}
+
+/* Input */
+
+static void
+on_list_activate (WindsockPickerWindow *self,
+                  guint                 position)
+{
+  select_position (self, position);
+  open_selected (self, "open-environment");
+}
+
+static void
+on_refresh_clicked (WindsockPickerWindow *self)
+{
+  send_action (self, "refresh", NULL);
+}
+
+static void
+move_selection (WindsockPickerWindow *self,
+                int                   delta)
+{
+  guint selected = gtk_single_selection_get_selected (self->selection);
+
+  if (selected == GTK_INVALID_LIST_POSITION || (delta < 0 && selected == 0))
+    select_position (self, 0);
+  else
+    select_position (self, selected + delta);
+}
+
+/* Caught before the search entry sees them, so the focus can stay in the
+ * entry while the arrows move through the list. */
+static gboolean
+on_key_pressed (WindsockPickerWindow *self,
+                guint                 keyval,
+                guint                 keycode,
+                GdkModifierType       state)
+{
+  if (keyval == GDK_KEY_Escape)
+    {
+      gtk_window_destroy (GTK_WINDOW (self));
+      return TRUE;
+    }
+  /* Elsewhere (no environments) the focused button takes Enter. */
+  if (!g_str_equal (gtk_stack_get_visible_child_name (self->stack), "list"))
+    return FALSE;
+
+  switch (keyval)
+    {
+    case GDK_KEY_Up:
+    case GDK_KEY_KP_Up:
+      move_selection (self, -1);
+      return TRUE;
+    case GDK_KEY_Down:
+    case GDK_KEY_KP_Down:
+      move_selection (self, 1);
+      return TRUE;
+    case GDK_KEY_Return:
+    case GDK_KEY_KP_Enter:
+    case GDK_KEY_ISO_Enter:
+      if (state & GDK_CONTROL_MASK)
+        open_selected (self, "copy-login-url");
+      else if (state & GDK_ALT_MASK)
+        open_selected (self, "open-private-window");
+      else
+        open_selected (self, "open-environment");
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+/* Rows */
+
+static void
+setup_row (GtkSignalListItemFactory *factory,
+           GtkListItem              *item)
+{
+  gtk_list_item_set_child (item, windsock_picker_row_new ());
+}
+
+static void
+bind_row (GtkSignalListItemFactory *factory,
+          GtkListItem              *item)
+{
+  WsEnvironment *environment = gtk_list_item_get_item (item);
+
+  windsock_picker_row_set_environment (WINDSOCK_PICKER_ROW (gtk_list_item_get_child (item)),
+                                       environment);
+  gtk_list_item_set_activatable (item, ws_environment_is_usable (environment, NULL));
+}
+
+/* GObject */
+
+static void
+windsock_picker_window_constructed (GObject *object)
+{
+  WindsockPickerWindow *self = WINDSOCK_PICKER_WINDOW (object);
+
+  G_OBJECT_CLASS (windsock_picker_window_parent_class)->constructed (object);
+
+  g_signal_connect_object (self->settings, "changed::favourites",
+                           G_CALLBACK (on_settings_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::recent",
+                           G_CALLBACK (on_settings_changed), self, G_CONNECT_SWAPPED);
+  self->favourites = g_settings_get_strv (self->settings, "favourites");
+  self->recent = g_settings_get_strv (self->settings, "recent");
+
+  load_catalog (self);
+  watch_cache (self);
+}
+
+static void
+windsock_picker_window_dispose (GObject *object)
+{
+  WindsockPickerWindow *self = WINDSOCK_PICKER_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_signal_handlers_disconnect_by_data (self->settings, self);
+  if (self->cache_monitor != NULL)
+    g_file_monitor_cancel (self->cache_monitor);
+  g_clear_object (&self->cache_monitor);
+  gtk_widget_dispose_template (GTK_WIDGET (self), WINDSOCK_TYPE_PICKER_WINDOW);
+  g_clear_object (&self->catalog);
+
+  G_OBJECT_CLASS (windsock_picker_window_parent_class)->dispose (object);
+}
+
+static void
+windsock_picker_window_finalize (GObject *object)
+{
+  WindsockPickerWindow *self = WINDSOCK_PICKER_WINDOW (object);
+
+  g_clear_object (&self->settings);
+  g_free (self->cache_path);
+  g_strfreev (self->terms);
+  g_strfreev (self->favourites);
+  g_strfreev (self->recent);
+
+  G_OBJECT_CLASS (windsock_picker_window_parent_class)->finalize (object);
+}
+
+static void
+windsock_picker_window_set_property (GObject      *object,
+                                     guint         prop_id,
+                                     const GValue *value,
+                                     GParamSpec   *pspec)
+{
+  WindsockPickerWindow *self = WINDSOCK_PICKER_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS:
+      self->settings = g_value_dup_object (value);
+      break;
+    case PROP_CACHE_PATH:
+      self->cache_path = g_value_dup_string (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+windsock_picker_window_class_init (WindsockPickerWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = windsock_picker_window_constructed;
+  object_class->dispose = windsock_picker_window_dispose;
+  object_class->finalize = windsock_picker_window_finalize;
+  object_class->set_property = windsock_picker_window_set_property;
+
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
+                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CACHE_PATH] =
+    g_param_spec_string ("cache-path", NULL, NULL, NULL,
+                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (WS_TYPE_ENVIRONMENT);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/windsock/Windsock/ui/windsock-picker-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, WindsockPickerWindow, filter_model);
+  gtk_widget_class_bind_template_child (widget_class, WindsockPickerWindow, sort_model);
+  gtk_widget_class_bind_template_child (widget_class, WindsockPickerWindow, selection);
+  gtk_widget_class_bind_template_child (widget_class, WindsockPickerWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, WindsockPickerWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, WindsockPickerWindow, list_view);
+  gtk_widget_class_bind_template_child (widget_class, WindsockPickerWindow, error_bar);
+  gtk_widget_class_bind_template_child (widget_class, WindsockPickerWindow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, WindsockPickerWindow, no_match_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_list_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_refresh_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_key_pressed);
+  gtk_widget_class_bind_template_callback (widget_class, setup_row);
+  gtk_widget_class_bind_template_callback (widget_class, bind_row);
+}
+
+static void
+windsock_picker_window_init (WindsockPickerWindow *self)
+{
+  self->terms = g_new0 (char *, 1);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->filter = gtk_custom_filter_new (filter_environment, self, NULL);
+  gtk_filter_list_model_set_filter (self->filter_model, GTK_FILTER (self->filter));
+  self->sorter = gtk_custom_sorter_new (compare_environments, self, NULL);
+  gtk_sort_list_model_set_sorter (self->sort_model, GTK_SORTER (self->sorter));
+  g_object_unref (self->filter);
+  g_object_unref (self->sorter);
+
+  gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self));
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+GtkWidget *
+windsock_picker_window_new (GtkApplication *application,
+                            GSettings      *settings,
+                            const char     *cache_path)
+{
+  g_return_val_if_fail (application == NULL || GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+
+  return g_object_new (WINDSOCK_TYPE_PICKER_WINDOW,
+                       "application", application,
+                       "settings", settings,
+                       "cache-path", cache_path,
+                       NULL);
+}

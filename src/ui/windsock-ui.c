@@ -1,0 +1,168 @@
+/* windsock-ui.c — the short-lived GTK process the service starts:
+ *   windsock-ui pick                 the "Open Airflow" picker
+ *   windsock-ui copy [--seconds N]   a login URL read from stdin onto the
+ *                                    clipboard for N (60) seconds
+ * The service itself never links GTK.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <errno.h>
+#include <locale.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gi18n.h>
+#include <gtk/gtk.h>
+
+#include "windsock-copy-window.h"
+#include "windsock-picker-window.h"
+#include "ws-secret.h"
+
+#define MAX_URL_LENGTH (64 * 1024)
+
+static void
+load_style (void)
+{
+  g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+
+  gtk_css_provider_load_from_resource (provider, "/io/github/windsock/Windsock/ui/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
+/* The same id as the service, for the desktop file's name and icon, but
+ * non-unique: it must never take the service's bus name. */
+static GtkApplication *
+ui_application_new (void)
+{
+  GtkApplication *application = gtk_application_new (APP_ID, G_APPLICATION_NON_UNIQUE);
+
+  g_signal_connect (application, "startup", G_CALLBACK (load_style), NULL);
+  return application;
+}
+
+static void
+on_pick_activate (GtkApplication *application)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+  gtk_window_present (GTK_WINDOW (windsock_picker_window_new (application, settings, NULL)));
+}
+
+static void
+on_copy_activate (GtkApplication *application,
+                  gpointer        user_data)
+{
+  GBytes **url = user_data;
+  guint seconds = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (application), "seconds"));
+
+  gtk_window_present (GTK_WINDOW (windsock_copy_window_new (application, g_steal_pointer (url), seconds)));
+}
+
+/* The URL is a secret: it comes on stdin, never in argv where every
+ * process can read it; the buffer is wiped on every path. Blocking is
+ * fine: the main loop has not started. */
+static GBytes *
+read_url (GError **error)
+{
+  g_autoptr(WsSecretString) text = g_string_sized_new (1024);
+  char buffer[1024];
+  ssize_t n;
+
+  while ((n = read (STDIN_FILENO, buffer, sizeof buffer)) != 0)
+    {
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved = errno;
+          ws_secret_wipe (buffer, sizeof buffer);
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                       _("Could not read the link: %s"), g_strerror (saved));
+          return NULL;
+        }
+      g_string_append_len (text, buffer, n);
+      if (text->len > MAX_URL_LENGTH)
+        break;
+    }
+  ws_secret_wipe (buffer, sizeof buffer);
+
+  while (text->len > 0 && g_ascii_isspace (text->str[text->len - 1]))
+    text->str[--text->len] = '\0';
+  if (text->len == 0 || text->len > MAX_URL_LENGTH || memchr (text->str, '\n', text->len) != NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           _("Expected one sign-in link on standard input"));
+      return NULL;
+    }
+
+  return g_bytes_new (text->str, text->len);
+}
+
+static int
+run_copy (int    argc,
+          char **argv)
+{
+  g_autoptr(GtkApplication) application = NULL;
+  g_autoptr(GError) error = NULL;
+  GBytes *url;
+  guint64 seconds = 60;
+  int status;
+
+  if (argc == 4 && g_str_equal (argv[2], "--seconds"))
+    {
+      if (!g_ascii_string_to_unsigned (argv[3], 10, 1, 3600, &seconds, &error))
+        {
+          g_printerr ("windsock-ui: --seconds: %s\n", error->message);
+          return 2;
+        }
+    }
+  else if (argc != 2)
+    {
+      g_printerr ("%s\n", _("Usage: windsock-ui copy [--seconds N] < URL"));
+      return 2;
+    }
+
+  url = read_url (&error);
+  if (url == NULL)
+    {
+      g_printerr ("windsock-ui: %s\n", error->message);
+      return 1;
+    }
+
+  application = ui_application_new ();
+  g_object_set_data (G_OBJECT (application), "seconds", GUINT_TO_POINTER ((guint) seconds));
+  g_signal_connect (application, "activate", G_CALLBACK (on_copy_activate), &url);
+  status = g_application_run (G_APPLICATION (application), 1, argv);
+  /* Not shown (no display, say): still wiped. */
+  g_clear_pointer (&url, ws_secret_bytes_unref);
+  return status;
+}
+
+static int
+run_pick (char **argv)
+{
+  g_autoptr(GtkApplication) application = ui_application_new ();
+
+  g_signal_connect (application, "activate", G_CALLBACK (on_pick_activate), NULL);
+  return g_application_run (G_APPLICATION (application), 1, argv);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  if (argc == 2 && g_str_equal (argv[1], "pick"))
+    return run_pick (argv);
+  if (argc >= 2 && g_str_equal (argv[1], "copy"))
+    return run_copy (argc, argv);
+
+  g_printerr ("%s\n", _("Usage: windsock-ui pick | windsock-ui copy [--seconds N] < URL"));
+  return 2;
+}

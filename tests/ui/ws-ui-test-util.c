@@ -1,0 +1,113 @@
+/* ws-ui-test-util.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <json-glib/json-glib.h>
+
+#include "ws-ui-test-util.h"
+
+#define WAIT_BOUND_SECONDS 30
+
+GTestDBus *
+ws_ui_test_init (int    *argc,
+                 char ***argv)
+{
+  g_autofree char *display = g_strdup (g_getenv ("DISPLAY"));
+  GTestDBus *bus;
+
+  g_test_init (argc, argv, NULL);
+  bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_test_dbus_up (bus);
+  /* GTestDBus unsets it (against X11 bus autolaunch); GTK needs it. */
+  if (display != NULL)
+    g_setenv ("DISPLAY", display, TRUE);
+  gtk_init ();
+  return bus;
+}
+
+void
+ws_ui_wait_until (WsUiCondition condition,
+                  gpointer      data)
+{
+  gint64 end = g_get_monotonic_time () + WAIT_BOUND_SECONDS * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      /* Polls: some conditions (a child process) change outside any source. */
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+}
+
+static gboolean
+is_null (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+void
+ws_ui_wait_for_finalize (gpointer *location)
+{
+  ws_ui_wait_until (is_null, location);
+}
+
+static void
+add_environment (JsonBuilder *builder,
+                 const char  *spec)
+{
+  g_auto(GStrv) f = g_strsplit (spec, "/", 6);
+  g_autofree char *arn = NULL;
+
+  g_assert_cmpuint (g_strv_length (f), ==, 6);
+  arn = g_strdup_printf ("arn:aws:airflow:%s:%s:environment/%s", f[1], f[5], f[2]);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "profile");
+  json_builder_add_string_value (builder, f[0]);
+  json_builder_set_member_name (builder, "region");
+  json_builder_add_string_value (builder, f[1]);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, f[2]);
+  json_builder_set_member_name (builder, "arn");
+  json_builder_add_string_value (builder, arn);
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_string_value (builder, f[3]);
+  json_builder_set_member_name (builder, "airflow_version");
+  json_builder_add_string_value (builder, f[4]);
+  json_builder_end_object (builder);
+}
+
+void
+ws_ui_write_cache (const char         *path,
+                   const char * const *environments)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr(GError) error = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_int_value (builder, 1);
+  json_builder_set_member_name (builder, "updated");
+  json_builder_add_int_value (builder, g_get_real_time ());
+  json_builder_set_member_name (builder, "environments");
+  json_builder_begin_array (builder);
+  for (guint i = 0; environments[i] != NULL; i++)
+    add_environment (builder, environments[i]);
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "profiles");
+  json_builder_begin_array (builder);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, NULL);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  /* Atomically, as the service does. */
+  g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error);
+  g_assert_no_error (error);
+}
