@@ -44,7 +44,22 @@ struct _WindsockPickerWindow
   GtkWidget            *error_bar;
   GtkLabel             *error_label;
   GtkLabel             *no_match_label;
+  GtkWidget            *keys_hint;
 };
+
+/* An org.gtk.Actions.Activate call on its way. */
+typedef struct
+{
+  GVariant *parameters;
+  gboolean  close;        /* the window's work is done once delivered */
+} ActionCall;
+
+static void
+action_call_free (ActionCall *call)
+{
+  g_variant_unref (call->parameters);
+  g_free (call);
+}
 
 G_DEFINE_FINAL_TYPE (WindsockPickerWindow, windsock_picker_window, GTK_TYPE_APPLICATION_WINDOW)
 
@@ -159,6 +174,7 @@ update_page (WindsockPickerWindow *self)
     }
 
   gtk_stack_set_visible_child_name (self->stack, page);
+  gtk_widget_set_visible (self->keys_hint, g_str_equal (page, "list"));
 }
 
 static void
@@ -265,7 +281,8 @@ describe_error (const GError *error)
       g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER) ||
       g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SPAWN_FAILED) ||
       g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SPAWN_EXEC_FAILED))
-    return g_strdup (_("Windsock is not running and could not be started."));
+    return g_strdup (_("Windsock is not running and could not be started. "
+                       "Start it from the applications menu, then try again."));
   if (g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NO_REPLY) ||
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     return g_strdup (_("Windsock did not answer. Try again in a moment."));
@@ -338,6 +355,7 @@ on_bus_ready (GObject      *source,
               gpointer      user_data)
 {
   GTask *task = user_data;
+  ActionCall *call = g_task_get_task_data (task);
   g_autoptr(GDBusConnection) connection = NULL;
   GError *error = NULL;
 
@@ -351,7 +369,7 @@ on_bus_ready (GObject      *source,
 
   /* Starts the service by D-Bus activation when it is not running. */
   g_dbus_connection_call (connection, APP_ID, SERVICE_PATH, "org.gtk.Actions", "Activate",
-                          g_task_get_task_data (task), NULL,
+                          call->parameters, NULL,
                           G_DBUS_CALL_FLAGS_NONE, -1, g_task_get_cancellable (task),
                           on_activate_replied, task);
 }
@@ -362,13 +380,15 @@ on_action_sent (GObject      *source,
                 gpointer      user_data)
 {
   WindsockPickerWindow *self = WINDSOCK_PICKER_WINDOW (source);
+  ActionCall *call = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
 
   g_clear_object (&self->cancellable);
   if (g_task_propagate_boolean (G_TASK (result), &error))
     {
-      gtk_window_destroy (GTK_WINDOW (self));
+      if (call->close)
+        gtk_window_destroy (GTK_WINDOW (self));
       return;
     }
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -382,8 +402,10 @@ on_action_sent (GObject      *source,
 static void
 send_action (WindsockPickerWindow *self,
              const char           *action,
-             const char           *ref)
+             const char           *ref,
+             gboolean              close)
 {
+  ActionCall *call;
   GTask *task;
 
   if (self->cancellable != NULL)
@@ -393,8 +415,10 @@ send_action (WindsockPickerWindow *self,
   self->cancellable = g_cancellable_new ();
   task = g_task_new (self, self->cancellable, on_action_sent, NULL);
   g_task_set_source_tag (task, send_action);
-  g_task_set_task_data (task, g_variant_ref_sink (build_activate_call (self, action, ref)),
-                        (GDestroyNotify) g_variant_unref);
+  call = g_new0 (ActionCall, 1);
+  call->parameters = g_variant_ref_sink (build_activate_call (self, action, ref));
+  call->close = close;
+  g_task_set_task_data (task, call, (GDestroyNotify) action_call_free);
   g_bus_get (G_BUS_TYPE_SESSION, self->cancellable, on_bus_ready, task);
 }
 
@@ -413,7 +437,7 @@ open_selected (WindsockPickerWindow *self,
     }
 
   ref = ws_environment_dup_ref (environment);
-  send_action (self, action, ref);
+  send_action (self, action, ref, TRUE);
 }
 
 /* Input */
@@ -429,7 +453,8 @@ on_list_activate (WindsockPickerWindow *self,
 static void
 on_refresh_clicked (WindsockPickerWindow *self)
 {
-  send_action (self, "refresh", NULL);
+  /* Stays open: the list fills in when the new cache is written. */
+  send_action (self, "refresh", NULL, FALSE);
 }
 
 static void
@@ -609,6 +634,7 @@ windsock_picker_window_class_init (WindsockPickerWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WindsockPickerWindow, error_bar);
   gtk_widget_class_bind_template_child (widget_class, WindsockPickerWindow, error_label);
   gtk_widget_class_bind_template_child (widget_class, WindsockPickerWindow, no_match_label);
+  gtk_widget_class_bind_template_child (widget_class, WindsockPickerWindow, keys_hint);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_list_activate);
   gtk_widget_class_bind_template_callback (widget_class, on_refresh_clicked);
