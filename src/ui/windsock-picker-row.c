@@ -10,7 +10,7 @@ struct _WindsockPickerRow
 {
   GtkWidget  parent_instance;
 
-  GtkWidget *box;
+  GtkWidget *box;             /* bound so that dispose_template unparents it */
   GtkLabel  *name_label;
   GtkLabel  *details_label;
   GtkLabel  *reason_label;

@@ -86,12 +86,17 @@ environment_score (WindsockPickerWindow *self,
   for (guint i = 0; self->terms[i] != NULL; i++)
     {
       const char *term = self->terms[i];
-      int name = field_score (term, ws_environment_get_name (environment));
-      int best = MAX (name >= 0 ? 2 * name : -1,
-                      MAX (MAX (field_score (term, ws_environment_get_profile (environment)),
-                                field_score (term, ws_environment_get_region (environment))),
-                           field_score (term, ws_environment_get_account_id (environment))));
+      const char *others[] = {
+        ws_environment_get_profile (environment),
+        ws_environment_get_region (environment),
+        ws_environment_get_account_id (environment),
+      };
+      int best = field_score (term, ws_environment_get_name (environment));
 
+      if (best > 0)
+        best *= 2;
+      for (guint j = 0; j < G_N_ELEMENTS (others); j++)
+        best = MAX (best, field_score (term, others[j]));
       if (best < 0)
         return -1;
       total += best;
@@ -622,7 +627,6 @@ windsock_picker_window_class_init (WindsockPickerWindowClass *klass)
                          G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  g_type_ensure (WS_TYPE_ENVIRONMENT);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/windsock/Windsock/ui/windsock-picker-window.ui");
   gtk_widget_class_bind_template_child (widget_class, WindsockPickerWindow, filter_model);
@@ -658,7 +662,6 @@ windsock_picker_window_init (WindsockPickerWindow *self)
   g_object_unref (self->sorter);
 
   gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self));
-  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
 
 GtkWidget *

@@ -50,14 +50,22 @@ on_pick_activate (GtkApplication *application)
   gtk_window_present (GTK_WINDOW (windsock_picker_window_new (application, settings, NULL)));
 }
 
+typedef struct
+{
+  GBytes *url;       /* until the window takes it */
+  guint   seconds;
+} CopyRequest;
+
 static void
 on_copy_activate (GtkApplication *application,
-                  gpointer        user_data)
+                  CopyRequest    *request)
 {
-  GBytes **url = user_data;
-  guint seconds = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (application), "seconds"));
+  GtkWidget *window;
 
-  gtk_window_present (GTK_WINDOW (windsock_copy_window_new (application, g_steal_pointer (url), seconds)));
+  if (request->url == NULL)
+    return;
+  window = windsock_copy_window_new (application, g_steal_pointer (&request->url), request->seconds);
+  gtk_window_present (GTK_WINDOW (window));
 }
 
 /* The URL is a secret: it comes on stdin, never in argv where every
@@ -106,7 +114,7 @@ run_copy (int    argc,
 {
   g_autoptr(GtkApplication) application = NULL;
   g_autoptr(GError) error = NULL;
-  GBytes *url;
+  CopyRequest request = { NULL, 60 };
   guint64 seconds = 60;
   int status;
 
@@ -124,19 +132,19 @@ run_copy (int    argc,
       return 2;
     }
 
-  url = read_url (&error);
-  if (url == NULL)
+  request.url = read_url (&error);
+  request.seconds = (guint) seconds;
+  if (request.url == NULL)
     {
       g_printerr ("windsock-ui: %s\n", error->message);
       return 1;
     }
 
   application = ui_application_new ();
-  g_object_set_data (G_OBJECT (application), "seconds", GUINT_TO_POINTER ((guint) seconds));
-  g_signal_connect (application, "activate", G_CALLBACK (on_copy_activate), &url);
+  g_signal_connect (application, "activate", G_CALLBACK (on_copy_activate), &request);
   status = g_application_run (G_APPLICATION (application), 1, argv);
   /* Not shown (no display, say): still wiped. */
-  g_clear_pointer (&url, ws_secret_bytes_unref);
+  g_clear_pointer (&request.url, ws_secret_bytes_unref);
   return status;
 }
 
