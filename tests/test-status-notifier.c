@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "ws-dbus-menu.h"
 #include "ws-status-notifier.h"
 #include "ws-test-sni-host.h"
 
@@ -628,6 +629,95 @@ test_connection_closed (Fixture       *fixture,
   g_assert_false (ws_status_notifier_get_registered (fixture->notifier));
 }
 
+static void
+count_activation (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  guint *count = user_data;
+
+  (*count)++;
+}
+
+/* The host's menu helpers against the real exporter behind the item's
+ * Menu property: layout, label search, events, update counters. */
+static void
+test_menu (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autoptr(GMenu) model = g_menu_new ();
+  g_autoptr(GSimpleActionGroup) actions = g_simple_action_group_new ();
+  g_autoptr(GSimpleAction) show = g_simple_action_new ("show", NULL);
+  g_autoptr(WsDBusMenu) exporter = NULL;
+  g_autoptr(WsTestSniMenu) menu = NULL;
+  g_autoptr(GVariant) layout = NULL;
+  g_autoptr(GVariant) label = NULL;
+  g_autoptr(GVariant) id_errors = NULL;
+  g_autoptr(GVariant) enabled = NULL;
+  GVariant *update;
+  g_autoptr(GError) error = NULL;
+  guint shown = 0;
+  int show_id, quit_id;
+
+  g_signal_connect (show, "activate", G_CALLBACK (count_activation), &shown);
+  g_action_map_add_action (G_ACTION_MAP (actions), G_ACTION (show));
+  g_menu_append (model, "_Show window", "app.show");
+  g_menu_append (model, "Quit my__app", "app.quit");
+  exporter = ws_dbus_menu_new (G_MENU_MODEL (model), G_ACTION_GROUP (actions));
+  g_assert_true (ws_dbus_menu_export (exporter, fixture->item_connection, MENU_PATH, &error));
+  g_assert_no_error (error);
+
+  start (fixture);
+  menu = ws_test_sni_menu_new (fixture->item);
+  layout = ws_test_sni_menu_get_layout (menu);
+  g_assert_cmpstr (g_variant_get_type_string (layout), ==, "(u(ia{sv}av))");
+
+  /* Mnemonics are ignored, a literal underscore is kept. */
+  show_id = ws_test_sni_menu_find (layout, "Show window");
+  quit_id = ws_test_sni_menu_find (layout, "my_app");
+  g_assert_cmpint (show_id, >, 0);
+  g_assert_cmpint (quit_id, >, 0);
+  g_assert_cmpint (show_id, !=, quit_id);
+  g_assert_cmpint (ws_test_sni_menu_find (layout, "Preferences"), ==, -1);
+  label = ws_test_sni_menu_lookup (layout, show_id, "label");
+  g_assert_cmpstr (g_variant_get_string (label, NULL), ==, "_Show window");
+  g_assert_null (ws_test_sni_menu_lookup (layout, 4242, "label"));
+
+  g_assert_false (ws_test_sni_menu_about_to_show (menu, 0));
+  g_assert_true (ws_test_sni_menu_event (menu, show_id, "clicked", &error));
+  g_assert_no_error (error);
+  ws_test_sni_wait_for_count (&shown, 1);
+  id_errors = ws_test_sni_menu_event_group (menu, (const int []) { show_id, 4242 }, 2,
+                                            "clicked", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_variant_get_type_string (id_errors), ==, "ai");
+  g_assert_cmpuint (g_variant_n_children (id_errors), ==, 1);
+  ws_test_sni_wait_for_count (&shown, 2);
+  g_assert_false (ws_test_sni_menu_event (menu, 4242, "clicked", &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  /* An action change updates properties, a model change the layout. */
+  g_assert_null (ws_test_sni_menu_get_last_properties_update (menu));
+  g_simple_action_set_enabled (show, FALSE);
+  ws_test_sni_menu_wait_for_properties_updates (menu, 1);
+  update = ws_test_sni_menu_get_last_properties_update (menu);
+  g_assert_cmpstr (g_variant_get_type_string (update), ==, "(a(ia{sv})a(ias))");
+  g_assert_cmpuint (ws_test_sni_menu_get_layout_updates (menu), ==, 0);
+  g_clear_pointer (&layout, g_variant_unref);
+  layout = ws_test_sni_menu_get_layout (menu);
+  enabled = ws_test_sni_menu_lookup (layout, show_id, "enabled");
+  g_assert_nonnull (enabled);
+  g_assert_false (g_variant_get_boolean (enabled));
+
+  g_menu_append (model, "Preferences", "app.preferences");
+  ws_test_sni_menu_wait_for_layout_updates (menu, 1);
+  g_clear_pointer (&layout, g_variant_unref);
+  layout = ws_test_sni_menu_get_layout (menu);
+  g_assert_cmpint (ws_test_sni_menu_find (layout, "Preferences"), >, 0);
+  g_assert_cmpuint (ws_test_sni_menu_get_properties_updates (menu), >=, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -651,6 +741,7 @@ main (int   argc,
   ADD ("unexport", test_unexport);
   ADD ("export-conflict", test_export_conflict);
   ADD ("connection-closed", test_connection_closed);
+  ADD ("menu", test_menu);
 
 #undef ADD
 
