@@ -103,8 +103,8 @@ ws_test_sni_call (GDBusConnection    *connection,
   Call call = { FALSE, NULL, NULL };
 
   g_dbus_connection_call (connection, bus_name, object_path, interface_name, method_name,
-                          parameters, reply_type, G_DBUS_CALL_FLAGS_NO_AUTO_START, -1,
-                          NULL, call_cb, &call);
+                          parameters, reply_type, G_DBUS_CALL_FLAGS_NO_AUTO_START,
+                          (WS_TEST_SNI_TIMEOUT - 5) * 1000, NULL, call_cb, &call);
   ws_test_sni_wait_until (call_done, &call, method_name);
 
   if (call.error != NULL)

@@ -17,7 +17,7 @@
 
 G_BEGIN_DECLS
 
-#define WS_TEST_SNI_TIMEOUT 30
+#define WS_TEST_SNI_TIMEOUT 60
 
 /* Iterates the default main context until @done returns TRUE; asserts
  * when WS_TEST_SNI_TIMEOUT seconds pass first. @what names the wait in
@@ -30,7 +30,8 @@ void ws_test_sni_wait_for_count (const guint *counter,
                                  guint        n);
 
 /* Calls @method and waits for the answer: the reply (of @reply_type when
- * not NULL), or NULL with @error set. */
+ * not NULL), or NULL with @error set (also when no answer came in
+ * WS_TEST_SNI_TIMEOUT - 5 seconds). */
 GVariant *ws_test_sni_call (GDBusConnection    *connection,
                             const char         *bus_name,
                             const char         *object_path,
@@ -133,8 +134,9 @@ GVariant      *ws_test_sni_menu_event_group  (WsTestSniMenu *menu,
                                               gsize          n_ids,
                                               const char    *event_id,
                                               GError       **error);
-/* The first item below @layout (a GetLayout reply or a (ia{sv}av) node)
- * whose label contains @label_part (mnemonic underscores removed), or -1. */
+/* The id of the first node of @layout (a GetLayout reply or a (ia{sv}av)
+ * node, searched depth first) whose label contains @label_part (mnemonic
+ * underscores removed), or -1. */
 int            ws_test_sni_menu_find         (GVariant      *layout,
                                               const char    *label_part);
 /* Item @id's property @name in @layout, or NULL when not sent. */

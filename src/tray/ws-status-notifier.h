@@ -30,7 +30,8 @@ typedef enum
  * @icon_theme_path: (nullable): IconThemePath (our bundled hicolor dir)
  * @menu_path: the dbusmenu object path (Menu), e.g. "/MenuBar"
  *
- * ItemIsMenu is FALSE, Category "ApplicationStatus", WindowId 0.
+ * ItemIsMenu is FALSE, Category "ApplicationStatus", WindowId 0. Status
+ * starts Active; ToolTip starts as (@icon_name, [], @title, "").
  */
 WsStatusNotifier *ws_status_notifier_new (const char *id,
                                           const char *title,
