@@ -27,7 +27,8 @@ struct _WindsockPickerWindow
   char                 *cache_path;
   GFileMonitor         *cache_monitor;
   WsCatalog            *catalog;
-  GStrv                 terms;        /* the search, split into words */
+  char                 *searched;     /* the text the list is filtered by */
+  GStrv                 terms;        /* the same, split into words */
   GStrv                 favourites;
   GStrv                 recent;
   GCancellable         *cancellable;  /* of the action being sent */
@@ -203,11 +204,20 @@ refilter (WindsockPickerWindow *self)
   select_position (self, 0);
 }
 
+/* Also called for keys that act on the list: the entry waits a moment
+ * before it reports a change, and they must not act on the list of a
+ * moment ago. */
 static void
 on_search_changed (WindsockPickerWindow *self)
 {
   g_autofree char *text = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
 
+  /* Once: filtering again would undo a selection made since. */
+  if (g_strcmp0 (self->searched, text) == 0)
+    return;
+
+  g_free (self->searched);
+  self->searched = g_strdup (text);
   g_strfreev (self->terms);
   /* "a  b" splits into an empty word too; it matches everything. */
   self->terms = g_strsplit_set (g_strstrip (text), " \t", -1);
@@ -488,6 +498,7 @@ on_key_pressed (WindsockPickerWindow *self,
       return TRUE;
     }
   /* Elsewhere (no environments) the focused button takes Enter. */
+  on_search_changed (self);
   if (!g_str_equal (gtk_stack_get_visible_child_name (self->stack), "list"))
     return FALSE;
 
@@ -580,6 +591,7 @@ windsock_picker_window_finalize (GObject *object)
 
   g_clear_object (&self->settings);
   g_free (self->cache_path);
+  g_free (self->searched);
   g_strfreev (self->terms);
   g_strfreev (self->favourites);
   g_strfreev (self->recent);
@@ -650,6 +662,7 @@ windsock_picker_window_class_init (WindsockPickerWindowClass *klass)
 static void
 windsock_picker_window_init (WindsockPickerWindow *self)
 {
+  self->searched = g_strdup ("");
   self->terms = g_new0 (char *, 1);
 
   gtk_widget_init_template (GTK_WIDGET (self));

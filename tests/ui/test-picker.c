@@ -364,10 +364,13 @@ test_arrows (Fixture       *fixture,
              gconstpointer  data)
 {
   show_window (fixture);
-  type_search (fixture, "ana");
+  /* Keys straight after typing act on what was typed... */
+  gtk_editable_set_text (GTK_EDITABLE (template_child (fixture, "search_entry")), "ana");
   g_assert_true (press_key (fixture, GDK_KEY_Down, 0));
   g_assert_true (press_key (fixture, GDK_KEY_Down, 0));
   g_assert_true (press_key (fixture, GDK_KEY_Up, 0));
+  /* ...and the entry's late report does not undo them. */
+  ws_ui_wait_until (search_done, fixture);
   /* Typing is left to the entry. */
   g_assert_false (press_key (fixture, GDK_KEY_a, 0));
   g_assert_true (press_key (fixture, GDK_KEY_Return, 0));
@@ -487,6 +490,96 @@ test_reload (Fixture       *fixture,
   g_assert_cmpstr (gtk_stack_get_visible_child_name (template_child (fixture, "stack")), ==, "list");
 }
 
+/* The real process, typed at through the X server as a person would. */
+
+static char *
+xdotool (const char *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *out = NULL;
+  const char *arg = first;
+  int wait_status;
+  va_list args;
+
+  g_ptr_array_add (argv, "xdotool");
+  va_start (args, first);
+  for (; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                     NULL, NULL, &out, NULL, &wait_status, NULL) ||
+      !g_spawn_check_wait_status (wait_status, NULL))
+    return NULL;
+  return g_strstrip (g_steal_pointer (&out));
+}
+
+static gboolean
+picker_window_found (gpointer data)
+{
+  char **window_id = data;
+
+  g_free (*window_id);
+  *window_id = xdotool ("search", "--onlyvisible", "--name", "^Open Airflow$", NULL);
+  return *window_id != NULL && **window_id != '\0';
+}
+
+/* No window manager on the test's server: the test hands out the focus. */
+static gboolean
+picker_window_focused (gpointer data)
+{
+  const char *window_id = data;
+  g_autofree char *focused = NULL;
+
+  g_free (xdotool ("windowfocus", window_id, NULL));
+  focused = xdotool ("getwindowfocus", NULL);
+  return g_strcmp0 (focused, window_id) == 0;
+}
+
+static gboolean
+subprocess_exited (gpointer data)
+{
+  return g_subprocess_get_identifier (data) == NULL;
+}
+
+static void
+test_process (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autofree char *found = g_find_program_in_path ("xdotool");
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autofree char *cache_home = NULL;
+  g_autofree char *window_id = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (found == NULL)
+    {
+      g_test_skip ("xdotool is not installed");
+      return;
+    }
+
+  /* The process finds the cache where the service writes it. */
+  cache_home = g_build_filename (fixture->home, "cache", NULL);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CACHE_HOME", cache_home, TRUE);
+  process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("WINDSOCK_UI"), "pick", NULL);
+  g_assert_no_error (error);
+
+  ws_ui_wait_until (picker_window_found, &window_id);
+  ws_ui_wait_until (picker_window_focused, window_id);
+  g_free (xdotool ("type", "--window", window_id, "--delay", "20", "ana", NULL));
+  /* At once: the keys act on what was typed, not on the list before. */
+  g_free (xdotool ("key", "--window", window_id, "Down", "Return", NULL));
+
+  assert_one_call (fixture, "open-environment default/eu-west-1/analytics-staging");
+  g_assert_nonnull (ws_fake_service_get_platform_data (fixture->service));
+  ws_ui_wait_until (subprocess_exited, process);
+  g_assert_true (g_subprocess_get_successful (process));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -514,6 +607,7 @@ main (int    argc,
   ADD ("service-missing", FALSE, test_service_missing);
   ADD ("empty-refresh", TRUE, test_empty_refresh);
   ADD ("reload-on-change", FALSE, test_reload);
+  ADD ("process", TRUE, test_process);
 
   status = g_test_run ();
   g_test_dbus_down (bus);
