@@ -1098,7 +1098,6 @@ test_set_model (Fixture       *f,
   guint revision;
   int parent;
 
-  g_clear_pointer (&layout, g_variant_unref);
   layout = get_layout (f, 0, -1, NULL, &revision_before);
   g_clear_pointer (&layout, g_variant_unref);
   g_ptr_array_set_size (f->bus_signals, 0);
@@ -1214,7 +1213,8 @@ test_icons (Fixture       *f,
   g_autoptr(GMenuItem) jpeg_item = g_menu_item_new ("JPEG", NULL);
   g_autoptr(GMenuItem) gone_item = g_menu_item_new ("Gone", NULL);
   g_autoptr(GBytes) png = g_bytes_new_static (png_data, sizeof png_data);
-  g_autoptr(GBytes) jpeg = g_bytes_new_static ("\xff\xd8\xff\xe0 not a png", 16);
+  static const char jpeg_data[] = "\xff\xd8\xff\xe0 not a png";
+  g_autoptr(GBytes) jpeg = g_bytes_new_static (jpeg_data, sizeof jpeg_data - 1);
   g_autoptr(GIcon) bytes_icon = g_bytes_icon_new (png);
   g_autoptr(GIcon) jpeg_icon = g_bytes_icon_new (jpeg);
   g_autoptr(GFileIOStream) stream = NULL;

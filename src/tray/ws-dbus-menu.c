@@ -712,6 +712,7 @@ static void
 emit_properties_updated (WsDBusMenu *self)
 {
   static const char * const toggle_props[] = { "toggle-type", "toggle-state", NULL };
+  g_autoptr(GVariant) parameters = NULL;
   GVariantBuilder updated;
   GVariantBuilder removed;
   GHashTableIter iter;
@@ -746,14 +747,9 @@ emit_properties_updated (WsDBusMenu *self)
       any = TRUE;
     }
   g_hash_table_remove_all (self->changed_actions);
+  parameters = g_variant_ref_sink (g_variant_new ("(a(ia{sv})a(ias))", &updated, &removed));
   if (any)
-    emit_signal (self, "ItemsPropertiesUpdated",
-                 g_variant_new ("(a(ia{sv})a(ias))", &updated, &removed));
-  else
-    {
-      g_variant_builder_clear (&updated);
-      g_variant_builder_clear (&removed);
-    }
+    emit_signal (self, "ItemsPropertiesUpdated", parameters);
 }
 
 static gboolean
