@@ -395,9 +395,9 @@ add_children (WsDBusMenu *self,
   flatten (&flattening, node);
 }
 
-static Item *
-lookup_item (WsDBusMenu *self,
-             int         id)
+/* The exported items, derived again after each change of the model. */
+static GHashTable *
+ensure_items (WsDBusMenu *self)
 {
   if (self->items == NULL)
     {
@@ -407,7 +407,14 @@ lookup_item (WsDBusMenu *self,
       root = add_item (self, NULL, 0, NULL);
       add_children (self, root, self->root);
     }
-  return g_hash_table_lookup (self->items, GINT_TO_POINTER (id));
+  return self->items;
+}
+
+static Item *
+lookup_item (WsDBusMenu *self,
+             int         id)
+{
+  return g_hash_table_lookup (ensure_items (self), GINT_TO_POINTER (id));
 }
 
 /* Item properties */
@@ -719,10 +726,9 @@ emit_properties_updated (WsDBusMenu *self)
   gboolean any = FALSE;
   Item *item;
 
-  lookup_item (self, 0);
   g_variant_builder_init (&updated, G_VARIANT_TYPE ("a(ia{sv})"));
   g_variant_builder_init (&removed, G_VARIANT_TYPE ("a(ias)"));
-  g_hash_table_iter_init (&iter, self->items);
+  g_hash_table_iter_init (&iter, ensure_items (self));
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &item))
     {
       g_auto(GVariantDict) props = G_VARIANT_DICT_INIT (NULL);
