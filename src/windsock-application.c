@@ -819,6 +819,19 @@ settings_new_if_installed (void)
   return g_settings_new (APP_ID);
 }
 
+/* Retries and the CA bundle, from the default profile as the CLI does;
+ * again whenever the config files change. */
+static void
+apply_client_settings (WindsockApplication *self)
+{
+  const char * const *environ = ws_aws_context_get_environ (self->context);
+  g_autoptr(GError) error = NULL;
+
+  if (!ws_aws_client_apply_settings (self->client, ws_aws_context_get_config (self->context),
+                                     ws_aws_config_get_default_profile_name (environ), environ, &error))
+    g_warning ("%s", error->message);
+}
+
 static void
 windsock_application_startup (GApplication *application)
 {
@@ -834,6 +847,8 @@ windsock_application_startup (GApplication *application)
   self->settings = settings_new_if_installed ();
   self->client = ws_aws_client_new ();
   self->context = ws_aws_context_new (self->client, (const char * const *) environ);
+  apply_client_settings (self);
+  g_signal_connect_swapped (self->context, "changed", G_CALLBACK (apply_client_settings), self);
   self->catalog = ws_catalog_new (self->context, self->settings, NULL);
   self->launcher = ws_launcher_new (self->settings);
   self->menu = windsock_menu_new (self->catalog, self->settings);

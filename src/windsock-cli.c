@@ -206,16 +206,6 @@ on_interrupt (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-static guint
-parse_max_attempts (const char *value)
-{
-  guint64 attempts = 0;
-
-  if (value == NULL || !g_ascii_string_to_unsigned (value, 10, 1, 20, &attempts, NULL))
-    return 0;
-  return (guint) attempts;
-}
-
 /* Everything that needs a request: config, client, credentials, MWAA. */
 static gboolean
 cli_setup_aws (Cli     *cli,
@@ -223,25 +213,14 @@ cli_setup_aws (Cli     *cli,
 {
   const char * const *environ = (const char * const *) cli->environ;
   const char *profile_name;
-  g_autofree char *ca_bundle = NULL;
-  guint attempts;
 
   cli->config = ws_aws_config_load (environ, error);
   if (cli->config == NULL)
     return FALSE;
 
   profile_name = cli->profile ? cli->profile : ws_aws_config_get_default_profile_name (environ);
-
   cli->client = ws_aws_client_new ();
-  attempts = parse_max_attempts (g_environ_getenv (cli->environ, "AWS_MAX_ATTEMPTS"));
-  if (attempts == 0)
-    attempts = parse_max_attempts (ws_aws_config_get_profile_value (cli->config, profile_name,
-                                                                     "max_attempts"));
-  if (attempts > 0)
-    ws_aws_client_set_max_attempts (cli->client, attempts);
-
-  ca_bundle = ws_endpoint_get_ca_bundle (cli->config, profile_name, environ);
-  if (ca_bundle != NULL && !ws_aws_client_set_ca_bundle (cli->client, ca_bundle, error))
+  if (!ws_aws_client_apply_settings (cli->client, cli->config, profile_name, environ, error))
     return FALSE;
 
   cli->provider = ws_credentials_provider_new (cli->client, cli->config, environ);
@@ -462,6 +441,9 @@ cli_forward_open (Cli        *cli,
   if (connection == NULL || !service_is_running (connection))
     return FALSE;
 
+  /* The service's errors come back in WS_AWS_ERROR; its extended-error
+   * domain must be registered before GDBus makes one of them. */
+  g_assert (ws_aws_error_quark () != 0);
   platform_data = g_variant_builder_new (G_VARIANT_TYPE_VARDICT);
   if (token != NULL)
     g_variant_builder_add (platform_data, "{sv}", "activation-token", g_variant_new_string (token));

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "ws-aws-error.h"
+#include "ws-endpoint.h"
 #include "ws-secret.h"
 #include "ws-sigv4.h"
 #include "ws-tls-database.h"
@@ -657,4 +658,37 @@ ws_aws_client_send_finish (WsAwsClient   *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static guint
+parse_max_attempts (const char *value)
+{
+  guint64 attempts = 0;
+
+  if (value == NULL || !g_ascii_string_to_unsigned (value, 10, 1, 20, &attempts, NULL))
+    return 0;
+  return (guint) attempts;
+}
+
+gboolean
+ws_aws_client_apply_settings (WsAwsClient        *self,
+                              WsAwsConfig        *config,
+                              const char         *profile,
+                              const char * const *environ,
+                              GError            **error)
+{
+  g_autofree char *ca_bundle = NULL;
+  guint attempts;
+
+  g_return_val_if_fail (WS_IS_AWS_CLIENT (self), FALSE);
+  g_return_val_if_fail (WS_IS_AWS_CONFIG (config), FALSE);
+
+  attempts = parse_max_attempts (g_environ_getenv ((char **) environ, "AWS_MAX_ATTEMPTS"));
+  if (attempts == 0)
+    attempts = parse_max_attempts (ws_aws_config_get_profile_value (config, profile, "max_attempts"));
+  if (attempts > 0)
+    ws_aws_client_set_max_attempts (self, attempts);
+
+  ca_bundle = ws_endpoint_get_ca_bundle (config, profile, environ);
+  return ca_bundle == NULL || ws_aws_client_set_ca_bundle (self, ca_bundle, error);
 }

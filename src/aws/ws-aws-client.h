@@ -7,6 +7,7 @@
 
 #include <libsoup/soup.h>
 
+#include "ws-aws-config.h"
 #include "ws-credentials.h"
 
 G_BEGIN_DECLS
@@ -81,6 +82,14 @@ void         ws_aws_client_set_backoff_scale  (WsAwsClient  *self,
  * @random in [0, 1). */
 double       ws_aws_client_backoff_delay      (guint         attempt,
                                                double        random);
+/* What the config files and the environment say about the client, for
+ * @profile: attempts (AWS_MAX_ATTEMPTS > max_attempts) and the CA bundle
+ * (AWS_CA_BUNDLE > ca_bundle). Fails only on an unreadable bundle. */
+gboolean     ws_aws_client_apply_settings     (WsAwsClient        *self,
+                                               WsAwsConfig        *config,
+                                               const char         *profile,
+                                               const char * const *environ,
+                                               GError            **error);
 /* The largest response body accepted (bytes). */
 #define WS_AWS_CLIENT_MAX_BODY_SIZE (10 * 1024 * 1024)
 
