@@ -19,6 +19,7 @@
 #include "windsock-application.h"
 #include "ws-aws-client.h"
 #include "ws-aws-config.h"
+#include "ws-autostart.h"
 #include "ws-aws-error.h"
 #include "ws-credentials-provider.h"
 #include "ws-endpoint.h"
@@ -674,6 +675,39 @@ cli_login (Cli   *cli,
   return cli->exit_code;
 }
 
+/* autostart */
+
+static int
+cli_autostart (Cli   *cli,
+               int    argc,
+               char **argv)
+{
+  const char * const *environ = (const char * const *) cli->environ;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = ws_autostart_get_path (environ);
+  const char *choice = argv[1];
+
+  if (g_str_equal (choice, "on") || g_str_equal (choice, "off"))
+    {
+      if (!ws_autostart_set_enabled (environ, g_str_equal (choice, "on"), &error))
+        {
+          g_printerr ("windsock: %s\n", error->message);
+          return WINDSOCK_EXIT_FAILED;
+        }
+    }
+  else if (!g_str_equal (choice, "status"))
+    {
+      g_printerr (_("windsock autostart: say on, off or status.\n"));
+      return WINDSOCK_EXIT_USAGE;
+    }
+
+  if (ws_autostart_get_enabled (environ))
+    g_print (_("Windsock starts when you log in (%s).\n"), path);
+  else
+    g_print ("%s\n", _("Windsock does not start when you log in."));
+  return WINDSOCK_EXIT_OK;
+}
+
 /* dispatch */
 
 static const Command commands[] = {
@@ -681,6 +715,7 @@ static const Command commands[] = {
   { "open", N_("ENV"), N_("Open the Airflow UI of ENV in the web browser, signed in"), cli_open },
   { "list", NULL, N_("List the MWAA environments of a profile and region"), cli_list },
   { "login", N_("PROFILE"), N_("Sign in to IAM Identity Center (SSO) for PROFILE"), cli_login },
+  { "autostart", N_("on|off|status"), N_("Start the tray service when you log in, or stop doing so"), cli_autostart },
 };
 
 static const Command *
@@ -709,12 +744,6 @@ windsock_find_ui_program (void)
         return g_steal_pointer (&sibling);
     }
   return g_build_filename (LIBEXECDIR, "windsock-ui", NULL);
-}
-
-gboolean
-windsock_cli_handles (const char *command)
-{
-  return find_command (command) != NULL;
 }
 
 static const char *
@@ -761,7 +790,7 @@ command_context (Cli           *cli,
   g_option_context_set_summary (context, _(command->summary));
   g_option_context_set_description (context, exit_codes_help ());
 
-  if (command->run != cli_login)
+  if (command->run != cli_login && command->run != cli_autostart)
     g_option_context_add_main_entries (context, aws_entries, GETTEXT_PACKAGE);
   if (command->run == cli_list)
     g_option_context_add_main_entries (context, list_entries, GETTEXT_PACKAGE);
@@ -774,10 +803,15 @@ command_context (Cli           *cli,
 static void
 print_usage (void)
 {
-  g_print ("%s\n  windsock %s\n\n%s\n", _("Usage:"), _("COMMAND [OPTION…]"), _("Commands:"));
+  g_print ("%s\n  windsock\n  windsock %s\n\n%s\n\n%s\n", _("Usage:"), _("COMMAND [OPTION…]"),
+           _("Without a command, Windsock starts its tray service (or, when it is already running, "
+             "shows the environment picker)."),
+           _("Commands:"));
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
-    g_print ("  %-6s %-8s %s\n", commands[i].name,
+    g_print ("  %-12s %-14s %s\n", commands[i].name,
              commands[i].parameter ? _(commands[i].parameter) : "", _(commands[i].summary));
+  g_print ("  %-12s %-14s %s\n", "pick", "", _("Show the environment picker"));
+  g_print ("  %-12s %-14s %s\n", "preferences", "", _("Show the preferences"));
   g_print ("\n%s\n\n%s\n", _("Run “windsock COMMAND --help” for the options of a command."),
            exit_codes_help ());
 }

@@ -22,7 +22,6 @@ typedef enum
   WINDSOCK_EXIT_CANCELLED    = 130,
 } WindsockExit;
 
-gboolean windsock_cli_handles (const char *command);
 /* windsock-ui, the GTK windows' program: $WINDSOCK_UI, else beside this
  * executable in a build tree, else in libexecdir. */
 char    *windsock_find_ui_program (void);

@@ -485,6 +485,34 @@ test_help (CliFixture    *fixture,
   g_assert_cmpint (unknown->status, ==, 2);
   g_assert_nonnull (strstr (unknown->err, "frobnicate"));
   g_assert_cmpint (missing->status, ==, 2);
+  g_assert_nonnull (strstr (top->out, "pick"));
+  g_assert_nonnull (strstr (top->out, "autostart"));
+}
+
+/* The login entry: written by "on", reported by "status", gone after "off". */
+static void
+test_autostart (CliFixture    *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *entry = g_build_filename (fixture->home, ".config", "autostart",
+                                             "io.github.windsock.Windsock.desktop", NULL);
+  g_autoptr(CliResult) on = cli_fixture_run (fixture, "autostart", "on", NULL);
+  g_autoptr(CliResult) status = NULL;
+  g_autoptr(CliResult) off = NULL;
+  g_autoptr(CliResult) bad = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_cmpint (on->status, ==, 0);
+  g_assert_true (g_file_get_contents (entry, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "Exec=windsock"));
+  status = cli_fixture_run (fixture, "autostart", "status", NULL);
+  g_assert_nonnull (strstr (status->out, "starts when you log in"));
+  off = cli_fixture_run (fixture, "autostart", "off", NULL);
+  g_assert_cmpint (off->status, ==, 0);
+  g_assert_false (g_file_test (entry, G_FILE_TEST_EXISTS));
+  g_assert_nonnull (strstr (off->out, "does not start"));
+  bad = cli_fixture_run (fixture, "autostart", "maybe", NULL);
+  g_assert_cmpint (bad->status, ==, 2);
 }
 
 int
@@ -519,6 +547,7 @@ main (int    argc,
   ADD ("/cli/login-then-url", test_login_then_url);
   ADD ("/cli/sso-login-required", test_sso_login_required);
   ADD ("/cli/help", test_help);
+  ADD ("/cli/autostart", test_autostart);
 
 #undef ADD
 
