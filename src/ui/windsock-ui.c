@@ -1,5 +1,6 @@
 /* windsock-ui.c — the short-lived GTK process the service starts:
  *   windsock-ui pick                 the "Open Airflow" picker
+ *   windsock-ui preferences          the Preferences window
  *   windsock-ui copy [--seconds N]   a login URL read from stdin onto the
  *                                    clipboard for N (60) seconds
  * The service itself never links GTK.
@@ -16,6 +17,7 @@
 
 #include "windsock-copy-window.h"
 #include "windsock-picker-window.h"
+#include "windsock-preferences-window.h"
 #include "ws-secret.h"
 
 #define MAX_URL_LENGTH (64 * 1024)
@@ -48,6 +50,14 @@ on_pick_activate (GtkApplication *application)
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
 
   gtk_window_present (GTK_WINDOW (windsock_picker_window_new (application, settings, NULL)));
+}
+
+static void
+on_preferences_activate (GtkApplication *application)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+  gtk_window_present (GTK_WINDOW (windsock_preferences_window_new (application, settings, NULL)));
 }
 
 typedef struct
@@ -148,12 +158,14 @@ run_copy (int    argc,
   return status;
 }
 
+/* A window that needs nothing but the settings: the picker, Preferences. */
 static int
-run_pick (char **argv)
+run_window (char      **argv,
+            GCallback   on_activate)
 {
   g_autoptr(GtkApplication) application = ui_application_new ();
 
-  g_signal_connect (application, "activate", G_CALLBACK (on_pick_activate), NULL);
+  g_signal_connect (application, "activate", on_activate, NULL);
   return g_application_run (G_APPLICATION (application), 1, argv);
 }
 
@@ -167,10 +179,12 @@ main (int    argc,
   textdomain (GETTEXT_PACKAGE);
 
   if (argc == 2 && g_str_equal (argv[1], "pick"))
-    return run_pick (argv);
+    return run_window (argv, G_CALLBACK (on_pick_activate));
+  if (argc == 2 && g_str_equal (argv[1], "preferences"))
+    return run_window (argv, G_CALLBACK (on_preferences_activate));
   if (argc >= 2 && g_str_equal (argv[1], "copy"))
     return run_copy (argc, argv);
 
-  g_printerr ("%s\n", _("Usage: windsock-ui pick | windsock-ui copy [--seconds N] < URL"));
+  g_printerr ("%s\n", _("Usage: windsock-ui pick | windsock-ui preferences | windsock-ui copy [--seconds N] < URL"));
   return 2;
 }

@@ -1,0 +1,575 @@
+/* windsock-preferences-window.c — the Preferences window
+ *
+ * Every change is written to GSettings at once; the service, another
+ * process, follows the keys live. Start at login is the XDG autostart
+ * entry, not a key.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "windsock-preferences-window.h"
+#include "ws-autostart.h"
+#include "ws-aws-config.h"
+#include "ws-endpoint.h"
+#include "ws-mwaa-protocol.h"
+
+struct _WindsockPreferencesWindow
+{
+  GtkApplicationWindow  parent_instance;
+
+  GSettings            *settings;
+  GStrv                 environ;
+  GStrv                 browser_ids;   /* the dropdown's; "" first, the default browser */
+
+  GtkSwitch            *all_profiles_switch;
+  GtkLabel             *config_error_label;
+  GtkWidget            *profiles_frame;
+  GtkListBox           *profiles_list;
+  GtkWidget            *profiles_hint;
+  GtkEntry             *region_entry;
+  GtkLabel             *region_error_label;
+  GtkListBox           *regions_list;
+  GtkDropDown          *pinned_profile_dropdown;
+  GtkEntry             *pinned_region_entry;
+  GtkEntry             *pinned_name_entry;
+  GtkLabel             *pinned_error_label;
+  GtkListBox           *pinned_list;
+  GtkDropDown          *browser_dropdown;
+  GtkSwitch            *autostart_switch;
+  GtkLabel             *autostart_error_label;
+  GtkSpinButton        *menu_limit_spin;
+};
+
+G_DEFINE_FINAL_TYPE (WindsockPreferencesWindow, windsock_preferences_window, GTK_TYPE_APPLICATION_WINDOW)
+
+enum { PROP_0, PROP_SETTINGS, PROP_ENVIRON, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+static void
+show_message (GtkLabel   *label,
+              const char *message)
+{
+  gtk_label_set_label (label, message);
+  gtk_widget_set_visible (GTK_WIDGET (label), message != NULL);
+}
+
+/* Adds @value to the end of the list in @key, or removes it; writes only
+ * a change, so that syncing a widget from the key writes nothing back. */
+static void
+settings_set_listed (GSettings  *settings,
+                     const char *key,
+                     const char *value,
+                     gboolean    listed)
+{
+  g_auto(GStrv) values = g_settings_get_strv (settings, key);
+  g_autoptr(GStrvBuilder) builder = NULL;
+  g_auto(GStrv) changed = NULL;
+
+  if (g_strv_contains ((const char * const *) values, value) == listed)
+    return;
+
+  builder = g_strv_builder_new ();
+  for (guint i = 0; values[i] != NULL; i++)
+    if (!g_str_equal (values[i], value))
+      g_strv_builder_add (builder, values[i]);
+  if (listed)
+    g_strv_builder_add (builder, value);
+  changed = g_strv_builder_end (builder);
+  g_settings_set_strv (settings, key, (const char * const *) changed);
+}
+
+/* Profiles to scan: "profiles" lists the checked ones; empty is all. */
+
+static void
+update_profiles_visibility (WindsockPreferencesWindow *self)
+{
+  gboolean choosing = !gtk_switch_get_active (self->all_profiles_switch) &&
+                      !gtk_widget_get_visible (GTK_WIDGET (self->config_error_label));
+
+  gtk_widget_set_visible (self->profiles_frame, choosing);
+  gtk_widget_set_visible (self->profiles_hint, choosing);
+}
+
+static void
+sync_profiles (WindsockPreferencesWindow *self)
+{
+  g_auto(GStrv) profiles = g_settings_get_strv (self->settings, "profiles");
+  GtkListBoxRow *row;
+
+  /* Switching "All profiles" off writes nothing until one is checked. */
+  if (profiles[0] != NULL)
+    gtk_switch_set_active (self->all_profiles_switch, FALSE);
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->profiles_list, i)) != NULL; i++)
+    {
+      GtkCheckButton *check = GTK_CHECK_BUTTON (gtk_list_box_row_get_child (row));
+
+      gtk_check_button_set_active (check, g_strv_contains ((const char * const *) profiles,
+                                                           gtk_check_button_get_label (check)));
+    }
+}
+
+static void
+on_all_profiles_changed (WindsockPreferencesWindow *self)
+{
+  g_auto(GStrv) profiles = g_settings_get_strv (self->settings, "profiles");
+
+  if (gtk_switch_get_active (self->all_profiles_switch) && profiles[0] != NULL)
+    g_settings_set_strv (self->settings, "profiles", NULL);
+  update_profiles_visibility (self);
+}
+
+static void
+on_profile_toggled (GtkCheckButton            *check,
+                    WindsockPreferencesWindow *self)
+{
+  settings_set_listed (self->settings, "profiles", gtk_check_button_get_label (check),
+                       gtk_check_button_get_active (check));
+}
+
+static void
+add_profile_row (WindsockPreferencesWindow *self,
+                 const char                *name)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *check = gtk_check_button_new_with_label (name);
+
+  /* The check button takes the focus, not the row around it. */
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_widget_set_focusable (row, FALSE);
+  g_signal_connect_object (check, "toggled", G_CALLBACK (on_profile_toggled), self, 0);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), check);
+  gtk_list_box_append (self->profiles_list, row);
+}
+
+/* The profiles to check, and those a pinned environment can use: the
+ * default one too, which works without a section (credentials from the
+ * environment). A malformed file says what is wrong instead. */
+static void
+load_profiles (WindsockPreferencesWindow *self)
+{
+  const char * const *environ = (const char * const *) self->environ;
+  const char *default_name = ws_aws_config_get_default_profile_name (environ);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WsAwsConfig) config = ws_aws_config_load (environ, &error);
+  g_autoptr(GtkStringList) pinnable = gtk_string_list_new ((const char *[]) { default_name, NULL });
+  g_auto(GStrv) names = NULL;
+
+  if (config == NULL)
+    {
+      show_message (self->config_error_label, error->message);
+      gtk_drop_down_set_model (self->pinned_profile_dropdown, G_LIST_MODEL (pinnable));
+      return;
+    }
+
+  names = ws_aws_config_get_profile_names (config);
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      add_profile_row (self, names[i]);
+      if (!g_str_equal (names[i], default_name))
+        gtk_string_list_append (pinnable, names[i]);
+    }
+  gtk_drop_down_set_model (self->pinned_profile_dropdown, G_LIST_MODEL (pinnable));
+}
+
+/* The lists of extra regions and pinned environments */
+
+/* One value of a list key, with a button that removes it. A pinned
+ * environment's "profile/region/name" shows as the name over
+ * "profile · region". */
+static GtkWidget *
+create_value_row (gpointer item,
+                  gpointer user_data)
+{
+  const char *key = user_data;
+  const char *value = gtk_string_object_get_string (item);
+  const char *slash = strrchr (value, '/');
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  GtkWidget *labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *title = gtk_label_new (slash != NULL ? slash + 1 : value);
+  GtkWidget *button = gtk_button_new_from_icon_name ("list-remove-symbolic");
+  g_autofree char *remove_label = g_strdup_printf (_("Remove %s"), value);
+
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_box_append (GTK_BOX (labels), title);
+  if (slash != NULL)
+    {
+      g_autofree char *prefix = g_strndup (value, slash - value);
+      g_auto(GStrv) parts = g_strsplit (prefix, "/", -1);
+      g_autofree char *place = g_strjoinv (" · ", parts);
+      GtkWidget *subtitle = gtk_label_new (place);
+
+      gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
+      gtk_label_set_ellipsize (GTK_LABEL (subtitle), PANGO_ELLIPSIZE_END);
+      gtk_widget_add_css_class (subtitle, "dim-label");
+      gtk_widget_add_css_class (subtitle, "caption");
+      gtk_box_append (GTK_BOX (labels), subtitle);
+    }
+  gtk_widget_set_hexpand (labels, TRUE);
+  gtk_widget_set_valign (labels, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (box), labels);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, _("Remove"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, remove_label, -1);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "prefs.remove-value");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "(ss)", key, value);
+  gtk_box_append (GTK_BOX (box), button);
+
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_widget_set_focusable (row, FALSE);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  return row;
+}
+
+static void
+reload_values (GSettings     *settings,
+               const char    *key,
+               GtkStringList *values)
+{
+  g_auto(GStrv) strv = g_settings_get_strv (settings, key);
+
+  gtk_string_list_splice (values, 0, g_list_model_get_n_items (G_LIST_MODEL (values)),
+                          (const char * const *) strv);
+}
+
+/* Shows the list in @key in @list_box, kept up to date. */
+static void
+bind_values (WindsockPreferencesWindow *self,
+             GtkListBox                *list_box,
+             const char                *key)
+{
+  g_autoptr(GtkStringList) values = gtk_string_list_new (NULL);
+  g_autofree char *signal = g_strconcat ("changed::", key, NULL);
+
+  reload_values (self->settings, key, values);
+  gtk_list_box_bind_model (list_box, G_LIST_MODEL (values), create_value_row, (gpointer) key, NULL);
+  g_signal_connect_object (self->settings, signal, G_CALLBACK (reload_values), values, 0);
+}
+
+static void
+remove_value (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  WindsockPreferencesWindow *self = WINDSOCK_PREFERENCES_WINDOW (widget);
+  const char *key;
+  const char *value;
+
+  g_variant_get (parameter, "(&s&s)", &key, &value);
+  settings_set_listed (self->settings, key, value, FALSE);
+}
+
+static char *
+dup_entry_text (GtkEntry *entry)
+{
+  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
+}
+
+static void
+on_region_add (WindsockPreferencesWindow *self)
+{
+  g_autofree char *region = dup_entry_text (self->region_entry);
+  g_autoptr(GError) error = NULL;
+
+  if (!ws_endpoint_validate_region (region, &error))
+    {
+      show_message (self->region_error_label, error->message);
+      gtk_widget_grab_focus (GTK_WIDGET (self->region_entry));
+      return;
+    }
+
+  settings_set_listed (self->settings, "extra-regions", region, TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (self->region_entry), "");
+}
+
+/* An error is about what was typed; typing on makes it stale. */
+static void
+on_region_edited (WindsockPreferencesWindow *self)
+{
+  show_message (self->region_error_label, NULL);
+}
+
+static void
+on_pinned_add (WindsockPreferencesWindow *self)
+{
+  GtkStringObject *profile = gtk_drop_down_get_selected_item (self->pinned_profile_dropdown);
+  g_autofree char *region = dup_entry_text (self->pinned_region_entry);
+  g_autofree char *name = dup_entry_text (self->pinned_name_entry);
+  g_autofree char *ref = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!ws_endpoint_validate_region (region, &error))
+    {
+      show_message (self->pinned_error_label, error->message);
+      gtk_widget_grab_focus (GTK_WIDGET (self->pinned_region_entry));
+      return;
+    }
+  if (!ws_mwaa_validate_environment_name (name, &error))
+    {
+      show_message (self->pinned_error_label, error->message);
+      gtk_widget_grab_focus (GTK_WIDGET (self->pinned_name_entry));
+      return;
+    }
+
+  ref = g_strdup_printf ("%s/%s/%s", gtk_string_object_get_string (profile), region, name);
+  settings_set_listed (self->settings, "pinned-environments", ref, TRUE);
+  /* The region stays: the next one is often in the same place. */
+  gtk_editable_set_text (GTK_EDITABLE (self->pinned_name_entry), "");
+}
+
+static void
+on_pinned_edited (WindsockPreferencesWindow *self)
+{
+  show_message (self->pinned_error_label, NULL);
+}
+
+/* Browser: "browser" holds a desktop id, "" for the default browser. */
+
+static int
+strv_index (GStrv       strv,
+            const char *string)
+{
+  for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
+    if (g_str_equal (strv[i], string))
+      return (int) i;
+  return -1;
+}
+
+static void on_browser_selected (WindsockPreferencesWindow *self);
+
+static void
+load_browsers (WindsockPreferencesWindow *self)
+{
+  g_autolist(GAppInfo) apps = g_app_info_get_all_for_type ("x-scheme-handler/https");
+  g_autoptr(GtkStringList) names = gtk_string_list_new ((const char *[]) { _("Default browser"), NULL });
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+  g_autofree char *current = g_settings_get_string (self->settings, "browser");
+  gboolean listed = current[0] == '\0';
+
+  g_strv_builder_add (ids, "");
+  for (GList *l = apps; l != NULL; l = l->next)
+    {
+      const char *id = g_app_info_get_id (l->data);
+
+      if (id == NULL)
+        continue;
+      gtk_string_list_append (names, g_app_info_get_display_name (l->data));
+      g_strv_builder_add (ids, id);
+      listed = listed || g_str_equal (id, current);
+    }
+  /* One chosen before and uninstalled since stays, shown by its id. */
+  if (!listed)
+    {
+      gtk_string_list_append (names, current);
+      g_strv_builder_add (ids, current);
+    }
+  g_strfreev (self->browser_ids);
+  self->browser_ids = g_strv_builder_end (ids);
+
+  /* A new model selects its first item; that is no choice to write. */
+  g_signal_handlers_block_by_func (self->browser_dropdown, on_browser_selected, self);
+  gtk_drop_down_set_model (self->browser_dropdown, G_LIST_MODEL (names));
+  gtk_drop_down_set_selected (self->browser_dropdown, strv_index (self->browser_ids, current));
+  g_signal_handlers_unblock_by_func (self->browser_dropdown, on_browser_selected, self);
+}
+
+static void
+sync_browser (WindsockPreferencesWindow *self)
+{
+  g_autofree char *current = g_settings_get_string (self->settings, "browser");
+  int index = strv_index (self->browser_ids, current);
+
+  if (index < 0)
+    load_browsers (self);
+  else
+    gtk_drop_down_set_selected (self->browser_dropdown, index);
+}
+
+static void
+on_browser_selected (WindsockPreferencesWindow *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->browser_dropdown);
+  g_autofree char *current = g_settings_get_string (self->settings, "browser");
+
+  if (selected < g_strv_length (self->browser_ids) &&
+      !g_str_equal (current, self->browser_ids[selected]))
+    g_settings_set_string (self->settings, "browser", self->browser_ids[selected]);
+}
+
+/* Start at login */
+
+static void
+on_autostart_changed (WindsockPreferencesWindow *self)
+{
+  gboolean enabled = gtk_switch_get_active (self->autostart_switch);
+  g_autoptr(GError) error = NULL;
+
+  if (ws_autostart_set_enabled ((const char * const *) self->environ, enabled, &error))
+    {
+      show_message (self->autostart_error_label, NULL);
+      return;
+    }
+
+  show_message (self->autostart_error_label, error->message);
+  g_signal_handlers_block_by_func (self->autostart_switch, on_autostart_changed, self);
+  gtk_switch_set_active (self->autostart_switch, !enabled);
+  g_signal_handlers_unblock_by_func (self->autostart_switch, on_autostart_changed, self);
+}
+
+/* GObject */
+
+static void
+windsock_preferences_window_constructed (GObject *object)
+{
+  WindsockPreferencesWindow *self = WINDSOCK_PREFERENCES_WINDOW (object);
+  g_auto(GStrv) profiles = NULL;
+
+  G_OBJECT_CLASS (windsock_preferences_window_parent_class)->constructed (object);
+
+  if (self->environ == NULL)
+    self->environ = g_get_environ ();
+
+  load_profiles (self);
+  profiles = g_settings_get_strv (self->settings, "profiles");
+  gtk_switch_set_active (self->all_profiles_switch, profiles[0] == NULL);
+  sync_profiles (self);
+  update_profiles_visibility (self);
+  g_signal_connect_object (self->settings, "changed::profiles",
+                           G_CALLBACK (sync_profiles), self, G_CONNECT_SWAPPED);
+
+  bind_values (self, self->regions_list, "extra-regions");
+  bind_values (self, self->pinned_list, "pinned-environments");
+
+  load_browsers (self);
+  g_signal_connect_object (self->settings, "changed::browser",
+                           G_CALLBACK (sync_browser), self, G_CONNECT_SWAPPED);
+
+  g_signal_handlers_block_by_func (self->autostart_switch, on_autostart_changed, self);
+  gtk_switch_set_active (self->autostart_switch,
+                         ws_autostart_get_enabled ((const char * const *) self->environ));
+  g_signal_handlers_unblock_by_func (self->autostart_switch, on_autostart_changed, self);
+
+  g_settings_bind (self->settings, "menu-limit", self->menu_limit_spin, "value", G_SETTINGS_BIND_DEFAULT);
+}
+
+static void
+windsock_preferences_window_dispose (GObject *object)
+{
+  WindsockPreferencesWindow *self = WINDSOCK_PREFERENCES_WINDOW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), WINDSOCK_TYPE_PREFERENCES_WINDOW);
+
+  G_OBJECT_CLASS (windsock_preferences_window_parent_class)->dispose (object);
+}
+
+static void
+windsock_preferences_window_finalize (GObject *object)
+{
+  WindsockPreferencesWindow *self = WINDSOCK_PREFERENCES_WINDOW (object);
+
+  g_clear_object (&self->settings);
+  g_strfreev (self->environ);
+  g_strfreev (self->browser_ids);
+
+  G_OBJECT_CLASS (windsock_preferences_window_parent_class)->finalize (object);
+}
+
+static void
+windsock_preferences_window_set_property (GObject      *object,
+                                          guint         prop_id,
+                                          const GValue *value,
+                                          GParamSpec   *pspec)
+{
+  WindsockPreferencesWindow *self = WINDSOCK_PREFERENCES_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS:
+      self->settings = g_value_dup_object (value);
+      break;
+    case PROP_ENVIRON:
+      self->environ = g_value_dup_boxed (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+windsock_preferences_window_class_init (WindsockPreferencesWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = windsock_preferences_window_constructed;
+  object_class->dispose = windsock_preferences_window_dispose;
+  object_class->finalize = windsock_preferences_window_finalize;
+  object_class->set_property = windsock_preferences_window_set_property;
+
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
+                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ENVIRON] =
+    g_param_spec_boxed ("environ", NULL, NULL, G_TYPE_STRV,
+                        G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_install_action (widget_class, "prefs.remove-value", "(ss)", remove_value);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/windsock/Windsock/ui/windsock-preferences-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, WindsockPreferencesWindow, all_profiles_switch);
+  gtk_widget_class_bind_template_child (widget_class, WindsockPreferencesWindow, config_error_label);
+  gtk_widget_class_bind_template_child (widget_class, WindsockPreferencesWindow, profiles_frame);
+  gtk_widget_class_bind_template_child (widget_class, WindsockPreferencesWindow, profiles_list);
+  gtk_widget_class_bind_template_child (widget_class, WindsockPreferencesWindow, profiles_hint);
+  gtk_widget_class_bind_template_child (widget_class, WindsockPreferencesWindow, region_entry);
+  gtk_widget_class_bind_template_child (widget_class, WindsockPreferencesWindow, region_error_label);
+  gtk_widget_class_bind_template_child (widget_class, WindsockPreferencesWindow, regions_list);
+  gtk_widget_class_bind_template_child (widget_class, WindsockPreferencesWindow, pinned_profile_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, WindsockPreferencesWindow, pinned_region_entry);
+  gtk_widget_class_bind_template_child (widget_class, WindsockPreferencesWindow, pinned_name_entry);
+  gtk_widget_class_bind_template_child (widget_class, WindsockPreferencesWindow, pinned_error_label);
+  gtk_widget_class_bind_template_child (widget_class, WindsockPreferencesWindow, pinned_list);
+  gtk_widget_class_bind_template_child (widget_class, WindsockPreferencesWindow, browser_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, WindsockPreferencesWindow, autostart_switch);
+  gtk_widget_class_bind_template_child (widget_class, WindsockPreferencesWindow, autostart_error_label);
+  gtk_widget_class_bind_template_child (widget_class, WindsockPreferencesWindow, menu_limit_spin);
+  gtk_widget_class_bind_template_callback (widget_class, on_all_profiles_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_region_add);
+  gtk_widget_class_bind_template_callback (widget_class, on_region_edited);
+  gtk_widget_class_bind_template_callback (widget_class, on_pinned_add);
+  gtk_widget_class_bind_template_callback (widget_class, on_pinned_edited);
+  gtk_widget_class_bind_template_callback (widget_class, on_browser_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_autostart_changed);
+}
+
+static void
+windsock_preferences_window_init (WindsockPreferencesWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+windsock_preferences_window_new (GtkApplication     *application,
+                                 GSettings          *settings,
+                                 const char * const *environ)
+{
+  g_return_val_if_fail (application == NULL || GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+
+  return g_object_new (WINDSOCK_TYPE_PREFERENCES_WINDOW,
+                       "application", application,
+                       "settings", settings,
+                       "environ", environ,
+                       NULL);
+}

@@ -1,0 +1,626 @@
+/* test-preferences.c — the Preferences window in-process: what it shows
+ * and what it writes; and the process, closed from the keyboard
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <string.h>
+
+#include "windsock-preferences-window.h"
+#include "ws-test-util.h"
+#include "ws-ui-test-util.h"
+
+#define TEST_BROWSER_ID "windsock-test-browser.desktop"
+
+static const char config_text[] =
+  "[default]\n"
+  "region = eu-west-1\n"
+  "\n"
+  "[profile data]\n"
+  "region = us-east-1\n"
+  "\n"
+  "[profile ml]\n"
+  "region = eu-central-1\n";
+
+static const char malformed_config_text[] =
+  "[default]\n"
+  "region = eu-west-1\n"
+  "this line is no setting\n";
+
+typedef struct
+{
+  char      *home;
+  GStrv      environ;
+  GSettings *settings;
+  guint      changes;   /* settings writes since the window opened */
+  GtkWidget *window;    /* weak */
+} Fixture;
+
+static gpointer
+template_child (Fixture    *fixture,
+                const char *name)
+{
+  return gtk_widget_get_template_child (fixture->window, WINDSOCK_TYPE_PREFERENCES_WINDOW, name);
+}
+
+static gboolean
+window_mapped (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return gtk_widget_get_mapped (fixture->window);
+}
+
+static void
+on_settings_changed (Fixture *fixture)
+{
+  fixture->changes++;
+}
+
+static void
+write_file (const char *path,
+            const char *text)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_file_set_contents (path, text, -1, &error);
+  g_assert_no_error (error);
+}
+
+static char *
+dup_autostart_path (Fixture *fixture)
+{
+  return g_build_filename (fixture->home, "config", "autostart", "io.github.windsock.Windsock.desktop", NULL);
+}
+
+/* @data: the text of ~/.aws/config */
+static void
+setup (Fixture       *fixture,
+       gconstpointer  data)
+{
+  const char *keys[] = { "profiles", "extra-regions", "pinned-environments", "browser", "menu-limit" };
+  g_autofree char *config_path = NULL;
+  g_autofree char *config_home = NULL;
+
+  fixture->home = ws_test_isolate ("test-preferences");
+  config_path = g_build_filename (fixture->home, ".aws", "config", NULL);
+  write_file (config_path, data);
+  config_home = g_build_filename (fixture->home, "config", NULL);
+  fixture->environ = g_environ_setenv (g_get_environ (), "XDG_CONFIG_HOME", config_home, TRUE);
+
+  fixture->settings = g_settings_new ("io.github.windsock.Windsock");
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    g_settings_reset (fixture->settings, keys[i]);
+  g_signal_connect_swapped (fixture->settings, "changed", G_CALLBACK (on_settings_changed), fixture);
+}
+
+static void
+show_window (Fixture *fixture)
+{
+  fixture->window = windsock_preferences_window_new (NULL, fixture->settings,
+                                                     (const char * const *) fixture->environ);
+  g_object_add_weak_pointer (G_OBJECT (fixture->window), (gpointer *) &fixture->window);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  ws_ui_wait_until (window_mapped, fixture);
+}
+
+static void
+teardown (Fixture       *fixture,
+          gconstpointer  data)
+{
+  if (fixture->window != NULL)
+    {
+      gtk_window_destroy (GTK_WINDOW (fixture->window));
+      ws_ui_wait_for_finalize ((gpointer *) &fixture->window);
+    }
+  g_clear_object (&fixture->settings);
+  g_strfreev (fixture->environ);
+  ws_test_remove_tree (fixture->home);
+  g_free (fixture->home);
+}
+
+static void
+assert_strv (GSettings          *settings,
+             const char         *key,
+             const char * const *expected)
+{
+  g_auto(GStrv) values = g_settings_get_strv (settings, key);
+
+  g_assert_cmpstrv (values, expected);
+}
+
+static void
+assert_browser (Fixture    *fixture,
+                const char *expected)
+{
+  g_autofree char *browser = g_settings_get_string (fixture->settings, "browser");
+
+  g_assert_cmpstr (browser, ==, expected);
+}
+
+/* Clicks the Add button after @entry. */
+static void
+click_add (Fixture    *fixture,
+           const char *entry)
+{
+  GtkWidget *button = gtk_widget_get_next_sibling (template_child (fixture, entry));
+
+  g_assert_true (GTK_IS_BUTTON (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+static void
+type_text (Fixture    *fixture,
+           const char *entry,
+           const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (template_child (fixture, entry)), text);
+}
+
+/* The rows' text, comma-separated: a profile's check button's label, or
+ * the first label of a list value's row. */
+static char *
+dup_rows (Fixture    *fixture,
+          const char *list_name)
+{
+  GtkListBox *list = template_child (fixture, list_name);
+  g_autoptr(GString) text = g_string_new (NULL);
+  GtkListBoxRow *row;
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (list, i)) != NULL; i++)
+    {
+      GtkWidget *child = gtk_list_box_row_get_child (row);
+      const char *label;
+
+      if (GTK_IS_CHECK_BUTTON (child))
+        label = gtk_check_button_get_label (GTK_CHECK_BUTTON (child));
+      else
+        label = gtk_label_get_label (GTK_LABEL (gtk_widget_get_first_child (gtk_widget_get_first_child (child))));
+      g_string_append_printf (text, "%s%s", i > 0 ? "," : "", label);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static GtkCheckButton *
+profile_check (Fixture *fixture,
+               int      index)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (template_child (fixture, "profiles_list"), index);
+
+  g_assert_nonnull (row);
+  return GTK_CHECK_BUTTON (gtk_list_box_row_get_child (row));
+}
+
+/* The remove button of a list value's row. */
+static GtkWidget *
+remove_button (Fixture    *fixture,
+               const char *list_name,
+               int         index)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (template_child (fixture, list_name), index);
+
+  g_assert_nonnull (row);
+  return gtk_widget_get_last_child (gtk_list_box_row_get_child (row));
+}
+
+static gboolean
+is_visible (Fixture    *fixture,
+            const char *name)
+{
+  return gtk_widget_get_visible (template_child (fixture, name));
+}
+
+static guint
+dropdown_index (GtkDropDown *dropdown,
+                const char  *label)
+{
+  GListModel *model = gtk_drop_down_get_model (dropdown);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (model, i);
+
+      if (g_str_equal (gtk_string_object_get_string (item), label))
+        return i;
+    }
+  return GTK_INVALID_LIST_POSITION;
+}
+
+static void
+test_profiles_listed (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autofree char *rows = NULL;
+  GtkDropDown *pinned_profile;
+  g_autoptr(GtkStringObject) first = NULL;
+
+  show_window (fixture);
+  rows = dup_rows (fixture, "profiles_list");
+  g_assert_cmpstr (rows, ==, "default,data,ml");
+  g_assert_true (gtk_switch_get_active (template_child (fixture, "all_profiles_switch")));
+  g_assert_false (is_visible (fixture, "profiles_frame"));
+  g_assert_false (is_visible (fixture, "config_error_label"));
+
+  /* A pinned environment's profile: the default one first. */
+  pinned_profile = template_child (fixture, "pinned_profile_dropdown");
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (pinned_profile)), ==, 3);
+  first = g_list_model_get_item (gtk_drop_down_get_model (pinned_profile), 0);
+  g_assert_cmpstr (gtk_string_object_get_string (first), ==, "default");
+
+  /* Opening the window changes nothing. */
+  g_assert_cmpuint (fixture->changes, ==, 0);
+}
+
+static void
+test_profiles_chosen (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  GtkSwitch *all = NULL;
+
+  show_window (fixture);
+  all = template_child (fixture, "all_profiles_switch");
+
+  /* Off, nothing is checked yet: still every profile. */
+  gtk_switch_set_active (all, FALSE);
+  g_assert_true (is_visible (fixture, "profiles_frame"));
+  assert_strv (fixture->settings, "profiles", (const char *[]) { NULL });
+
+  gtk_check_button_set_active (profile_check (fixture, 1), TRUE);
+  assert_strv (fixture->settings, "profiles", (const char *[]) { "data", NULL });
+  gtk_check_button_set_active (profile_check (fixture, 2), TRUE);
+  assert_strv (fixture->settings, "profiles", (const char *[]) { "data", "ml", NULL });
+  gtk_check_button_set_active (profile_check (fixture, 1), FALSE);
+  assert_strv (fixture->settings, "profiles", (const char *[]) { "ml", NULL });
+
+  /* On again: all of them. */
+  gtk_switch_set_active (all, TRUE);
+  assert_strv (fixture->settings, "profiles", (const char *[]) { NULL });
+  g_assert_false (is_visible (fixture, "profiles_frame"));
+  g_assert_false (gtk_check_button_get_active (profile_check (fixture, 2)));
+
+  /* Changed elsewhere (gsettings set): the window follows. */
+  g_settings_set_strv (fixture->settings, "profiles", (const char *[]) { "default", NULL });
+  g_assert_false (gtk_switch_get_active (all));
+  g_assert_true (gtk_check_button_get_active (profile_check (fixture, 0)));
+  g_assert_false (gtk_check_button_get_active (profile_check (fixture, 1)));
+}
+
+static void
+test_regions (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autofree char *rows = NULL;
+  guint changes;
+
+  show_window (fixture);
+  type_text (fixture, "region_entry", " eu-west-3 ");
+  click_add (fixture, "region_entry");
+  assert_strv (fixture->settings, "extra-regions", (const char *[]) { "eu-west-3", NULL });
+  g_assert_cmpstr (gtk_editable_get_text (template_child (fixture, "region_entry")), ==, "");
+  type_text (fixture, "region_entry", "ap-south-1");
+  g_signal_emit_by_name (template_child (fixture, "region_entry"), "activate");
+  rows = dup_rows (fixture, "regions_list");
+  g_assert_cmpstr (rows, ==, "eu-west-3,ap-south-1");
+  g_assert_false (is_visible (fixture, "region_error_label"));
+
+  /* Not a region: said under the entry, nothing written. */
+  changes = fixture->changes;
+  type_text (fixture, "region_entry", "eu west 1");
+  click_add (fixture, "region_entry");
+  g_assert_true (is_visible (fixture, "region_error_label"));
+  g_assert_nonnull (strstr (gtk_label_get_label (template_child (fixture, "region_error_label")), "eu west 1"));
+  g_assert_cmpuint (fixture->changes, ==, changes);
+  assert_strv (fixture->settings, "extra-regions", (const char *[]) { "eu-west-3", "ap-south-1", NULL });
+  /* Typing on makes the error stale. */
+  type_text (fixture, "region_entry", "eu-west-1");
+  g_assert_false (is_visible (fixture, "region_error_label"));
+
+  g_signal_emit_by_name (remove_button (fixture, "regions_list", 0), "clicked");
+  assert_strv (fixture->settings, "extra-regions", (const char *[]) { "ap-south-1", NULL });
+  g_free (rows);
+  rows = dup_rows (fixture, "regions_list");
+  g_assert_cmpstr (rows, ==, "ap-south-1");
+}
+
+static void
+test_pinned (Fixture       *fixture,
+             gconstpointer  data)
+{
+  GtkDropDown *profile;
+  g_autofree char *rows = NULL;
+  guint changes;
+
+  show_window (fixture);
+  profile = template_child (fixture, "pinned_profile_dropdown");
+  gtk_drop_down_set_selected (profile, dropdown_index (profile, "data"));
+  type_text (fixture, "pinned_region_entry", "us-east-1");
+  type_text (fixture, "pinned_name_entry", "etl-prod");
+  click_add (fixture, "pinned_name_entry");
+  assert_strv (fixture->settings, "pinned-environments", (const char *[]) { "data/us-east-1/etl-prod", NULL });
+  rows = dup_rows (fixture, "pinned_list");
+  g_assert_cmpstr (rows, ==, "etl-prod");
+
+  /* A name MWAA would refuse: nothing written. */
+  changes = fixture->changes;
+  type_text (fixture, "pinned_name_entry", "1-starts-with-a-digit");
+  g_signal_emit_by_name (template_child (fixture, "pinned_name_entry"), "activate");
+  g_assert_true (is_visible (fixture, "pinned_error_label"));
+  g_assert_cmpuint (fixture->changes, ==, changes);
+  /* Nor for a region that is none. */
+  type_text (fixture, "pinned_name_entry", "etl-staging");
+  g_assert_false (is_visible (fixture, "pinned_error_label"));
+  type_text (fixture, "pinned_region_entry", "us_east_1");
+  click_add (fixture, "pinned_name_entry");
+  g_assert_true (is_visible (fixture, "pinned_error_label"));
+  g_assert_cmpuint (fixture->changes, ==, changes);
+
+  /* Removed from its row. */
+  g_signal_emit_by_name (remove_button (fixture, "pinned_list", 0), "clicked");
+  assert_strv (fixture->settings, "pinned-environments", (const char *[]) { NULL });
+  g_free (rows);
+  rows = dup_rows (fixture, "pinned_list");
+  g_assert_cmpstr (rows, ==, "");
+}
+
+static void
+test_browser (Fixture       *fixture,
+              gconstpointer  data)
+{
+  GtkDropDown *browser;
+  guint test_browser;
+
+  show_window (fixture);
+  browser = template_child (fixture, "browser_dropdown");
+  g_assert_cmpuint (gtk_drop_down_get_selected (browser), ==, 0);
+  g_assert_cmpuint (dropdown_index (browser, "Default browser"), ==, 0);
+  test_browser = dropdown_index (browser, "Windsock Test Browser");
+  g_assert_cmpuint (test_browser, !=, GTK_INVALID_LIST_POSITION);
+
+  gtk_drop_down_set_selected (browser, test_browser);
+  assert_browser (fixture, TEST_BROWSER_ID);
+  gtk_drop_down_set_selected (browser, 0);
+  assert_browser (fixture, "");
+
+  /* One set elsewhere that is not installed is shown by its id. */
+  g_settings_set_string (fixture->settings, "browser", "uninstalled.desktop");
+  g_assert_cmpuint (gtk_drop_down_get_selected (browser), ==, dropdown_index (browser, "uninstalled.desktop"));
+  assert_browser (fixture, "uninstalled.desktop");
+}
+
+static void
+test_browser_kept (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  GtkDropDown *browser;
+  guint test_browser;
+
+  g_settings_set_string (fixture->settings, "browser", TEST_BROWSER_ID);
+  fixture->changes = 0;
+  show_window (fixture);
+  browser = template_child (fixture, "browser_dropdown");
+  test_browser = dropdown_index (browser, "Windsock Test Browser");
+  g_assert_cmpuint (gtk_drop_down_get_selected (browser), ==, test_browser);
+  assert_browser (fixture, TEST_BROWSER_ID);
+  g_assert_cmpuint (fixture->changes, ==, 0);
+}
+
+static void
+test_autostart (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *path = dup_autostart_path (fixture);
+  GtkSwitch *autostart;
+
+  show_window (fixture);
+  autostart = template_child (fixture, "autostart_switch");
+  g_assert_false (gtk_switch_get_active (autostart));
+
+  gtk_switch_set_active (autostart, TRUE);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  gtk_switch_set_active (autostart, FALSE);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  /* An entry that is there shows as on. */
+  gtk_switch_set_active (autostart, TRUE);
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  ws_ui_wait_for_finalize ((gpointer *) &fixture->window);
+  show_window (fixture);
+  g_assert_true (gtk_switch_get_active (template_child (fixture, "autostart_switch")));
+  g_assert_false (is_visible (fixture, "autostart_error_label"));
+}
+
+static void
+test_autostart_error (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autofree char *config_home = g_build_filename (fixture->home, "config", NULL);
+  GtkSwitch *autostart;
+
+  /* The autostart folder cannot be made where a file is. */
+  write_file (config_home, "");
+  show_window (fixture);
+  autostart = template_child (fixture, "autostart_switch");
+  gtk_switch_set_active (autostart, TRUE);
+  g_assert_true (is_visible (fixture, "autostart_error_label"));
+  g_assert_false (gtk_switch_get_active (autostart));
+}
+
+static void
+test_menu_limit (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  GtkSpinButton *spin;
+
+  show_window (fixture);
+  spin = template_child (fixture, "menu_limit_spin");
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (spin), ==, 12);
+  gtk_spin_button_set_value (spin, 20);
+  g_assert_cmpuint (g_settings_get_uint (fixture->settings, "menu-limit"), ==, 20);
+  g_settings_set_uint (fixture->settings, "menu-limit", 5);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (spin), ==, 5);
+}
+
+static void
+test_malformed_config (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  const char *message;
+  GtkDropDown *pinned_profile;
+
+  show_window (fixture);
+  g_assert_true (is_visible (fixture, "config_error_label"));
+  message = gtk_label_get_label (template_child (fixture, "config_error_label"));
+  g_assert_nonnull (strstr (message, ".aws/config, line 3"));
+
+  /* Not even with "All profiles" off is there a list to choose from. */
+  gtk_switch_set_active (template_child (fixture, "all_profiles_switch"), FALSE);
+  g_assert_false (is_visible (fixture, "profiles_frame"));
+
+  /* Pinning still works, with the default profile. */
+  pinned_profile = template_child (fixture, "pinned_profile_dropdown");
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (pinned_profile)), ==, 1);
+  type_text (fixture, "pinned_region_entry", "eu-west-1");
+  type_text (fixture, "pinned_name_entry", "analytics");
+  click_add (fixture, "pinned_name_entry");
+  assert_strv (fixture->settings, "pinned-environments", (const char *[]) { "default/eu-west-1/analytics", NULL });
+}
+
+/* The real process, closed by a key as a person would. */
+
+static char *
+xdotool (const char *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *out = NULL;
+  const char *arg = first;
+  int wait_status;
+  va_list args;
+
+  g_ptr_array_add (argv, "xdotool");
+  va_start (args, first);
+  for (; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                     NULL, NULL, &out, NULL, &wait_status, NULL) ||
+      !g_spawn_check_wait_status (wait_status, NULL))
+    return NULL;
+  return g_strstrip (g_steal_pointer (&out));
+}
+
+static gboolean
+window_found (gpointer data)
+{
+  char **window_id = data;
+
+  g_free (*window_id);
+  *window_id = xdotool ("search", "--onlyvisible", "--name", "^Preferences$", NULL);
+  return *window_id != NULL && **window_id != '\0';
+}
+
+/* No window manager on the test's server: the test hands out the focus. */
+static gboolean
+window_focused (gpointer data)
+{
+  const char *window_id = data;
+  g_autofree char *focused = NULL;
+
+  g_free (xdotool ("windowfocus", window_id, NULL));
+  focused = xdotool ("getwindowfocus", NULL);
+  return g_strcmp0 (focused, window_id) == 0;
+}
+
+static gboolean
+subprocess_exited (gpointer data)
+{
+  return g_subprocess_get_identifier (data) == NULL;
+}
+
+static void
+test_process_closes (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  const char *keys[] = { "Escape", "ctrl+w" };
+  g_autofree char *found = g_find_program_in_path ("xdotool");
+
+  if (found == NULL)
+    {
+      g_test_skip ("xdotool is not installed");
+      return;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      g_autoptr(GSubprocess) process = NULL;
+      g_autofree char *window_id = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("Closing with %s", keys[i]);
+      process = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error,
+                                  g_getenv ("WINDSOCK_UI"), "preferences", NULL);
+      g_assert_no_error (error);
+      ws_ui_wait_until (window_found, &window_id);
+      ws_ui_wait_until (window_focused, window_id);
+      g_free (xdotool ("key", "--window", window_id, keys[i], NULL));
+      ws_ui_wait_until (subprocess_exited, process);
+      g_assert_true (g_subprocess_get_successful (process));
+    }
+}
+
+/* A browser of our own among the installed ones; GLib reads the folder
+ * once, before the first test. */
+static char *
+install_test_browser (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_home = g_dir_make_tmp ("test-preferences-data-XXXXXX", &error);
+  g_autofree char *path = NULL;
+
+  g_assert_no_error (error);
+  path = g_build_filename (data_home, "applications", TEST_BROWSER_ID, NULL);
+  write_file (path,
+              "[Desktop Entry]\n"
+              "Type=Application\n"
+              "Name=Windsock Test Browser\n"
+              "Exec=true %u\n"
+              "MimeType=x-scheme-handler/http;x-scheme-handler/https;\n");
+  /* GLib finds handlers through the cache, as update-desktop-database writes it. */
+  g_free (path);
+  path = g_build_filename (data_home, "applications", "mimeinfo.cache", NULL);
+  write_file (path, "[MIME Cache]\nx-scheme-handler/https=" TEST_BROWSER_ID ";\n");
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  return g_steal_pointer (&data_home);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *data_home = install_test_browser ();
+  g_autoptr(GTestDBus) bus = ws_ui_test_init (&argc, &argv);
+  int status;
+
+#define ADD(name, config, func) \
+  g_test_add ("/preferences/" name, Fixture, config, setup, func, teardown)
+
+  ADD ("profiles-listed", config_text, test_profiles_listed);
+  ADD ("profiles-chosen", config_text, test_profiles_chosen);
+  ADD ("regions", config_text, test_regions);
+  ADD ("pinned", config_text, test_pinned);
+  ADD ("browser", config_text, test_browser);
+  ADD ("browser-kept", config_text, test_browser_kept);
+  ADD ("autostart", config_text, test_autostart);
+  ADD ("autostart-error", config_text, test_autostart_error);
+  ADD ("menu-limit", config_text, test_menu_limit);
+  ADD ("malformed-config", malformed_config_text, test_malformed_config);
+  ADD ("process-closes", config_text, test_process_closes);
+
+  status = g_test_run ();
+  g_test_dbus_down (bus);
+  ws_test_remove_tree (data_home);
+  return status;
+}
