@@ -266,10 +266,19 @@ remove_value (GtkWidget  *widget,
   settings_set_listed (self->settings, key, value, FALSE);
 }
 
+/* The entry's text, or %NULL when there is none: then the focus goes
+ * there, to type it. */
 static char *
 dup_entry_text (GtkEntry *entry)
 {
-  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
+
+  if (*text != '\0')
+    return g_steal_pointer (&text);
+
+  gtk_widget_error_bell (GTK_WIDGET (entry));
+  gtk_widget_grab_focus (GTK_WIDGET (entry));
+  return NULL;
 }
 
 static void
@@ -278,6 +287,8 @@ on_region_add (WindsockPreferencesWindow *self)
   g_autofree char *region = dup_entry_text (self->region_entry);
   g_autoptr(GError) error = NULL;
 
+  if (region == NULL)
+    return;
   if (!ws_endpoint_validate_region (region, &error))
     {
       show_message (self->region_error_label, error->message);
@@ -300,11 +311,14 @@ static void
 on_pinned_add (WindsockPreferencesWindow *self)
 {
   GtkStringObject *profile = gtk_drop_down_get_selected_item (self->pinned_profile_dropdown);
-  g_autofree char *region = dup_entry_text (self->pinned_region_entry);
-  g_autofree char *name = dup_entry_text (self->pinned_name_entry);
+  g_autofree char *region = NULL;
+  g_autofree char *name = NULL;
   g_autofree char *ref = NULL;
   g_autoptr(GError) error = NULL;
 
+  if ((region = dup_entry_text (self->pinned_region_entry)) == NULL ||
+      (name = dup_entry_text (self->pinned_name_entry)) == NULL)
+    return;
   if (!ws_endpoint_validate_region (region, &error))
     {
       show_message (self->pinned_error_label, error->message);

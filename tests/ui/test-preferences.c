@@ -355,6 +355,14 @@ test_pinned (Fixture       *fixture,
   g_assert_true (is_visible (fixture, "pinned_error_label"));
   g_assert_cmpuint (fixture->changes, ==, changes);
 
+  /* Nothing typed: the focus goes there, to type it. */
+  type_text (fixture, "pinned_region_entry", " ");
+  click_add (fixture, "pinned_name_entry");
+  g_assert_true (gtk_window_get_focus (GTK_WINDOW (fixture->window)) ==
+                 gtk_widget_get_first_child (template_child (fixture, "pinned_region_entry")));
+  g_assert_false (is_visible (fixture, "pinned_error_label"));
+  g_assert_cmpuint (fixture->changes, ==, changes);
+
   /* Removed from its row. */
   g_signal_emit_by_name (remove_button (fixture, "pinned_list", 0), "clicked");
   assert_strv (fixture->settings, "pinned-environments", (const char *[]) { NULL });
