@@ -25,6 +25,9 @@
 
 #define MENU_OBJECT_PATH "/MenuBar"
 #define RECENT_MAX 10
+/* How long a freshly started service waits for a tray before it decides
+ * there is none: a panel may still be starting. */
+#define NO_TRAY_GRACE_SECONDS 3
 
 typedef enum
 {
@@ -50,6 +53,8 @@ struct _WindsockApplication
   GHashTable       *launches;          /* "mode:ref" → Launch in flight */
   char             *activation_token;  /* for the action being activated */
   guint             service_id;
+  guint             no_tray_id;
+  gboolean          starting;          /* the first, local activation is just the start */
   gboolean          tray_seen;         /* a watcher accepted us once */
   gboolean          fallback_shown;
 };
@@ -339,7 +344,10 @@ launch_environment (WindsockApplication   *self,
       launch_complete (launch, error);
       return;
     }
-  ws_mwaa_create_login_url_async (ws_aws_context_get_mwaa (self->context), launch->profile, region,
+  ws_mwaa_create_login_url_async (ws_aws_context_get_mwaa (self->context),
+                                  ws_aws_config_request_profile (ws_aws_context_get_environ (self->context),
+                                                                 launch->profile),
+                                  region,
                                   name, airflow_version, self->cancellable, on_login_url, launch);
 }
 
@@ -728,21 +736,21 @@ on_tray_registered (WsStatusNotifier    *notifier,
                     GParamSpec          *pspec,
                     WindsockApplication *self)
 {
-  if (ws_status_notifier_get_registered (notifier))
-    self->tray_seen = TRUE;
+  if (!ws_status_notifier_get_registered (notifier))
+    return;
+  self->tray_seen = TRUE;
+  g_clear_handle_id (&self->no_tray_id, g_source_remove);
 }
 
 /* Plain GNOME has no tray: the picker is the way in, and the person is told
- * how to get the icon. Once, and not when D-Bus started us for an action. */
-static void
-on_watcher_vanished (WsStatusNotifier    *notifier,
-                     WindsockApplication *self)
+ * how to get the icon. Once, and not when D-Bus (or the login) started us. */
+static gboolean
+on_no_tray (gpointer user_data)
 {
+  WindsockApplication *self = user_data;
   g_autoptr(GNotification) notification = NULL;
 
-  if (self->tray_seen || self->fallback_shown
-      || (g_application_get_flags (G_APPLICATION (self)) & G_APPLICATION_IS_SERVICE))
-    return;
+  self->no_tray_id = 0;
   self->fallback_shown = TRUE;
 
   notification = g_notification_new (_("Windsock has no tray icon here"));
@@ -752,6 +760,18 @@ on_watcher_vanished (WsStatusNotifier    *notifier,
                              "then, open Windsock from the app grid or run “windsock pick”."));
   g_application_send_notification (G_APPLICATION (self), "no-tray", notification);
   show_picker (self, NULL);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_watcher_vanished (WsStatusNotifier    *notifier,
+                     WindsockApplication *self)
+{
+  if (self->tray_seen || self->fallback_shown || self->no_tray_id != 0
+      || (g_application_get_flags (G_APPLICATION (self)) & G_APPLICATION_IS_SERVICE))
+    return;
+  self->no_tray_id = g_timeout_add_seconds (NO_TRAY_GRACE_SECONDS, on_no_tray, self);
 }
 
 /* Bundled icon images for hosts that cannot find ours in their theme. */
@@ -843,6 +863,7 @@ windsock_application_startup (GApplication *application)
 
   /* A resident service: it lives on with no window and no request. */
   g_application_hold (application);
+  self->starting = !(g_application_get_flags (application) & G_APPLICATION_IS_SERVICE);
 
   self->settings = settings_new_if_installed ();
   self->client = ws_aws_client_new ();
@@ -895,11 +916,18 @@ windsock_application_dbus_unregister (GApplication    *application,
                                                                            object_path);
 }
 
-/* `windsock` started again, or the desktop file opened: the picker. */
+/* `windsock` started again, or the desktop file opened: the picker. Not
+ * the plain start of the service, which GApplication also activates. */
 static void
 windsock_application_activate (GApplication *application)
 {
   WindsockApplication *self = WINDSOCK_APPLICATION (application);
+
+  if (self->starting)
+    {
+      self->starting = FALSE;
+      return;
+    }
 
   show_picker (self, take_activation_token (self));
 }
@@ -916,6 +944,21 @@ windsock_application_before_emit (GApplication *application,
   self->activation_token = activation_token_from_platform_data (platform_data);
 }
 
+/* The remote side of `windsock` run again: pass the launcher's token on,
+ * as GtkApplication does, so the picker may take focus. */
+static void
+windsock_application_add_platform_data (GApplication    *application,
+                                        GVariantBuilder *builder)
+{
+  const char *token = g_getenv ("XDG_ACTIVATION_TOKEN");
+
+  G_APPLICATION_CLASS (windsock_application_parent_class)->add_platform_data (application, builder);
+  if (token == NULL)
+    token = g_getenv ("DESKTOP_STARTUP_ID");
+  if (token != NULL)
+    g_variant_builder_add (builder, "{sv}", "activation-token", g_variant_new_string (token));
+}
+
 static void
 windsock_application_shutdown (GApplication *application)
 {
@@ -923,6 +966,7 @@ windsock_application_shutdown (GApplication *application)
 
   /* Everything in flight ends now, before the objects it uses go. */
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->no_tray_id, g_source_remove);
   if (self->notifier != NULL)
     ws_status_notifier_unexport (self->notifier);
   if (self->dbus_menu != NULL)
@@ -961,6 +1005,7 @@ windsock_application_class_init (WindsockApplicationClass *klass)
   application_class->startup = windsock_application_startup;
   application_class->activate = windsock_application_activate;
   application_class->before_emit = windsock_application_before_emit;
+  application_class->add_platform_data = windsock_application_add_platform_data;
   application_class->shutdown = windsock_application_shutdown;
   application_class->dbus_register = windsock_application_dbus_register;
   application_class->dbus_unregister = windsock_application_dbus_unregister;

@@ -459,6 +459,53 @@ test_no_watcher (Fixture       *fixture,
   g_assert_nonnull (strstr (notification->body, "AppIndicator"));
 }
 
+static gboolean
+quit_loop_later (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* At login the panel may come up after us: a tray that appears within the
+ * grace period means no picker and no hint. */
+static void
+test_late_panel (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(WsTestSniWatcher) watcher = NULL;
+  gboolean waited = FALSE;
+
+  start_service (fixture);
+  watcher = ws_test_sni_watcher_new (fixture->connection);
+  ws_test_sni_watcher_wait_for_items (watcher, 1);
+  /* Past the service's 3 s grace period. */
+  g_timeout_add_seconds (5, quit_loop_later, &waited);
+  ws_test_sni_wait_until (is_true, &waited, "the grace period");
+  g_assert_false (g_file_test (fixture->ui_record, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (ws_test_notifications_get_n_notifications (fixture->notifications), ==, 0);
+}
+
+/* `windsock` again (or the app grid) while the service runs: the picker,
+ * with the launcher's activation token; the second process just forwards. */
+static void
+test_activate_again (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(WsTestSniWatcher) watcher = ws_test_sni_watcher_new (fixture->connection);
+  g_autoptr(CliResult) again = NULL;
+  g_autofree char *record = NULL;
+
+  start_service (fixture);
+  ws_test_sni_watcher_wait_for_items (watcher, 1);
+  g_assert_false (g_file_test (fixture->ui_record, G_FILE_TEST_EXISTS));
+
+  cli_fixture_setenv (&fixture->cli, "DESKTOP_STARTUP_ID", "token-from-the-launcher");
+  again = cli_fixture_run (&fixture->cli, NULL);
+  g_assert_cmpint (again->status, ==, 0);
+  record = wait_for_record (fixture->ui_record);
+  g_assert_cmpstr (record, ==, "pick\ntoken-from-the-launcher");
+}
+
 /* Launchers and scripts: `windsock open` is served by the running service
  * (one request, from its process), errors come back with their exit code. */
 static void
@@ -678,6 +725,8 @@ main (int    argc,
   ADD ("/service/tray/config-change", test_config_change);
   ADD ("/service/notification/error-and-retry", test_error_notification);
   ADD ("/service/no-watcher", test_no_watcher);
+  ADD ("/service/activate-again", test_activate_again);
+  ADD ("/service/tray/late-panel", test_late_panel);
   ADD ("/service/cli-forwarding", test_cli_forwarding);
   ADD ("/service/gapplication-action", test_gapplication_action);
   ADD ("/service/dbus-activation", test_dbus_activation);

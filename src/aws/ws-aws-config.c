@@ -987,3 +987,12 @@ ws_aws_config_get_sso_session_keys (WsAwsConfig *self,
 
   return strv_from_keys (g_hash_table_lookup (self->tables->sso_sessions, session));
 }
+
+const char *
+ws_aws_config_request_profile (const char * const *environ,
+                               const char         *profile)
+{
+  if (profile == NULL || g_strcmp0 (profile, ws_aws_config_get_default_profile_name (environ)) == 0)
+    return NULL;
+  return profile;
+}

@@ -34,6 +34,12 @@ const char  *ws_aws_config_getenv              (const char * const *environ,
                                                 const char  *name);
 /* Pure: AWS_PROFILE > AWS_DEFAULT_PROFILE > "default". */
 const char  *ws_aws_config_get_default_profile_name (const char * const *environ);
+/* The profile to ask the credentials provider for when a catalog row or a
+ * setting names @profile: %NULL (the implicit profile, whose environment
+ * keys count as for a command without --profile) when it is the default
+ * one, else @profile. */
+const char  *ws_aws_config_request_profile (const char * const *environ,
+                                            const char         *profile);
 
 /* Profiles of both files, merged (the credentials file wins a clash). */
 GStrv        ws_aws_config_get_profile_names   (WsAwsConfig *self);

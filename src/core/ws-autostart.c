@@ -70,18 +70,21 @@ char *
 ws_autostart_entry_text (const char *executable)
 {
   g_autoptr(GKeyFile) entry = g_key_file_new ();
+  g_autofree char *quoted = NULL;
   g_autofree char *exec = NULL;
 
   g_return_val_if_fail (executable != NULL, NULL);
 
-  exec = quote_exec_argument (executable);
+  /* As a service: at login the panel may come up after us, and that is no
+   * reason to show the picker (see the service's no-tray fallback). */
+  quoted = quote_exec_argument (executable);
+  exec = g_strconcat (quoted, " --gapplication-service", NULL);
   g_key_file_set_string (entry, DESKTOP_GROUP, G_KEY_FILE_DESKTOP_KEY_TYPE,
                          G_KEY_FILE_DESKTOP_TYPE_APPLICATION);
   g_key_file_set_string (entry, DESKTOP_GROUP, G_KEY_FILE_DESKTOP_KEY_NAME, "Windsock");
   g_key_file_set_string (entry, DESKTOP_GROUP, G_KEY_FILE_DESKTOP_KEY_COMMENT,
                          _("Open the Airflow UI of Amazon MWAA environments from the tray"));
   g_key_file_set_string (entry, DESKTOP_GROUP, G_KEY_FILE_DESKTOP_KEY_ICON, APP_ID);
-  /* Run without arguments, windsock starts the resident service. */
   g_key_file_set_string (entry, DESKTOP_GROUP, G_KEY_FILE_DESKTOP_KEY_EXEC, exec);
   g_key_file_set_boolean (entry, DESKTOP_GROUP, G_KEY_FILE_DESKTOP_KEY_NO_DISPLAY, TRUE);
   g_key_file_set_string (entry, DESKTOP_GROUP, "X-GNOME-Autostart-Phase", "Applications");

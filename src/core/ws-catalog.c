@@ -453,9 +453,10 @@ cache_load (WsCatalog *self)
 
 typedef struct
 {
-  Discovery *discovery;
-  char      *profile;
-  char      *region;
+  Discovery  *discovery;
+  char       *profile;
+  const char *request_profile; /* @profile, or NULL for the default one */
+  char       *region;
   GPtrArray *environments;  /* WsMwaaEnvironment, or NULL */
   GError    *error;
 } Job;
@@ -502,6 +503,8 @@ discovery_add_job (Discovery  *discovery,
 
   job->discovery = discovery;
   job->profile = g_strdup (profile);
+  job->request_profile = ws_aws_config_request_profile (ws_aws_context_get_environ (discovery->catalog->context),
+                                                        job->profile);
   job->region = g_strdup (region);
   g_ptr_array_add (discovery->jobs, job);
 }
@@ -879,7 +882,7 @@ discovery_pump (Discovery *discovery)
       Job *job = g_ptr_array_index (discovery->jobs, discovery->next_job++);
 
       discovery->n_running++;
-      ws_mwaa_list_environments_async (discovery->mwaa, job->profile, job->region,
+      ws_mwaa_list_environments_async (discovery->mwaa, job->request_profile, job->region,
                                        discovery->cancellable, job_on_listed, job);
     }
 
