@@ -591,6 +591,9 @@ test_layout (Fixture       *f,
   props = node_props (region);
   g_assert_true (g_variant_lookup (props, "children-display", "&s", &text));
   g_assert_cmpstr (text, ==, "submenu");
+  /* A submenu without an action still opens. */
+  g_assert_true (g_variant_lookup (props, "enabled", "b", &flag));
+  g_assert_true (flag);
   g_clear_pointer (&props, g_variant_unref);
 
   props = node_props (ireland);

@@ -457,8 +457,18 @@ query_action (WsDBusMenu  *self,
   return ACTION_ENABLED;
 }
 
+/* As in GTK, a submenu opens whether or not its item has an action. */
+static gboolean
+has_submenu (GMenuModel *model,
+             int         index)
+{
+  g_autoptr(GMenuModel) submenu = g_menu_model_get_item_link (model, index, G_MENU_LINK_SUBMENU);
+
+  return submenu != NULL;
+}
+
 /* enabled, visible, toggle-type and toggle-state: what changes with the
- * actions. */
+ * actions. A submenu without an action is enabled. */
 static void
 add_action_properties (WsDBusMenu   *self,
                        GMenuModel   *model,
@@ -477,7 +487,8 @@ add_action_properties (WsDBusMenu   *self,
     visible = availability != ACTION_MISSING;
   else if (g_strcmp0 (hidden_when, "action-disabled") == 0)
     visible = availability == ACTION_ENABLED;
-  g_variant_dict_insert (props, "enabled", "b", availability == ACTION_ENABLED);
+  g_variant_dict_insert (props, "enabled", "b", availability == ACTION_ENABLED
+                         || (action == NULL && has_submenu (model, index)));
   g_variant_dict_insert (props, "visible", "b", visible);
 
   if (state == NULL)
