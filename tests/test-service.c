@@ -410,6 +410,101 @@ assert_notification_clean (const WsTestNotification *notification)
     }
 }
 
+#define SSO_CONFIG \
+  "[default]\n" \
+  "region = eu-west-1\n" \
+  "[profile sso-dev]\n" \
+  "sso_session = corp\n" \
+  "sso_account_id = 111122223333\n" \
+  "sso_role_name = Admin\n" \
+  "region = eu-west-1\n" \
+  "[sso-session corp]\n" \
+  "sso_start_url = https://corp.awsapps.com/start\n" \
+  "sso_region = us-east-1\n"
+
+static void
+push_device_sign_in (WsFakeAws *fake)
+{
+  ws_fake_aws_push_response (fake, "POST", "/client/register", 200, NULL, "application/json",
+                             "{\"clientId\":\"cid\",\"clientSecret\":\"csecret\","
+                             "\"clientIdIssuedAt\":1700000000,\"clientSecretExpiresAt\":4102444800}");
+  ws_fake_aws_push_response (fake, "POST", "/device_authorization", 200, NULL, "application/json",
+                             "{\"deviceCode\":\"dc\",\"userCode\":\"ABCD-EFGH\","
+                             "\"verificationUri\":\"https://device.sso.us-east-1.amazonaws.com/\","
+                             "\"verificationUriComplete\":\"https://device.sso.us-east-1.amazonaws.com/?user_code=ABCD-EFGH\","
+                             "\"expiresIn\":600,\"interval\":1}");
+  ws_fake_aws_push_response (fake, "POST", "/token", 200, NULL, "application/json",
+                             "{\"accessToken\":\"sso-access-token\",\"tokenType\":\"Bearer\","
+                             "\"expiresIn\":28800,\"refreshToken\":\"sso-refresh-token\"}");
+  ws_fake_aws_push_response (fake, "GET", "/federation/credentials", 200, NULL, "application/json",
+                             "{\"roleCredentials\":{\"accessKeyId\":\"ASIASSOROLE\","
+                             "\"secretAccessKey\":\"sso/role/secret\",\"sessionToken\":\"sso-session-token\","
+                             "\"expiration\":4102444800000}}");
+}
+
+typedef struct
+{
+  WsTestSniMenu *menu;
+  const char    *label;
+} GoneWait;
+
+static gboolean
+row_gone (gpointer data)
+{
+  GoneWait *wait = data;
+  g_autoptr(GVariant) layout = ws_test_sni_menu_get_layout (wait->menu);
+
+  if (ws_test_sni_menu_find (layout, wait->label) < 0)
+    return TRUE;
+  g_usleep (20 * 1000);
+  return FALSE;
+}
+
+/* An SSO profile without a token gets "Sign in…"; clicking it runs the
+ * device sign-in (the page in the browser, the code in a notification),
+ * writes the AWS CLI's cache, and the profile is listed again. */
+static void
+test_sso_sign_in (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(WsTestSniWatcher) watcher = ws_test_sni_watcher_new (fixture->connection);
+  g_autoptr(WsTestSniItem) item = NULL;
+  g_autoptr(WsTestSniMenu) menu = NULL;
+  g_autoptr(GVariant) layout = NULL;
+  g_autofree char *cache = g_build_filename (fixture->cli.home, ".aws", "sso", "cache",
+                                             "ee0bfd2552fbd840c02cc48b6e823320543c450f.json", NULL);
+  g_autofree char *opened = NULL;
+  g_autofree char *bearer = NULL;
+  const WsTestNotification *notification;
+  GoneWait gone = { NULL, "Sign in to sso-dev" };
+  GStatBuf st;
+
+  cli_fixture_write_aws (&fixture->cli, "config", SSO_CONFIG);
+  ws_fake_aws_add_credentials (fixture->cli.fake, "ASIASSOROLE", "sso/role/secret", "sso-session-token");
+  start_service (fixture);
+  ws_test_sni_watcher_wait_for_items (watcher, 1);
+  item = ws_test_sni_item_new (fixture->connection, ws_test_sni_watcher_get_items (watcher)[0]);
+  menu = ws_test_sni_menu_new (item);
+  layout = wait_for_row (menu, "Sign in to sso-dev");
+
+  push_device_sign_in (fixture->cli.fake);
+  g_assert_true (ws_test_sni_menu_event (menu, ws_test_sni_menu_find (layout, "Sign in to sso-dev"),
+                                         "clicked", NULL));
+
+  opened = wait_for_record (fixture->browser_record);
+  g_assert_cmpstr (opened, ==, "https://device.sso.us-east-1.amazonaws.com/?user_code=ABCD-EFGH");
+  notification = wait_for_notification (fixture, "Signing in to sso-dev");
+  g_assert_nonnull (strstr (notification->body, "ABCD-EFGH"));
+  assert_notification_clean (notification);
+
+  gone.menu = menu;
+  ws_test_sni_wait_until (row_gone, &gone, "the sign-in row to go");
+  g_assert_cmpint (g_stat (cache, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  bearer = ws_fake_aws_get_last_header (fixture->cli.fake, "/federation/credentials", "x-amz-sso_bearer_token");
+  g_assert_cmpstr (bearer, ==, "sso-access-token");
+}
+
 /* A refused click becomes a notification that says why, with Retry; the
  * Retry button works. */
 static void
@@ -500,7 +595,7 @@ test_activate_again (Fixture       *fixture,
   g_assert_false (g_file_test (fixture->ui_record, G_FILE_TEST_EXISTS));
 
   cli_fixture_setenv (&fixture->cli, "DESKTOP_STARTUP_ID", "token-from-the-launcher");
-  again = cli_fixture_run (&fixture->cli, NULL);
+  again = cli_fixture_run (&fixture->cli, NULL, NULL);
   g_assert_cmpint (again->status, ==, 0);
   record = wait_for_record (fixture->ui_record);
   g_assert_cmpstr (record, ==, "pick\ntoken-from-the-launcher");
@@ -724,6 +819,7 @@ main (int    argc,
   ADD ("/service/tray/watcher-restart", test_watcher_restart);
   ADD ("/service/tray/config-change", test_config_change);
   ADD ("/service/notification/error-and-retry", test_error_notification);
+  ADD ("/service/tray/sso-sign-in", test_sso_sign_in);
   ADD ("/service/no-watcher", test_no_watcher);
   ADD ("/service/activate-again", test_activate_again);
   ADD ("/service/tray/late-panel", test_late_panel);
