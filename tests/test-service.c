@@ -629,16 +629,13 @@ test_cli_forwarding (Fixture       *fixture,
 
 /* What the README promises for scripts: gapplication's action call. */
 static void
-test_gapplication_action (Fixture       *fixture,
-                          gconstpointer  data)
+gapplication_open_analytics (Fixture *fixture)
 {
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
   g_autoptr(GSubprocess) gapplication = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *record = NULL;
   gboolean exited = FALSE;
 
-  start_service (fixture);
   g_subprocess_launcher_set_environ (launcher, fixture->cli.environ);
   gapplication = g_subprocess_launcher_spawn (launcher, &error, "gapplication", "action", APP_ID,
                                               "open-environment", "'default/eu-west-1/analytics'", NULL);
@@ -646,6 +643,16 @@ test_gapplication_action (Fixture       *fixture,
   g_subprocess_wait_async (gapplication, NULL, on_exited, &exited);
   ws_test_sni_wait_until (is_true, &exited, "gapplication");
   g_assert_cmpint (g_subprocess_get_exit_status (gapplication), ==, 0);
+}
+
+static void
+test_gapplication_action (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *record = NULL;
+
+  start_service (fixture);
+  gapplication_open_analytics (fixture);
 
   record = wait_for_record (fixture->browser_record);
   assert_opened_analytics (record);
@@ -728,21 +735,11 @@ static void
 test_dbus_activation (Fixture       *fixture,
                       gconstpointer  data)
 {
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
-  g_autoptr(GSubprocess) gapplication = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *record = NULL;
-  gboolean exited = FALSE;
 
   install_service_file (fixture);
   g_assert_false (service_is_up (fixture));
-  g_subprocess_launcher_set_environ (launcher, fixture->cli.environ);
-  gapplication = g_subprocess_launcher_spawn (launcher, &error, "gapplication", "action", APP_ID,
-                                              "open-environment", "'default/eu-west-1/analytics'", NULL);
-  g_assert_no_error (error);
-  g_subprocess_wait_async (gapplication, NULL, on_exited, &exited);
-  ws_test_sni_wait_until (is_true, &exited, "gapplication");
-  g_assert_cmpint (g_subprocess_get_exit_status (gapplication), ==, 0);
+  gapplication_open_analytics (fixture);
 
   record = wait_for_record (fixture->browser_record);
   assert_opened_analytics (record);
