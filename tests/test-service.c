@@ -41,7 +41,8 @@ write_credentials (Fixture *fixture)
                          "aws_secret_access_key = " CLI_SECRET_KEY "\n");
 }
 
-/* The windows' program, recorded instead of shown: "ARGS\nTOKEN". */
+/* The windows' program, recorded instead of shown: "ARGS\nTOKEN", and what
+it read on stdin in RECORD.stdin. */
 static char *
 install_recording_ui (Fixture *fixture)
 {
@@ -50,8 +51,9 @@ install_recording_ui (Fixture *fixture)
   g_autofree char *text = NULL;
   g_autoptr(GError) error = NULL;
 
-  text = g_strdup_printf ("#!/bin/sh\nprintf '%%s\\n%%s' \"$*\" \"$XDG_ACTIVATION_TOKEN\" > '%s.part' "
-                          "&& mv '%s.part' '%s'\n", record, record, record);
+  text = g_strdup_printf ("#!/bin/sh\ncat > '%s.stdin'\n"
+                          "printf '%%s\\n%%s' \"$*\" \"$XDG_ACTIVATION_TOKEN\" > '%s.part' "
+                          "&& mv '%s.part' '%s'\n", record, record, record, record);
   g_file_set_contents (script, text, -1, &error);
   g_assert_no_error (error);
   g_assert_cmpint (g_chmod (script, 0700), ==, 0);
@@ -658,6 +660,41 @@ test_gapplication_action (Fixture       *fixture,
   assert_opened_analytics (record);
 }
 
+/* "Copy sign-in link": the URL reaches the clipboard window on its stdin,
+ * never on a command line. */
+static void
+test_copy_login_url (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *record = NULL;
+  g_autofree char *stdin_path = g_strconcat (fixture->ui_record, ".stdin", NULL);
+  g_autofree char *url = NULL;
+
+  start_service (fixture);
+  activate_action (fixture, "copy-login-url", g_variant_new_string ("default/eu-west-1/analytics"));
+  record = wait_for_record (fixture->ui_record);
+  g_assert_cmpstr (record, ==, "copy\n");
+  g_assert_true (g_file_get_contents (stdin_path, &url, NULL, NULL));
+  assert_opened_analytics (url);
+}
+
+/* A private window: the browser's own option, and the URL. */
+static void
+test_private_window (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *firefox_record = ws_test_install_recording_browser (fixture->cli.home, "firefox");
+  g_autofree char *record = NULL;
+  g_auto(GStrv) args = NULL;
+
+  start_service (fixture);
+  activate_action (fixture, "open-private-window", g_variant_new_string ("default/eu-west-1/analytics"));
+  record = wait_for_record (firefox_record);
+  args = g_strsplit (record, "\n", -1);
+  g_assert_cmpstr (args[0], ==, "--private-window");
+  assert_opened_analytics (args[1]);
+}
+
 /* CreateWebLoginToken answered only when the test says so. */
 typedef struct
 {
@@ -824,6 +861,8 @@ main (int    argc,
   ADD ("/service/gapplication-action", test_gapplication_action);
   ADD ("/service/dbus-activation", test_dbus_activation);
   ADD ("/service/rapid-clicks", test_rapid_clicks);
+  ADD ("/service/copy-login-url", test_copy_login_url);
+  ADD ("/service/private-window", test_private_window);
   ADD ("/service/survives-failures", test_survives_failures);
 
 #undef ADD
