@@ -839,13 +839,16 @@ settings_new_if_installed (void)
   return g_settings_new (APP_ID);
 }
 
-/* Retries and the CA bundle, from the default profile as the CLI does;
- * again whenever the config files change. */
+/* Retries and the CA bundle, from the default profile as the CLI does,
+ * and the menu's word on a broken config; again whenever the files change. */
 static void
-apply_client_settings (WindsockApplication *self)
+apply_config (WindsockApplication *self)
 {
   const char * const *environ = ws_aws_context_get_environ (self->context);
+  const GError *config_error = ws_aws_context_get_config_error (self->context);
   g_autoptr(GError) error = NULL;
+
+  windsock_menu_set_config_error (self->menu, config_error != NULL ? config_error->message : NULL);
 
   if (!ws_aws_client_apply_settings (self->client, ws_aws_context_get_config (self->context),
                                      ws_aws_config_get_default_profile_name (environ), environ, &error))
@@ -868,11 +871,11 @@ windsock_application_startup (GApplication *application)
   self->settings = settings_new_if_installed ();
   self->client = ws_aws_client_new ();
   self->context = ws_aws_context_new (self->client, (const char * const *) environ);
-  apply_client_settings (self);
-  g_signal_connect_swapped (self->context, "changed", G_CALLBACK (apply_client_settings), self);
   self->catalog = ws_catalog_new (self->context, self->settings, NULL);
   self->launcher = ws_launcher_new (self->settings);
   self->menu = windsock_menu_new (self->catalog, self->settings);
+  apply_config (self);
+  g_signal_connect_swapped (self->context, "changed", G_CALLBACK (apply_config), self);
   g_signal_connect_swapped (self->catalog, "profiles-changed", G_CALLBACK (update_tray), self);
 
   connection = g_application_get_dbus_connection (application);

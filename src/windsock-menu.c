@@ -15,6 +15,7 @@ struct _WindsockMenu
   WsCatalog  *catalog;
   GSettings  *settings;
   GMenuModel *model;
+  char       *config_error;
   guint       rebuild_id;
 };
 
@@ -276,6 +277,14 @@ windsock_menu_build (GListModel                *environments,
   g_autoptr(GMenu) profiles_section = build_profiles_section (profiles);
   g_autoptr(GMenu) app_section = build_app_section (options);
 
+  if (options->config_error != NULL)
+    {
+      g_autoptr(GMenu) problem = g_menu_new ();
+      g_autofree char *label = escape_mnemonic (options->config_error);
+
+      g_menu_append (problem, label, NULL);
+      g_menu_append_section (menu, NULL, G_MENU_MODEL (problem));
+    }
   if (n == 0)
     g_menu_append (menu, options->refreshing ? _("Looking for environments…")
                                              : _("No environments found"), NULL);
@@ -324,6 +333,7 @@ rebuild (gpointer user_data)
     .private_environments = (const char * const *) private_environments,
     .limit = self->settings != NULL ? g_settings_get_uint (self->settings, "menu-limit") : 12,
     .refreshing = ws_catalog_get_refreshing (self->catalog),
+    .config_error = self->config_error,
   };
 
   self->rebuild_id = 0;
@@ -367,6 +377,7 @@ windsock_menu_dispose (GObject *object)
   g_clear_object (&self->catalog);
   g_clear_object (&self->settings);
   g_clear_object (&self->model);
+  g_clear_pointer (&self->config_error, g_free);
 
   G_OBJECT_CLASS (windsock_menu_parent_class)->dispose (object);
 }
@@ -415,4 +426,17 @@ windsock_menu_get_model (WindsockMenu *self)
   g_return_val_if_fail (WINDSOCK_IS_MENU (self), NULL);
 
   return self->model;
+}
+
+void
+windsock_menu_set_config_error (WindsockMenu *self,
+                                const char   *message)
+{
+  g_return_if_fail (WINDSOCK_IS_MENU (self));
+
+  if (g_strcmp0 (self->config_error, message) == 0)
+    return;
+  g_free (self->config_error);
+  self->config_error = g_strdup (message);
+  queue_rebuild (self);
 }

@@ -23,6 +23,7 @@ typedef struct
   const char * const *private_environments; /* refs opened in a private window */
   guint               limit;                /* environments at the top level */
   gboolean            refreshing;
+  const char         *config_error;         /* why ~/.aws/config cannot be read */
 } WindsockMenuOptions;
 
 /**
@@ -48,6 +49,9 @@ GMenuModel   *windsock_menu_build     (GListModel                *environments,
 WindsockMenu *windsock_menu_new       (WsCatalog  *catalog,
                                        GSettings  *settings);
 GMenuModel   *windsock_menu_get_model (WindsockMenu *self);
+/* Shown at the top while the AWS config files cannot be read; NULL hides it. */
+void          windsock_menu_set_config_error (WindsockMenu *self,
+                                              const char   *message);
 
 /* Signals: changed (void) — the model was replaced. */
 

@@ -257,6 +257,23 @@ test_empty (void)
   g_assert_false (find_item (idle, "Copy Link", &found));
 }
 
+/* A config file that cannot be read: said first, disabled. */
+static void
+test_config_error (void)
+{
+  g_autoptr(GListStore) store = small_catalog ();
+  WindsockMenuOptions options = { .limit = 12, .config_error = "/home/me/.aws/config, line 3: no “]”" };
+  g_autoptr(GMenuModel) menu = build (store, NULL, &options);
+  g_autoptr(GMenuModel) first = g_menu_model_get_item_link (menu, 0, G_MENU_LINK_SECTION);
+  g_autofree char *label = NULL;
+  g_autofree char *action = NULL;
+
+  g_assert_nonnull (first);
+  g_assert_true (g_menu_model_get_item_attribute (first, 0, G_MENU_ATTRIBUTE_LABEL, "s", &label));
+  g_assert_cmpstr (label, ==, "/home/me/.aws/config, line 3: no “]”");
+  g_assert_false (g_menu_model_get_item_attribute (first, 0, G_MENU_ATTRIBUTE_ACTION, "s", &action));
+}
+
 /* Over the limit: favourites then recent ones at the top level (up to the
  * limit), every group in its own submenu. */
 static void
@@ -314,6 +331,7 @@ main (int    argc,
   g_test_add_func ("/menu/profile-rows", test_profile_rows);
   g_test_add_func ("/menu/empty", test_empty);
   g_test_add_func ("/menu/large-catalog", test_large_catalog);
+  g_test_add_func ("/menu/config-error", test_config_error);
 
   return g_test_run ();
 }

@@ -107,6 +107,25 @@ is_true (gpointer data)
   return *(gboolean *) data;
 }
 
+static gboolean
+wake_up (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* For conditions no signal announces here (a bus name, a menu row): look
+ * again every 50 ms, bounded as every wait. */
+static void
+poll_until (gboolean   (*done) (gpointer data),
+            gpointer     data,
+            const char  *what)
+{
+  guint wake_id = g_timeout_add (50, wake_up, NULL);
+
+  ws_test_sni_wait_until (done, data, what);
+  g_source_remove (wake_id);
+}
+
 static void
 activate_action (Fixture    *fixture,
                  const char *name,
@@ -215,7 +234,7 @@ start_service (Fixture *fixture)
   g_subprocess_launcher_set_stderr_file_path (launcher, fixture->log_path);
   fixture->service = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
-  ws_test_sni_wait_until (service_is_up, fixture, "the service to own its name");
+  poll_until (service_is_up, fixture, "the service to own its name");
 }
 
 /* Layouts: discovery runs in the background, so wait until a row shows up. */
@@ -233,11 +252,7 @@ layout_has_label (gpointer data)
 
   g_clear_pointer (&wait->layout, g_variant_unref);
   wait->layout = ws_test_sni_menu_get_layout (wait->menu);
-  if (ws_test_sni_menu_find (wait->layout, wait->label) >= 0)
-    return TRUE;
-  /* Let the service work before asking again. */
-  g_usleep (20 * 1000);
-  return FALSE;
+  return ws_test_sni_menu_find (wait->layout, wait->label) >= 0;
 }
 
 static GVariant *
@@ -246,7 +261,7 @@ wait_for_row (WsTestSniMenu *menu,
 {
   LayoutWait wait = { menu, label, NULL };
 
-  ws_test_sni_wait_until (layout_has_label, &wait, label);
+  poll_until (layout_has_label, &wait, label);
   return wait.layout;
 }
 
@@ -456,10 +471,7 @@ row_gone (gpointer data)
   GoneWait *wait = data;
   g_autoptr(GVariant) layout = ws_test_sni_menu_get_layout (wait->menu);
 
-  if (ws_test_sni_menu_find (layout, wait->label) < 0)
-    return TRUE;
-  g_usleep (20 * 1000);
-  return FALSE;
+  return ws_test_sni_menu_find (layout, wait->label) < 0;
 }
 
 /* An SSO profile without a token gets "Sign in…"; clicking it runs the
@@ -500,7 +512,7 @@ test_sso_sign_in (Fixture       *fixture,
   assert_notification_clean (notification);
 
   gone.menu = menu;
-  ws_test_sni_wait_until (row_gone, &gone, "the sign-in row to go");
+  poll_until (row_gone, &gone, "the sign-in row to go");
   g_assert_cmpint (g_stat (cache, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
   bearer = ws_fake_aws_get_last_header (fixture->cli.fake, "/federation/credentials", "x-amz-sso_bearer_token");
@@ -784,7 +796,7 @@ test_dbus_activation (Fixture       *fixture,
   g_assert_false (g_file_test (fixture->ui_record, G_FILE_TEST_EXISTS));
 
   activate_action (fixture, "quit", NULL);
-  ws_test_sni_wait_until (service_is_down, fixture, "the activated service to quit");
+  poll_until (service_is_down, fixture, "the activated service to quit");
 }
 
 /* Rapid clicks on one environment while its token is being minted: one
@@ -819,7 +831,9 @@ test_survives_failures (Fixture       *fixture,
 {
   g_autoptr(WsTestSniWatcher) watcher = ws_test_sni_watcher_new (fixture->connection);
   g_autoptr(WsTestSniItem) item = NULL;
+  g_autoptr(WsTestSniMenu) menu = NULL;
   g_autoptr(GVariant) properties = NULL;
+  g_autoptr(GVariant) layout = NULL;
   const char *icon_name;
 
   cli_fixture_write_aws (&fixture->cli, "config", "[default\nregion = eu-west-1\n");
@@ -830,6 +844,10 @@ test_survives_failures (Fixture       *fixture,
   properties = ws_test_sni_item_get_all (item);
   g_assert_true (g_variant_lookup (properties, "IconName", "&s", &icon_name));
   g_assert_cmpstr (icon_name, ==, APP_ID "-error-symbolic");
+  /* The menu says what is wrong with the file, where. */
+  menu = ws_test_sni_menu_new (item);
+  g_clear_pointer (&layout, g_variant_unref);
+  layout = wait_for_row (menu, "line 1");
 
   activate_action (fixture, "refresh", NULL);
   activate_action (fixture, "open-environment", g_variant_new_string ("default/eu-west-1/analytics"));
