@@ -492,58 +492,6 @@ test_reload (Fixture       *fixture,
 
 /* The real process, typed at through the X server as a person would. */
 
-static char *
-xdotool (const char *first,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autofree char *out = NULL;
-  const char *arg = first;
-  int wait_status;
-  va_list args;
-
-  g_ptr_array_add (argv, "xdotool");
-  va_start (args, first);
-  for (; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
-                     NULL, NULL, &out, NULL, &wait_status, NULL) ||
-      !g_spawn_check_wait_status (wait_status, NULL))
-    return NULL;
-  return g_strstrip (g_steal_pointer (&out));
-}
-
-static gboolean
-picker_window_found (gpointer data)
-{
-  char **window_id = data;
-
-  g_free (*window_id);
-  *window_id = xdotool ("search", "--onlyvisible", "--name", "^Open Airflow$", NULL);
-  return *window_id != NULL && **window_id != '\0';
-}
-
-/* No window manager on the test's server: the test hands out the focus. */
-static gboolean
-picker_window_focused (gpointer data)
-{
-  const char *window_id = data;
-  g_autofree char *focused = NULL;
-
-  g_free (xdotool ("windowfocus", window_id, NULL));
-  focused = xdotool ("getwindowfocus", NULL);
-  return g_strcmp0 (focused, window_id) == 0;
-}
-
-static gboolean
-subprocess_exited (gpointer data)
-{
-  return g_subprocess_get_identifier (data) == NULL;
-}
-
 static void
 test_process (Fixture       *fixture,
               gconstpointer  data)
@@ -568,15 +516,14 @@ test_process (Fixture       *fixture,
   process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("WINDSOCK_UI"), "pick", NULL);
   g_assert_no_error (error);
 
-  ws_ui_wait_until (picker_window_found, &window_id);
-  ws_ui_wait_until (picker_window_focused, window_id);
-  g_free (xdotool ("type", "--window", window_id, "--delay", "20", "ana", NULL));
+  window_id = ws_ui_focus_window ("Open Airflow");
+  g_free (ws_ui_xdotool ("type", "--window", window_id, "--delay", "20", "ana", NULL));
   /* At once: the keys act on what was typed, not on the list before. */
-  g_free (xdotool ("key", "--window", window_id, "Down", "Return", NULL));
+  g_free (ws_ui_xdotool ("key", "--window", window_id, "Down", "Return", NULL));
 
   assert_one_call (fixture, "open-environment default/eu-west-1/analytics-staging");
   g_assert_nonnull (ws_fake_service_get_platform_data (fixture->service));
-  ws_ui_wait_until (subprocess_exited, process);
+  ws_ui_wait_for_exit (process);
   g_assert_true (g_subprocess_get_successful (process));
 }
 

@@ -496,58 +496,6 @@ test_malformed_config (Fixture       *fixture,
 
 /* The real process, closed by a key as a person would. */
 
-static char *
-xdotool (const char *first,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autofree char *out = NULL;
-  const char *arg = first;
-  int wait_status;
-  va_list args;
-
-  g_ptr_array_add (argv, "xdotool");
-  va_start (args, first);
-  for (; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
-                     NULL, NULL, &out, NULL, &wait_status, NULL) ||
-      !g_spawn_check_wait_status (wait_status, NULL))
-    return NULL;
-  return g_strstrip (g_steal_pointer (&out));
-}
-
-static gboolean
-window_found (gpointer data)
-{
-  char **window_id = data;
-
-  g_free (*window_id);
-  *window_id = xdotool ("search", "--onlyvisible", "--name", "^Preferences$", NULL);
-  return *window_id != NULL && **window_id != '\0';
-}
-
-/* No window manager on the test's server: the test hands out the focus. */
-static gboolean
-window_focused (gpointer data)
-{
-  const char *window_id = data;
-  g_autofree char *focused = NULL;
-
-  g_free (xdotool ("windowfocus", window_id, NULL));
-  focused = xdotool ("getwindowfocus", NULL);
-  return g_strcmp0 (focused, window_id) == 0;
-}
-
-static gboolean
-subprocess_exited (gpointer data)
-{
-  return g_subprocess_get_identifier (data) == NULL;
-}
-
 static void
 test_process_closes (Fixture       *fixture,
                      gconstpointer  data)
@@ -571,10 +519,9 @@ test_process_closes (Fixture       *fixture,
       process = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error,
                                   g_getenv ("WINDSOCK_UI"), "preferences", NULL);
       g_assert_no_error (error);
-      ws_ui_wait_until (window_found, &window_id);
-      ws_ui_wait_until (window_focused, window_id);
-      g_free (xdotool ("key", "--window", window_id, keys[i], NULL));
-      ws_ui_wait_until (subprocess_exited, process);
+      window_id = ws_ui_focus_window ("Preferences");
+      g_free (ws_ui_xdotool ("key", "--window", window_id, keys[i], NULL));
+      ws_ui_wait_for_exit (process);
       g_assert_true (g_subprocess_get_successful (process));
     }
 }

@@ -111,3 +111,82 @@ ws_ui_write_cache (const char         *path,
   g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error);
   g_assert_no_error (error);
 }
+
+static char *
+xdotool_argv (GPtrArray *argv)
+{
+  g_autofree char *out = NULL;
+  int wait_status;
+
+  g_ptr_array_add (argv, NULL);
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                     NULL, NULL, &out, NULL, &wait_status, NULL) ||
+      !g_spawn_check_wait_status (wait_status, NULL))
+    return NULL;
+  return g_strstrip (g_steal_pointer (&out));
+}
+
+char *
+ws_ui_xdotool (const char *first,
+               ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) "xdotool");
+  va_start (args, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  return xdotool_argv (argv);
+}
+
+typedef struct
+{
+  const char *pattern;
+  char       *window_id;
+} WindowSearch;
+
+static gboolean
+window_found (gpointer data)
+{
+  WindowSearch *search = data;
+
+  g_free (search->window_id);
+  search->window_id = ws_ui_xdotool ("search", "--onlyvisible", "--name", search->pattern, NULL);
+  return search->window_id != NULL && *search->window_id != '\0';
+}
+
+static gboolean
+window_focused (gpointer data)
+{
+  const char *window_id = data;
+  g_autofree char *focused = NULL;
+
+  g_free (ws_ui_xdotool ("windowfocus", window_id, NULL));
+  focused = ws_ui_xdotool ("getwindowfocus", NULL);
+  return g_strcmp0 (focused, window_id) == 0;
+}
+
+char *
+ws_ui_focus_window (const char *title)
+{
+  g_autofree char *pattern = g_strdup_printf ("^%s$", title);
+  WindowSearch search = { pattern, NULL };
+
+  ws_ui_wait_until (window_found, &search);
+  ws_ui_wait_until (window_focused, search.window_id);
+  return search.window_id;
+}
+
+static gboolean
+subprocess_exited (gpointer data)
+{
+  return g_subprocess_get_identifier (data) == NULL;
+}
+
+void
+ws_ui_wait_for_exit (GSubprocess *process)
+{
+  ws_ui_wait_until (subprocess_exited, process);
+}

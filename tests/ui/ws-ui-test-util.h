@@ -27,4 +27,14 @@ void ws_ui_wait_for_finalize (gpointer   *location);
 void ws_ui_write_cache     (const char  *path,
                             const char * const *environments);
 
+/* Runs xdotool with the NULL-terminated arguments: its output, stripped,
+ * or NULL when it failed. */
+char *ws_ui_xdotool        (const char *first,
+                            ...) G_GNUC_NULL_TERMINATED;
+/* Waits for the visible window titled exactly @title and gives it the
+ * focus (the test's X server has no window manager): its id. */
+char *ws_ui_focus_window   (const char *title);
+/* Until @process has exited. */
+void  ws_ui_wait_for_exit  (GSubprocess *process);
+
 G_END_DECLS
