@@ -839,6 +839,21 @@ settings_new_if_installed (void)
   return g_settings_new (APP_ID);
 }
 
+/* The tray has no window to ask for an MFA code in: say where it can be
+ * entered instead of failing without a word. */
+static void
+refuse_mfa_prompt (const char *profile,
+                   const char *mfa_serial,
+                   GTask      *reply,
+                   gpointer    user_data)
+{
+  g_task_return_new_error (reply, WS_AWS_ERROR, WS_AWS_ERROR_MFA_REQUIRED,
+                           _("Profile “%s” needs a code from the MFA device %s, which the tray "
+                             "cannot ask for. Run “windsock open” for this environment in a "
+                             "terminal to enter it there."),
+                           profile, mfa_serial);
+}
+
 /* Retries and the CA bundle, from the default profile as the CLI does,
  * and the menu's word on a broken config; again whenever the files change. */
 static void
@@ -871,6 +886,7 @@ windsock_application_startup (GApplication *application)
   self->settings = settings_new_if_installed ();
   self->client = ws_aws_client_new ();
   self->context = ws_aws_context_new (self->client, (const char * const *) environ);
+  ws_aws_context_set_mfa_prompt (self->context, refuse_mfa_prompt, NULL, NULL);
   self->catalog = ws_catalog_new (self->context, self->settings, NULL);
   self->launcher = ws_launcher_new (self->settings);
   self->menu = windsock_menu_new (self->catalog, self->settings);

@@ -47,6 +47,7 @@ typedef struct
   char                  *region;
   gboolean               json;
   gboolean               use_device_code;
+  gboolean               forward_declined;  /* the service passed it back to us */
 } Cli;
 
 typedef struct
@@ -418,7 +419,10 @@ on_forwarded (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
-  if (reply == NULL)
+  /* The service cannot ask for an MFA code; a terminal can. */
+  if (g_error_matches (error, WS_AWS_ERROR, WS_AWS_ERROR_MFA_REQUIRED) && isatty (STDIN_FILENO))
+    cli->forward_declined = TRUE;
+  else if (reply == NULL)
     {
       g_dbus_error_strip_remote_error (error);
       cli_fail (cli, error);
@@ -455,7 +459,7 @@ cli_forward_open (Cli        *cli,
                           G_VARIANT_TYPE_UNIT, G_DBUS_CALL_FLAGS_NO_AUTO_START, G_MAXINT,
                           cli->cancellable, on_forwarded, cli);
   g_main_loop_run (cli->loop);
-  return TRUE;
+  return !cli->forward_declined;
 }
 
 static int

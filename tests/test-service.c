@@ -552,6 +552,27 @@ test_error_notification (Fixture       *fixture,
   g_assert_cmpuint (ws_fake_aws_count_requests (fixture->cli.fake, "POST", "/webtoken/analytics"), ==, 2);
 }
 
+/* An MFA profile: the tray cannot ask for the code, and says where to
+ * enter it instead; no STS call is made without it. */
+static void
+test_mfa_profile (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  const WsTestNotification *notification;
+
+  cli_fixture_write_aws (&fixture->cli, "config",
+                         "[default]\nregion = eu-west-1\n"
+                         "[profile admin]\nregion = eu-west-1\nsource_profile = default\n"
+                         "role_arn = arn:aws:iam::123456789012:role/Admin\n"
+                         "mfa_serial = arn:aws:iam::123456789012:mfa/me\n");
+  start_service (fixture);
+  activate_action (fixture, "open-environment", g_variant_new_string ("admin/eu-west-1/analytics"));
+  notification = wait_for_notification (fixture, "Could not open admin/eu-west-1/analytics");
+  g_assert_nonnull (strstr (notification->body, "arn:aws:iam::123456789012:mfa/me"));
+  g_assert_nonnull (strstr (notification->body, "windsock open"));
+  g_assert_cmpuint (ws_fake_aws_count_requests (fixture->cli.fake, "POST", "/"), ==, 0);
+}
+
 /* Plain GNOME: no watcher, so the picker opens and a notification tells
  * how to get the icon. */
 static void
@@ -871,6 +892,7 @@ main (int    argc,
   ADD ("/service/tray/watcher-restart", test_watcher_restart);
   ADD ("/service/tray/config-change", test_config_change);
   ADD ("/service/notification/error-and-retry", test_error_notification);
+  ADD ("/service/notification/mfa-profile", test_mfa_profile);
   ADD ("/service/tray/sso-sign-in", test_sso_sign_in);
   ADD ("/service/no-watcher", test_no_watcher);
   ADD ("/service/activate-again", test_activate_again);
