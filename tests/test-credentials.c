@@ -342,6 +342,20 @@ process_credentials (Fixture     *fixture,
   return get_credentials (provider, "proc", error);
 }
 
+/* Runs @script as a credential_process that must fail; returns the error. */
+static GError *
+process_error (Fixture    *fixture,
+               const char *script)
+{
+  g_autoptr(WsCredentials) credentials = NULL;
+  GError *error = NULL;
+
+  credentials = process_credentials (fixture, script, &error);
+  g_assert_error (error, WS_AWS_ERROR, WS_AWS_ERROR_CREDENTIAL_PROCESS);
+  g_assert_null (credentials);
+  return error;
+}
+
 static void
 test_process_success (Fixture       *fixture,
                       gconstpointer  data)
@@ -368,89 +382,62 @@ static void
 test_process_failure (Fixture       *fixture,
                       gconstpointer  data)
 {
-  g_autoptr(WsCredentials) credentials = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) error = process_error (fixture,
+                                           "echo '  Your session expired; run vault login.  ' >&2\n"
+                                           "exit 3");
 
-  credentials = process_credentials (fixture,
-                                     "echo '  Your session expired; run vault login.  ' >&2\n"
-                                     "exit 3",
-                                     &error);
-  g_assert_error (error, WS_AWS_ERROR, WS_AWS_ERROR_CREDENTIAL_PROCESS);
   g_assert_nonnull (strstr (error->message, "“proc”"));
   g_assert_nonnull (strstr (error->message, ": Your session expired; run vault login."));
-  g_assert_null (credentials);
 }
 
 static void
 test_process_stderr_bounded (Fixture       *fixture,
                              gconstpointer  data)
 {
-  g_autoptr(WsCredentials) credentials = NULL;
-  g_autoptr(GError) error = NULL;
-
   /* 100 kB on stderr: drained (the child does not block) but cut short. */
-  credentials = process_credentials (fixture,
-                                     "yes 'not valid: \\377' | head -c 100000 >&2\n"
-                                     "exit 1",
-                                     &error);
-  g_assert_error (error, WS_AWS_ERROR, WS_AWS_ERROR_CREDENTIAL_PROCESS);
+  g_autoptr(GError) error = process_error (fixture,
+                                           "yes 'not valid: \\377' | head -c 100000 >&2\n"
+                                           "exit 1");
+
   g_assert_cmpuint (strlen (error->message), <, 2048);
-  g_assert_null (credentials);
 }
 
 static void
 test_process_garbage (Fixture       *fixture,
                       gconstpointer  data)
 {
-  g_autoptr(WsCredentials) credentials = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) error = process_error (fixture, "echo 'AKID=foo'");
 
-  credentials = process_credentials (fixture, "echo 'AKID=foo'", &error);
-  g_assert_error (error, WS_AWS_ERROR, WS_AWS_ERROR_CREDENTIAL_PROCESS);
   g_assert_nonnull (strstr (error->message, "JSON"));
-  g_assert_null (credentials);
 }
 
 static void
 test_process_version_2 (Fixture       *fixture,
                         gconstpointer  data)
 {
-  g_autoptr(WsCredentials) credentials = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) error = process_error (fixture,
+                                           "echo '{\"Version\": 2, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"S\"}'");
 
-  credentials = process_credentials (fixture,
-                                     "echo '{\"Version\": 2, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"S\"}'",
-                                     &error);
-  g_assert_error (error, WS_AWS_ERROR, WS_AWS_ERROR_CREDENTIAL_PROCESS);
   g_assert_nonnull (strstr (error->message, "Version"));
-  g_assert_null (credentials);
 }
 
 static void
 test_process_too_large (Fixture       *fixture,
                         gconstpointer  data)
 {
-  g_autoptr(WsCredentials) credentials = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) error = process_error (fixture, "head -c 2000000 /dev/zero");
 
-  credentials = process_credentials (fixture, "head -c 2000000 /dev/zero", &error);
-  g_assert_error (error, WS_AWS_ERROR, WS_AWS_ERROR_CREDENTIAL_PROCESS);
   g_assert_nonnull (strstr (error->message, "1 MiB"));
-  g_assert_null (credentials);
 }
 
 static void
 test_process_timeout (Fixture       *fixture,
                       gconstpointer  data)
 {
-  g_autoptr(WsCredentials) credentials = NULL;
-  g_autoptr(GError) error = NULL;
-
   /* The sleep is a grandchild holding stdout open: it must be killed too. */
-  credentials = process_credentials (fixture, "sleep 60; echo '{}'", &error);
-  g_assert_error (error, WS_AWS_ERROR, WS_AWS_ERROR_CREDENTIAL_PROCESS);
+  g_autoptr(GError) error = process_error (fixture, "sleep 60; echo '{}'");
+
   g_assert_nonnull (strstr (error->message, "did not finish"));
-  g_assert_null (credentials);
 }
 
 static gboolean
@@ -473,17 +460,14 @@ static void
 test_process_timeout_orphan (Fixture       *fixture,
                              gconstpointer  data)
 {
-  g_autoptr(WsCredentials) credentials = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *marker = g_build_filename (fixture->home, "survived", NULL);
 
   /* The command exits before the timeout, leaving a background job that
    * holds stdout open: on timeout that job is killed too, though its
    * parent is gone. */
-  credentials = process_credentials (fixture, "(sleep 1; touch \"$HOME/survived\") &\nsleep 0.1", &error);
-  g_assert_error (error, WS_AWS_ERROR, WS_AWS_ERROR_CREDENTIAL_PROCESS);
+  error = process_error (fixture, "(sleep 1; touch \"$HOME/survived\") &\nsleep 0.1");
   g_assert_nonnull (strstr (error->message, "did not finish"));
-  g_assert_null (credentials);
 
   run_loop_for (1500);
   g_assert_false (g_file_test (marker, G_FILE_TEST_EXISTS));
