@@ -202,10 +202,19 @@ assert_credentials (WsCredentials *credentials,
   g_assert_cmpstr (ws_credentials_get_source (credentials), ==, source);
 }
 
-static const char base_profile[] =
-  "[profile base]\n"
-  "aws_access_key_id = " BASE_KEY "\n"
-  "aws_secret_access_key = " BASE_SECRET "\n";
+#define BASE_PROFILE \
+  "[profile base]\n" \
+  "aws_access_key_id = " BASE_KEY "\n" \
+  "aws_secret_access_key = " BASE_SECRET "\n"
+
+static const char base_profile[] = BASE_PROFILE;
+
+/* A role assumed with the base profile's keys. */
+static const char admin_config[] =
+  "[profile admin]\n"
+  "role_arn = " ROLE_A "\n"
+  "source_profile = base\n"
+  BASE_PROFILE;
 
 /* Environment and files */
 
@@ -573,9 +582,7 @@ static void
 test_access_denied (Fixture       *fixture,
                     gconstpointer  data)
 {
-  g_autofree char *config = g_strconcat ("[profile admin]\nrole_arn = " ROLE_A "\nsource_profile = base\n",
-                                         base_profile, NULL);
-  g_autoptr(WsCredentialsProvider) provider = fixture_provider (fixture, config, NULL);
+  g_autoptr(WsCredentialsProvider) provider = fixture_provider (fixture, admin_config, NULL);
   g_autoptr(WsCredentials) credentials = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -600,9 +607,7 @@ static const char mfa_config[] =
   "role_arn = " ROLE_A "\n"
   "source_profile = base\n"
   "mfa_serial = arn:aws:iam::123456789012:mfa/alice\n"
-  "[profile base]\n"
-  "aws_access_key_id = " BASE_KEY "\n"
-  "aws_secret_access_key = " BASE_SECRET "\n";
+  BASE_PROFILE;
 
 static gboolean
 answer_mfa (gpointer user_data)
@@ -782,9 +787,7 @@ static void
 test_cache_reuse (Fixture       *fixture,
                   gconstpointer  data)
 {
-  g_autofree char *config = g_strconcat ("[profile admin]\nrole_arn = " ROLE_A "\nsource_profile = base\n",
-                                         base_profile, NULL);
-  g_autoptr(WsCredentialsProvider) provider = fixture_provider (fixture, config, NULL);
+  g_autoptr(WsCredentialsProvider) provider = fixture_provider (fixture, admin_config, NULL);
   g_autoptr(WsCredentials) first = NULL;
   g_autoptr(WsCredentials) second = NULL;
   g_autoptr(WsCredentials) third = NULL;
@@ -804,19 +807,15 @@ test_cache_reuse (Fixture       *fixture,
   g_assert_cmpuint (fixture->sts_calls, ==, 2);
 }
 
+/* Two requests in a row both reach STS: the first answer is not reused. */
 static void
-test_cache_refresh (Fixture       *fixture,
-                    gconstpointer  data)
+assert_not_reused (Fixture *fixture)
 {
-  g_autofree char *config = g_strconcat ("[profile admin]\nrole_arn = " ROLE_A "\nsource_profile = base\n",
-                                         base_profile, NULL);
-  g_autoptr(WsCredentialsProvider) provider = fixture_provider (fixture, config, NULL);
+  g_autoptr(WsCredentialsProvider) provider = fixture_provider (fixture, admin_config, NULL);
   g_autoptr(WsCredentials) first = NULL;
   g_autoptr(WsCredentials) second = NULL;
   g_autoptr(GError) error = NULL;
 
-  /* Inside the 5-minute margin from the start: never reused. */
-  fixture->lifetime = 4 * G_TIME_SPAN_MINUTE;
   first = get_credentials (provider, "admin", &error);
   g_assert_no_error (error);
   second = get_credentials (provider, "admin", &error);
@@ -824,39 +823,33 @@ test_cache_refresh (Fixture       *fixture,
   g_assert_cmpstr (ws_credentials_get_access_key_id (first), ==, "ASIAISSUED1");
   g_assert_cmpstr (ws_credentials_get_access_key_id (second), ==, "ASIAISSUED2");
   g_assert_cmpuint (fixture->sts_calls, ==, 2);
+}
+
+static void
+test_cache_refresh (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  /* Inside the 5-minute margin from the start: never reused. */
+  fixture->lifetime = 4 * G_TIME_SPAN_MINUTE;
+  assert_not_reused (fixture);
 }
 
 static void
 test_cache_refresh_skewed_clock (Fixture       *fixture,
                                  gconstpointer  data)
 {
-  g_autofree char *config = g_strconcat ("[profile admin]\nrole_arn = " ROLE_A "\nsource_profile = base\n",
-                                         base_profile, NULL);
-  g_autoptr(WsCredentialsProvider) provider = fixture_provider (fixture, config, NULL);
-  g_autoptr(WsCredentials) first = NULL;
-  g_autoptr(WsCredentials) second = NULL;
-  g_autoptr(GError) error = NULL;
-
   /* AWS is 30 minutes ahead of us: credentials that look 33 minutes away
    * from expiring here have 3 minutes left, inside the margin. */
   ws_fake_aws_set_clock_offset (fixture->fake, 30 * G_TIME_SPAN_MINUTE);
   fixture->lifetime = 33 * G_TIME_SPAN_MINUTE;
-  first = get_credentials (provider, "admin", &error);
-  g_assert_no_error (error);
-  second = get_credentials (provider, "admin", &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (ws_credentials_get_access_key_id (first), ==, "ASIAISSUED1");
-  g_assert_cmpstr (ws_credentials_get_access_key_id (second), ==, "ASIAISSUED2");
-  g_assert_cmpuint (fixture->sts_calls, ==, 2);
+  assert_not_reused (fixture);
 }
 
 static void
 test_concurrent_coalesce (Fixture       *fixture,
                           gconstpointer  data)
 {
-  g_autofree char *config = g_strconcat ("[profile admin]\nrole_arn = " ROLE_A "\nsource_profile = base\n",
-                                         base_profile, NULL);
-  g_autoptr(WsCredentialsProvider) provider = fixture_provider (fixture, config, NULL);
+  g_autoptr(WsCredentialsProvider) provider = fixture_provider (fixture, admin_config, NULL);
   GAsyncResult *results[3] = { NULL, };
 
   for (guint i = 0; i < G_N_ELEMENTS (results); i++)
@@ -882,9 +875,7 @@ static void
 test_cancel_one_waiter (Fixture       *fixture,
                         gconstpointer  data)
 {
-  g_autofree char *config = g_strconcat ("[profile admin]\nrole_arn = " ROLE_A "\nsource_profile = base\n",
-                                         base_profile, NULL);
-  g_autoptr(WsCredentialsProvider) provider = fixture_provider (fixture, config, NULL);
+  g_autoptr(WsCredentialsProvider) provider = fixture_provider (fixture, admin_config, NULL);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GAsyncResult) cancelled_result = NULL;
   g_autoptr(GAsyncResult) kept_result = NULL;
