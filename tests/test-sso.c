@@ -801,12 +801,22 @@ push_token_error (Fixture    *fixture,
   ws_fake_aws_push_response (fixture->fake, "POST", "/token", 400, code, NULL, "{\"error\":\"pending\"}");
 }
 
+/* Signs profile "dev" in and waits for the outcome. */
+static gboolean
+login (Fixture          *fixture,
+       WsSsoPromptFunc   prompt,
+       GError          **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  ws_sso_login_async (fixture->sso, "dev", prompt, fixture, NULL, on_result, &result);
+  return ws_sso_login_finish (fixture->sso, wait_for (&result), error);
+}
+
 static void
 test_login (Fixture       *fixture,
             gconstpointer  data)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GAsyncResult) again = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) entry = NULL;
   g_autoptr(JsonObject) registration = NULL;
@@ -819,8 +829,7 @@ test_login (Fixture       *fixture,
   push_token_error (fixture, "AuthorizationPendingException");
   push_token_error (fixture, "SlowDownException");
 
-  ws_sso_login_async (fixture->sso, "dev", on_prompt, fixture, NULL, on_result, &result);
-  g_assert_true (ws_sso_login_finish (fixture->sso, wait_for (&result), &error));
+  g_assert_true (login (fixture, on_prompt, &error));
   g_assert_no_error (error);
 
   g_assert_cmpuint (fixture->prompts, ==, 1);
@@ -860,8 +869,7 @@ test_login (Fixture       *fixture,
   assert_role_credentials (credentials);
 
   /* A second sign-in reuses the cached registration. */
-  ws_sso_login_async (fixture->sso, "dev", NULL, NULL, NULL, on_result, &again);
-  g_assert_true (ws_sso_login_finish (fixture->sso, wait_for (&again), &error));
+  g_assert_true (login (fixture, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, "POST", "/client/register"), ==, 1);
   g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, "POST", "/device_authorization"), ==, 2);
@@ -903,6 +911,16 @@ on_quiet_period (gpointer user_data)
 }
 
 static void
+run_for (guint milliseconds)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (milliseconds, on_quiet_period, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
 test_login_cancelled (Fixture       *fixture,
                       gconstpointer  data)
 {
@@ -910,7 +928,6 @@ test_login_cancelled (Fixture       *fixture,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *path = g_build_filename (fixture->cache_dir, SESSION_CACHE_FILE, NULL);
-  gboolean quiet = FALSE;
   guint polls;
 
   fixture->device_mode = DEVICE_PENDING;
@@ -926,9 +943,7 @@ test_login_cancelled (Fixture       *fixture,
 
   /* The poll timer went with it: no request in many poll intervals. */
   polls = ws_fake_aws_count_requests (fixture->fake, "POST", "/token");
-  g_timeout_add (100, on_quiet_period, &quiet);
-  while (!quiet)
-    g_main_context_iteration (NULL, TRUE);
+  run_for (100);
   g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, "POST", "/token"), <=, polls);
 }
 
@@ -940,7 +955,6 @@ test_login_cancelled_between_polls (Fixture       *fixture,
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  gboolean settled = FALSE;
 
   /* One-second polls: the first answer is in long before the next poll. */
   ws_sso_set_poll_unit (fixture->sso, 1000);
@@ -949,9 +963,7 @@ test_login_cancelled_between_polls (Fixture       *fixture,
 
   while (ws_fake_aws_count_requests (fixture->fake, "POST", "/token") < 1)
     g_main_context_iteration (NULL, TRUE);
-  g_timeout_add (200, on_quiet_period, &settled);
-  while (!settled)
-    g_main_context_iteration (NULL, TRUE);
+  run_for (200);
   g_cancellable_cancel (cancellable);
 
   g_assert_false (ws_sso_login_finish (fixture->sso, wait_for (&result), &error));
@@ -964,7 +976,6 @@ static void
 test_login_long_lived_code (Fixture       *fixture,
                             gconstpointer  data)
 {
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
   ws_fake_aws_push_response (fixture->fake, "POST", "/device_authorization", 200, NULL, NULL,
@@ -973,8 +984,7 @@ test_login_long_lived_code (Fixture       *fixture,
                              "\"expiresIn\":10000000000000000,\"interval\":1}");
   push_token_error (fixture, "AuthorizationPendingException");
 
-  ws_sso_login_async (fixture->sso, "dev", NULL, NULL, NULL, on_result, &result);
-  g_assert_true (ws_sso_login_finish (fixture->sso, wait_for (&result), &error));
+  g_assert_true (login (fixture, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, "POST", "/token"), ==, 2);
 }
@@ -985,15 +995,13 @@ static void
 test_login_registration_without_expiry (Fixture       *fixture,
                                         gconstpointer  data)
 {
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *registration_path = g_build_filename (fixture->cache_dir, REGISTRATION_FILE, NULL);
 
   ws_fake_aws_push_response (fixture->fake, "POST", "/client/register", 200, NULL, NULL,
                              "{\"clientId\":\"cid\",\"clientSecret\":\"cs\"}");
 
-  ws_sso_login_async (fixture->sso, "dev", NULL, NULL, NULL, on_result, &result);
-  g_assert_false (ws_sso_login_finish (fixture->sso, wait_for (&result), &error));
+  g_assert_false (login (fixture, NULL, &error));
   g_assert_error (error, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_RESPONSE);
   g_assert_nonnull (strstr (error->message, "“dev”"));
   g_assert_false (g_file_test (registration_path, G_FILE_TEST_EXISTS));
@@ -1004,14 +1012,12 @@ static void
 test_login_code_expired (Fixture       *fixture,
                          gconstpointer  data)
 {
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
   push_token_error (fixture, "AuthorizationPendingException");
   push_token_error (fixture, "ExpiredTokenException");
 
-  ws_sso_login_async (fixture->sso, "dev", NULL, NULL, NULL, on_result, &result);
-  g_assert_false (ws_sso_login_finish (fixture->sso, wait_for (&result), &error));
+  g_assert_false (login (fixture, NULL, &error));
   assert_login_required (error, "dev");
   g_assert_nonnull (strstr (error->message, "expired"));
 }
@@ -1020,13 +1026,11 @@ static void
 test_login_denied (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
   push_token_error (fixture, "AccessDeniedException");
 
-  ws_sso_login_async (fixture->sso, "dev", NULL, NULL, NULL, on_result, &result);
-  g_assert_false (ws_sso_login_finish (fixture->sso, wait_for (&result), &error));
+  g_assert_false (login (fixture, NULL, &error));
   g_assert_error (error, WS_AWS_ERROR, WS_AWS_ERROR_ACCESS_DENIED);
   g_assert_nonnull (strstr (error->message, "“dev”"));
 }
