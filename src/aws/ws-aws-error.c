@@ -5,6 +5,7 @@
  */
 #include "ws-aws-error.h"
 #include "ws-json.h"
+#include "ws-xml.h"
 
 #include <gio/gio.h>
 #include <glib/gi18n.h>
@@ -113,75 +114,21 @@ parse_json_error (const char  *text,
 
 /* STS (query protocol): ErrorResponse/Error/{Code,Message}; S3-style
  * answers have Error at the root, so only the parent is checked. */
-typedef struct
-{
-  GString *text;
-  char    *code;
-  char    *message;
-  gboolean in_error;
-} XmlErrorParser;
-
-static void
-xml_start_element (GMarkupParseContext  *context,
-                   const char           *element_name,
-                   const char          **attribute_names,
-                   const char          **attribute_values,
-                   gpointer              user_data,
-                   GError              **error)
-{
-  XmlErrorParser *data = user_data;
-
-  g_string_truncate (data->text, 0);
-  if (g_str_equal (element_name, "Error"))
-    data->in_error = TRUE;
-}
-
-static void
-xml_end_element (GMarkupParseContext  *context,
-                 const char           *element_name,
-                 gpointer              user_data,
-                 GError              **error)
-{
-  XmlErrorParser *data = user_data;
-
-  if (g_str_equal (element_name, "Error"))
-    data->in_error = FALSE;
-  else if (data->in_error && g_str_equal (element_name, "Code") && data->code == NULL)
-    data->code = g_strdup (g_strstrip (data->text->str));
-  else if (data->in_error && g_str_equal (element_name, "Message") && data->message == NULL)
-    data->message = g_strdup (g_strstrip (data->text->str));
-}
-
-static void
-xml_text (GMarkupParseContext  *context,
-          const char           *text,
-          gsize                 text_len,
-          gpointer              user_data,
-          GError              **error)
-{
-  XmlErrorParser *data = user_data;
-
-  g_string_append_len (data->text, text, text_len);
-}
-
 static void
 parse_xml_error (const char  *text,
                  gsize        len,
                  char       **code,
                  char       **message)
 {
-  static const GMarkupParser parser = { xml_start_element, xml_end_element, xml_text, NULL, NULL };
-  XmlErrorParser data = { g_string_new (NULL), NULL, NULL, FALSE };
-  g_autoptr(GMarkupParseContext) context = NULL;
+  static const char * const names[] = { "Code", "Message", NULL };
+  GString *texts[] = { g_string_new (NULL), g_string_new (NULL) };
 
-  context = g_markup_parse_context_new (&parser, G_MARKUP_TREAT_CDATA_AS_TEXT, &data, NULL);
   /* A broken document still yields what was read before the break. */
-  if (g_markup_parse_context_parse (context, text, len, NULL))
-    g_markup_parse_context_end_parse (context, NULL);
+  ws_xml_read_children (text, len, G_MARKUP_TREAT_CDATA_AS_TEXT, "Error", names, texts);
 
-  g_string_free (data.text, TRUE);
-  *code = data.code;
-  *message = data.message;
+  /* Empty when absent, which the caller treats as no code or message. */
+  *code = g_strstrip (g_string_free (texts[0], FALSE));
+  *message = g_strstrip (g_string_free (texts[1], FALSE));
 }
 
 void

@@ -10,6 +10,7 @@
 
 #include "ws-aws-error.h"
 #include "ws-secret.h"
+#include "ws-xml.h"
 
 #define STS_VERSION "2011-06-15"
 
@@ -99,28 +100,9 @@ ws_sts_web_identity_body (const char *role_arn,
 
 enum { STS_ACCESS_KEY_ID, STS_SECRET_ACCESS_KEY, STS_SESSION_TOKEN, STS_EXPIRATION, STS_N_FIELDS };
 
-static const char * const sts_field_names[STS_N_FIELDS] = {
-  "AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration",
+static const char * const sts_field_names[STS_N_FIELDS + 1] = {
+  "AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration", NULL,
 };
-
-static void
-sts_text (GMarkupParseContext  *context,
-          const char           *text,
-          gsize                 length,
-          gpointer              user_data,
-          GError              **error)
-{
-  GString **fields = user_data;
-  const GSList *stack = g_markup_parse_context_get_element_stack (context);
-
-  if (stack == NULL || stack->next == NULL ||
-      !g_str_equal (stack->next->data, "Credentials"))
-    return;
-
-  for (guint i = 0; i < STS_N_FIELDS; i++)
-    if (g_str_equal (stack->data, sts_field_names[i]))
-      g_string_append_len (fields[i], text, length);
-}
 
 static void
 sts_fields_free (GString **fields)
@@ -135,8 +117,6 @@ ws_sts_parse_credentials (const char  *xml,
                           const char  *source,
                           GError     **error)
 {
-  static const GMarkupParser parser = { .text = sts_text };
-  g_autoptr(GMarkupParseContext) context = NULL;
   g_autoptr(GDateTime) expiration = NULL;
   g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
   GString *fields[STS_N_FIELDS];
@@ -146,9 +126,8 @@ ws_sts_parse_credentials (const char  *xml,
   for (guint i = 0; i < STS_N_FIELDS; i++)
     fields[i] = g_string_new (NULL);
 
-  context = g_markup_parse_context_new (&parser, G_MARKUP_IGNORE_QUALIFIED, fields, NULL);
-  parsed = g_markup_parse_context_parse (context, xml, length, NULL) &&
-           g_markup_parse_context_end_parse (context, NULL);
+  parsed = ws_xml_read_children (xml, length, G_MARKUP_IGNORE_QUALIFIED,
+                                 "Credentials", sts_field_names, fields);
 
   if (parsed && fields[STS_EXPIRATION]->len > 0)
     expiration = g_date_time_new_from_iso8601 (fields[STS_EXPIRATION]->str, utc);
