@@ -192,13 +192,6 @@ ws_aws_context_new (WsAwsClient        *client,
   return self;
 }
 
-WsAwsClient *
-ws_aws_context_get_client (WsAwsContext *self)
-{
-  g_return_val_if_fail (WS_IS_AWS_CONTEXT (self), NULL);
-  return self->client;
-}
-
 const char * const *
 ws_aws_context_get_environ (WsAwsContext *self)
 {

@@ -22,7 +22,6 @@ G_DECLARE_FINAL_TYPE (WsAwsContext, ws_aws_context, WS, AWS_CONTEXT, GObject)
  * get_config_error) and watches the config and credentials files. */
 WsAwsContext          *ws_aws_context_new              (WsAwsClient        *client,
                                                         const char * const *environ);
-WsAwsClient           *ws_aws_context_get_client       (WsAwsContext *self);
 const char * const    *ws_aws_context_get_environ      (WsAwsContext *self);
 /* Always non-NULL: an empty config when the file could not be parsed. */
 WsAwsConfig           *ws_aws_context_get_config       (WsAwsContext *self);

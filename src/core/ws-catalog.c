@@ -653,7 +653,7 @@ reuse_environment (GHashTable *old_items,
                    const char *region,
                    const char *name)
 {
-  g_autofree char *ref = g_strdup_printf ("%s/%s/%s", profile, region, name);
+  g_autofree char *ref = ws_environment_format_ref (profile, region, name);
   WsEnvironment *environment = g_hash_table_lookup (old_items, ref);
 
   return environment != NULL ? g_object_ref (environment) : ws_environment_new (profile, region, name);
@@ -775,7 +775,7 @@ add_pinned_rows (WsCatalog  *self,
           continue;
         }
 
-      g_hash_table_add (refs, g_strdup_printf ("%s/%s/%s", profile, region, name));
+      g_hash_table_add (refs, ws_environment_format_ref (profile, region, name));
       if (find_environment (candidates, profile, region, name) != NULL)
         continue;
 

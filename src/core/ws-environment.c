@@ -449,7 +449,15 @@ ws_environment_dup_ref (WsEnvironment *self)
 {
   g_return_val_if_fail (WS_IS_ENVIRONMENT (self), NULL);
 
-  return g_strdup_printf ("%s/%s/%s", self->profile, self->region, self->name);
+  return ws_environment_format_ref (self->profile, self->region, self->name);
+}
+
+char *
+ws_environment_format_ref (const char *profile,
+                           const char *region,
+                           const char *name)
+{
+  return g_strdup_printf ("%s/%s/%s", profile, region, name);
 }
 
 gboolean

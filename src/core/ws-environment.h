@@ -50,6 +50,10 @@ void           ws_environment_update_from_mwaa       (WsEnvironment           *s
 
 /* "profile/region/name": the ENV reference actions and the CLI take. */
 char          *ws_environment_dup_ref                (WsEnvironment *self);
+/* Pure: the same reference from its parts. */
+char          *ws_environment_format_ref             (const char    *profile,
+                                                      const char    *region,
+                                                      const char    *name);
 
 /* Pure: whether a status allows opening the Airflow UI (AVAILABLE,
  * UPDATING, UPDATE_FAILED, MAINTENANCE, ROLLING_BACK, CREATING_SNAPSHOT,
