@@ -153,6 +153,14 @@ add_fix_button (GNotification *notification,
     g_notification_add_button_with_target (notification, _("Retry"), retry_action, "s", ref);
 }
 
+/* One notification per environment, whatever the mode: a success takes
+ * back the failure it retried. */
+static char *
+launch_notification_id (const char *ref)
+{
+  return g_strconcat ("launch:", ref, NULL);
+}
+
 static void
 notify_launch_error (WindsockApplication *self,
                      Launch              *launch,
@@ -165,7 +173,7 @@ notify_launch_error (WindsockApplication *self,
   };
   g_autoptr(GNotification) notification = NULL;
   g_autofree char *title = NULL;
-  g_autofree char *id = g_strconcat ("launch:", launch->ref, NULL);
+  g_autofree char *id = launch_notification_id (launch->ref);
 
   title = g_strdup_printf (_("Could not open %s"), launch->ref);
   notification = g_notification_new (title);
@@ -219,7 +227,9 @@ launch_complete (Launch       *launch,
 
   if (error == NULL)
     {
-      withdraw (self, launch->key);
+      g_autofree char *id = launch_notification_id (launch->ref);
+
+      withdraw (self, id);
       remember_recent (self, launch->ref);
     }
   /* A caller on D-Bus (the CLI) reports the error itself; a click only
@@ -658,19 +668,28 @@ on_menu_changed (WindsockMenu        *menu,
   update_tray (self);
 }
 
+/* The environment opened last ("recent" is most recent first), or NULL. */
+static char *
+dup_last_opened (WindsockApplication *self)
+{
+  g_auto(GStrv) recent = self->settings ? g_settings_get_strv (self->settings, "recent") : NULL;
+
+  return recent != NULL && recent[0] != NULL ? g_strdup (recent[0]) : NULL;
+}
+
 /* The most likely next click goes to the environment opened last: have its
  * TLS connection ready before the person picks it. */
 static void
 preconnect (WindsockApplication *self)
 {
-  g_auto(GStrv) recent = self->settings ? g_settings_get_strv (self->settings, "recent") : NULL;
+  g_autofree char *last = dup_last_opened (self);
   g_autoptr(WsEnvironment) environment = NULL;
   g_autoptr(SoupMessage) message = NULL;
   g_autofree char *base = NULL;
 
-  if (recent == NULL || recent[0] == NULL)
+  if (last == NULL)
     return;
-  environment = ws_catalog_lookup (self->catalog, recent[0], NULL);
+  environment = ws_catalog_lookup (self->catalog, last, NULL);
   if (environment == NULL)
     return;
   base = ws_endpoint_resolve (WS_AWS_SERVICE_MWAA, ws_environment_get_region (environment), "env.",
@@ -722,11 +741,10 @@ on_tray_secondary_activate (WsStatusNotifier    *notifier,
                             int                  y,
                             WindsockApplication *self)
 {
-  g_auto(GStrv) recent = self->settings ? g_settings_get_strv (self->settings, "recent") : NULL;
+  g_autofree char *last = dup_last_opened (self);
 
-  if (recent != NULL && recent[0] != NULL)
-    launch_environment (self, recent[0], LAUNCH_OPEN,
-                        ws_status_notifier_take_activation_token (notifier), NULL);
+  if (last != NULL)
+    launch_environment (self, last, LAUNCH_OPEN, ws_status_notifier_take_activation_token (notifier), NULL);
   else
     show_picker (self, ws_status_notifier_take_activation_token (notifier));
 }
