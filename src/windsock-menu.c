@@ -105,24 +105,31 @@ build_top_section (GListModel                *environments,
                    const WindsockMenuOptions *options)
 {
   const char * const *lists[] = { options->favourites, options->recent };
-  g_autoptr(GHashTable) shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) by_ref = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  g_autoptr(GHashTable) shown = g_hash_table_new (g_str_hash, g_str_equal);
   GMenu *section = g_menu_new ();
   guint n = g_list_model_get_n_items (environments);
 
+  for (guint i = 0; i < n; i++)
+    {
+      WsEnvironment *environment = g_list_model_get_item (environments, i);
+
+      g_hash_table_insert (by_ref, ws_environment_dup_ref (environment), environment);
+    }
+
   for (gsize l = 0; l < G_N_ELEMENTS (lists); l++)
     for (guint r = 0; lists[l] != NULL && lists[l][r] != NULL; r++)
-      for (guint i = 0; i < n && g_hash_table_size (shown) < options->limit; i++)
-        {
-          g_autoptr(WsEnvironment) environment = g_list_model_get_item (environments, i);
-          g_autofree char *ref = ws_environment_dup_ref (environment);
-          g_autoptr(GMenuItem) item = NULL;
+      {
+        WsEnvironment *environment = g_hash_table_lookup (by_ref, lists[l][r]);
+        g_autoptr(GMenuItem) item = NULL;
 
-          if (!g_str_equal (ref, lists[l][r]) || g_hash_table_contains (shown, ref))
-            continue;
-          item = environment_item (environment, options);
-          g_menu_append_item (section, item);
-          g_hash_table_add (shown, g_steal_pointer (&ref));
-        }
+        if (environment == NULL || g_hash_table_contains (shown, lists[l][r])
+            || g_hash_table_size (shown) >= options->limit)
+          continue;
+        item = environment_item (environment, options);
+        g_menu_append_item (section, item);
+        g_hash_table_add (shown, (gpointer) lists[l][r]);
+      }
 
   return section;
 }
