@@ -216,7 +216,6 @@ mfa_code_finish (WsCredentialsProvider  *self,
 
 typedef struct
 {
-  char           *profile;   /* explicit, or NULL */
   WsProfileChain *chain;
   WsCredentials  *current;
   guint           next_role;
@@ -229,7 +228,6 @@ job_free (Job *job)
 {
   g_clear_pointer (&job->chain, ws_profile_chain_free);
   g_clear_pointer (&job->current, ws_credentials_unref);
-  g_free (job->profile);
   g_free (job->region);
   g_free (job->sts_url);
   g_free (job);
@@ -604,7 +602,6 @@ job_start (WsCredentialsProvider *self,
   Job *job;
 
   job = g_new0 (Job, 1);
-  job->profile = g_strdup (profile);
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
 
   /* "An explicitly provided profile will negate an EnvProvider" (botocore). */
