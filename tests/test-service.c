@@ -237,6 +237,15 @@ start_service (Fixture *fixture)
   poll_until (service_is_up, fixture, "the service to own its name");
 }
 
+/* The service's tray item, once the watcher has it. */
+static WsTestSniItem *
+wait_for_item (Fixture          *fixture,
+               WsTestSniWatcher *watcher)
+{
+  ws_test_sni_watcher_wait_for_items (watcher, 1);
+  return ws_test_sni_item_new (fixture->connection, ws_test_sni_watcher_get_items (watcher)[0]);
+}
+
 /* Layouts: discovery runs in the background, so wait until a row shows up. */
 typedef struct
 {
@@ -311,8 +320,7 @@ test_tray_click (Fixture       *fixture,
   int analytics, building;
 
   start_service (fixture);
-  ws_test_sni_watcher_wait_for_items (watcher, 1);
-  item = ws_test_sni_item_new (fixture->connection, ws_test_sni_watcher_get_items (watcher)[0]);
+  item = wait_for_item (fixture, watcher);
   properties = ws_test_sni_item_get_all (item);
   g_assert_true (g_variant_lookup (properties, "Id", "&s", &text));
   g_assert_cmpstr (text, ==, APP_ID);
@@ -379,8 +387,7 @@ test_config_change (Fixture       *fixture,
 
   ws_fake_aws_add_environment (fixture->cli.fake, "us-east-1", "reporting", "UPDATING", "2.9.2");
   start_service (fixture);
-  ws_test_sni_watcher_wait_for_items (watcher, 1);
-  item = ws_test_sni_item_new (fixture->connection, ws_test_sni_watcher_get_items (watcher)[0]);
+  item = wait_for_item (fixture, watcher);
   menu = ws_test_sni_menu_new (item);
   before = wait_for_row (menu, "analytics");
   g_assert_cmpint (ws_test_sni_menu_find (before, "reporting"), <, 0);
@@ -496,8 +503,7 @@ test_sso_sign_in (Fixture       *fixture,
   cli_fixture_write_aws (&fixture->cli, "config", SSO_CONFIG);
   ws_fake_aws_add_credentials (fixture->cli.fake, "ASIASSOROLE", "sso/role/secret", "sso-session-token");
   start_service (fixture);
-  ws_test_sni_watcher_wait_for_items (watcher, 1);
-  item = ws_test_sni_item_new (fixture->connection, ws_test_sni_watcher_get_items (watcher)[0]);
+  item = wait_for_item (fixture, watcher);
   menu = ws_test_sni_menu_new (item);
   layout = wait_for_row (menu, "Sign in to sso-dev");
 
@@ -860,8 +866,7 @@ test_survives_failures (Fixture       *fixture,
   cli_fixture_write_aws (&fixture->cli, "config", "[default\nregion = eu-west-1\n");
   cli_fixture_setenv (&fixture->cli, "AWS_ENDPOINT_URL", "http://127.0.0.1:9");
   start_service (fixture);
-  ws_test_sni_watcher_wait_for_items (watcher, 1);
-  item = ws_test_sni_item_new (fixture->connection, ws_test_sni_watcher_get_items (watcher)[0]);
+  item = wait_for_item (fixture, watcher);
   properties = ws_test_sni_item_get_all (item);
   g_assert_true (g_variant_lookup (properties, "IconName", "&s", &icon_name));
   g_assert_cmpstr (icon_name, ==, APP_ID "-error-symbolic");
