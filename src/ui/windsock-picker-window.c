@@ -196,12 +196,18 @@ select_position (WindsockPickerWindow *self,
 
 /* The best match is the one Enter opens. */
 static void
+show_matches (WindsockPickerWindow *self)
+{
+  update_page (self);
+  select_position (self, 0);
+}
+
+static void
 refilter (WindsockPickerWindow *self)
 {
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
   gtk_sorter_changed (GTK_SORTER (self->sorter), GTK_SORTER_CHANGE_DIFFERENT);
-  update_page (self);
-  select_position (self, 0);
+  show_matches (self);
 }
 
 /* Also called for keys that act on the list: the entry waits a moment
@@ -234,13 +240,14 @@ on_settings_changed (WindsockPickerWindow *self)
   refilter (self);
 }
 
+/* Setting the model filters and sorts it with what is current already. */
 static void
 load_catalog (WindsockPickerWindow *self)
 {
   g_clear_object (&self->catalog);
   self->catalog = ws_catalog_new (NULL, self->settings, self->cache_path);
   gtk_filter_list_model_set_model (self->filter_model, G_LIST_MODEL (self->catalog));
-  refilter (self);
+  show_matches (self);
 }
 
 /* The service rewrites the cache atomically (a rename), so creation and
