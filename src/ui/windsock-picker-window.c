@@ -26,6 +26,7 @@ struct _WindsockPickerWindow
   GSettings            *settings;
   char                 *cache_path;
   GFileMonitor         *cache_monitor;
+  guint                 reload_id;    /* the cache changed: read it again */
   WsCatalog            *catalog;
   char                 *searched;     /* the text the list is filtered by */
   GStrv                 terms;        /* the same, split into words */
@@ -250,8 +251,19 @@ load_catalog (WindsockPickerWindow *self)
   show_matches (self);
 }
 
+static gboolean
+reload_catalog (gpointer user_data)
+{
+  WindsockPickerWindow *self = user_data;
+
+  self->reload_id = 0;
+  load_catalog (self);
+  return G_SOURCE_REMOVE;
+}
+
 /* The service rewrites the cache atomically (a rename), so creation and
- * deletion count as well as the end of a change. */
+ * deletion count as well as the end of a change; one rewrite reports all
+ * three at once, and the cache is read once for them. */
 static void
 on_cache_changed (WindsockPickerWindow *self,
                   GFile                *file,
@@ -260,7 +272,8 @@ on_cache_changed (WindsockPickerWindow *self,
 {
   if (event == G_FILE_MONITOR_EVENT_CHANGED || event == G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED)
     return;
-  load_catalog (self);
+  if (self->reload_id == 0)
+    self->reload_id = g_idle_add (reload_catalog, self);
 }
 
 static void
@@ -585,6 +598,7 @@ windsock_picker_window_dispose (GObject *object)
   if (self->cache_monitor != NULL)
     g_file_monitor_cancel (self->cache_monitor);
   g_clear_object (&self->cache_monitor);
+  g_clear_handle_id (&self->reload_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), WINDSOCK_TYPE_PICKER_WINDOW);
   g_clear_object (&self->catalog);
 
