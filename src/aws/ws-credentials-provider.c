@@ -811,6 +811,14 @@ ws_credentials_provider_get_config (WsCredentialsProvider *self)
   return self->config;
 }
 
+WsSso *
+ws_credentials_provider_get_sso (WsCredentialsProvider *self)
+{
+  g_return_val_if_fail (WS_IS_CREDENTIALS_PROVIDER (self), NULL);
+
+  return self->sso;
+}
+
 void
 ws_credentials_provider_set_mfa_prompt (WsCredentialsProvider *self,
                                         WsMfaPromptFunc        func,

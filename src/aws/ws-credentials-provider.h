@@ -7,6 +7,7 @@
 #include "ws-aws-client.h"
 #include "ws-aws-config.h"
 #include "ws-credentials.h"
+#include "ws-sso.h"
 
 G_BEGIN_DECLS
 
@@ -32,6 +33,9 @@ WsCredentialsProvider *ws_credentials_provider_new            (WsAwsClient      
                                                                WsAwsConfig        *config,
                                                                const char * const *environ);
 WsAwsConfig           *ws_credentials_provider_get_config     (WsCredentialsProvider *self);
+/* The IAM Identity Center client the chain uses: signing in through it
+ * shares its one-at-a-time rule with the chain's token refreshes. */
+WsSso                 *ws_credentials_provider_get_sso        (WsCredentialsProvider *self);
 /* Without a prompt, an MFA profile fails with WS_AWS_ERROR_MFA_REQUIRED. */
 void                   ws_credentials_provider_set_mfa_prompt (WsCredentialsProvider *self,
                                                                WsMfaPromptFunc     func,

@@ -23,7 +23,6 @@ struct _WsAwsContext
   GError                *config_error;
   WsCredentialsProvider *provider;
   WsMwaa                *mwaa;
-  WsSso                 *sso;
 
   WsMfaPromptFunc        mfa_prompt;
   gpointer               mfa_prompt_data;
@@ -54,7 +53,6 @@ load (WsAwsContext *self)
   g_clear_error (&self->config_error);
   g_clear_object (&self->provider);
   g_clear_object (&self->mwaa);
-  g_clear_object (&self->sso);
 
   self->config = ws_aws_config_load (envp, &error);
   if (self->config == NULL)
@@ -68,7 +66,6 @@ load (WsAwsContext *self)
   if (self->mfa_prompt != NULL)
     ws_credentials_provider_set_mfa_prompt (self->provider, self->mfa_prompt, self->mfa_prompt_data, NULL);
   self->mwaa = ws_mwaa_new (self->client, self->provider, envp);
-  self->sso = ws_sso_new (self->client, self->config, envp);
 }
 
 static gboolean
@@ -144,7 +141,6 @@ ws_aws_context_finalize (GObject *object)
 
   g_clear_object (&self->provider);
   g_clear_object (&self->mwaa);
-  g_clear_object (&self->sso);
   g_clear_object (&self->config);
   g_clear_error (&self->config_error);
   g_clear_object (&self->client);
@@ -231,7 +227,7 @@ WsSso *
 ws_aws_context_get_sso (WsAwsContext *self)
 {
   g_return_val_if_fail (WS_IS_AWS_CONTEXT (self), NULL);
-  return self->sso;
+  return ws_credentials_provider_get_sso (self->provider);
 }
 
 void
