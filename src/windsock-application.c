@@ -18,7 +18,6 @@
 #include "ws-aws-error.h"
 #include "ws-catalog.h"
 #include "ws-dbus-menu.h"
-#include "ws-endpoint.h"
 #include "ws-launcher.h"
 #include "ws-secret.h"
 #include "ws-status-notifier.h"
@@ -684,22 +683,13 @@ preconnect (WindsockApplication *self)
 {
   g_autofree char *last = dup_last_opened (self);
   g_autoptr(WsEnvironment) environment = NULL;
-  g_autoptr(SoupMessage) message = NULL;
-  g_autofree char *base = NULL;
 
-  if (last == NULL)
+  if (last == NULL || (environment = ws_catalog_lookup (self->catalog, last, NULL)) == NULL)
     return;
-  environment = ws_catalog_lookup (self->catalog, last, NULL);
-  if (environment == NULL)
-    return;
-  base = ws_endpoint_resolve (WS_AWS_SERVICE_MWAA, ws_environment_get_region (environment), "env.",
-                              ws_aws_context_get_config (self->context),
-                              ws_environment_get_profile (environment),
-                              ws_aws_context_get_environ (self->context), NULL);
-  if (base == NULL || (message = soup_message_new (SOUP_METHOD_HEAD, base)) == NULL)
-    return;
-  soup_session_preconnect_async (ws_aws_client_get_session (self->client), message,
-                                 G_PRIORITY_DEFAULT, self->cancellable, NULL, NULL);
+  ws_mwaa_preconnect (ws_aws_context_get_mwaa (self->context),
+                      ws_aws_config_request_profile (ws_aws_context_get_environ (self->context),
+                                                     ws_environment_get_profile (environment)),
+                      ws_environment_get_region (environment), self->cancellable);
 }
 
 static void

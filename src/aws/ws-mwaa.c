@@ -703,3 +703,25 @@ ws_mwaa_new (WsAwsClient           *client,
 
   return self;
 }
+
+void
+ws_mwaa_preconnect (WsMwaa       *self,
+                    const char   *profile,
+                    const char   *region,
+                    GCancellable *cancellable)
+{
+  const char * const *environ = (const char * const *) self->environ;
+  g_autofree char *base = NULL;
+  g_autoptr(SoupMessage) message = NULL;
+
+  g_return_if_fail (WS_IS_MWAA (self));
+  g_return_if_fail (region != NULL);
+
+  base = ws_endpoint_resolve (WS_AWS_SERVICE_MWAA, region, "env.", ws_mwaa_get_config (self),
+                              profile ? profile : ws_aws_config_get_default_profile_name (environ),
+                              environ, NULL);
+  if (base == NULL || (message = soup_message_new (SOUP_METHOD_HEAD, base)) == NULL)
+    return;
+  soup_session_preconnect_async (ws_aws_client_get_session (self->client), message,
+                                 G_PRIORITY_DEFAULT, cancellable, NULL, NULL);
+}

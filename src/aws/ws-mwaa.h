@@ -54,4 +54,12 @@ GPtrArray *ws_mwaa_list_environments_finish (WsMwaa               *self,
                                             GAsyncResult          *result,
                                             GError               **error);
 
+/* Opens the connection a login URL for @profile in @region will use (the
+ * env. endpoint), so the click that follows skips DNS, TCP and TLS. Best
+ * effort: a failure only means the click connects itself. */
+void       ws_mwaa_preconnect              (WsMwaa                *self,
+                                            const char            *profile,
+                                            const char            *region,
+                                            GCancellable          *cancellable);
+
 G_END_DECLS
