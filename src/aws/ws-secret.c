@@ -4,7 +4,12 @@
  */
 #include "ws-secret.h"
 
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <string.h>
+
+#include "ws-aws-error.h"
 
 void
 ws_secret_wipe (gpointer data,
@@ -63,4 +68,32 @@ ws_secret_byte_array_unref (GByteArray *array)
     return;
   ws_secret_wipe (array->data, array->len);
   g_byte_array_unref (array);
+}
+
+gboolean
+ws_secret_write_file (const char  *path,
+                      const char  *data,
+                      gsize        length,
+                      GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr(GError) write_error = NULL;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int errsv = errno;
+
+      g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_FAILED,
+                   _("Could not create the folder %s: %s."), dir, g_strerror (errsv));
+      return FALSE;
+    }
+
+  if (!g_file_set_contents_full (path, data, length, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &write_error))
+    {
+      g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_FAILED,
+                   _("Could not write %s: %s."), path, write_error->message);
+      return FALSE;
+    }
+
+  return TRUE;
 }

@@ -24,6 +24,15 @@ void ws_secret_bytes_unref      (GBytes     *bytes);
 /* Wipes the data at once: pass only the last reference. */
 void ws_secret_byte_array_unref (GByteArray *array);
 
+/* Writes @path atomically and readable only by the user (0600; a folder
+ * it creates is 0700), as the AWS CLI keeps its caches. Blocking: call it
+ * from a worker thread. Errors are WS_AWS_ERROR_FAILED, phrased for a
+ * person. */
+gboolean ws_secret_write_file   (const char *path,
+                                 const char *data,
+                                 gsize       length,
+                                 GError    **error);
+
 /* g_autoptr(WsSecret) text = …: a string wiped when it goes out of scope. */
 typedef char WsSecret;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsSecret, ws_secret_free)

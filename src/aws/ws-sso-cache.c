@@ -8,11 +8,9 @@
  */
 #include "ws-sso-cache.h"
 
-#include <errno.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 
 #include "ws-aws-error.h"
 #include "ws-json.h"
@@ -331,29 +329,13 @@ write_json_thread (GTask        *task,
                    GCancellable *cancellable)
 {
   CacheWrite *write = task_data;
-  g_autofree char *dir = g_path_get_dirname (write->path);
   GError *error = NULL;
 
   /* The AWS CLI creates its cache directories private, and so do we. */
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      int errsv = errno;
-
-      g_task_return_new_error (task, WS_AWS_ERROR, WS_AWS_ERROR_FAILED,
-                               _("Could not create the folder %s: %s."), dir, g_strerror (errsv));
-      return;
-    }
-
-  if (!g_file_set_contents_full (write->path, write->contents, write->length,
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
-    {
-      g_task_return_new_error (task, WS_AWS_ERROR, WS_AWS_ERROR_FAILED,
-                               _("Could not write %s: %s."), write->path, error->message);
-      g_error_free (error);
-      return;
-    }
-
-  g_task_return_boolean (task, TRUE);
+  if (!ws_secret_write_file (write->path, write->contents, write->length, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
 }
 
 void

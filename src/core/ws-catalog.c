@@ -11,13 +11,13 @@
  */
 #include "ws-catalog.h"
 
-#include <errno.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
 
 #include "ws-aws-error.h"
 #include "ws-json.h"
+#include "ws-secret.h"
 
 #define DEFAULT_MAX_PARALLEL 8
 #define CACHE_VERSION        1
@@ -264,21 +264,10 @@ cache_write_thread (GTask        *task,
 {
   WsCatalog *self = source;
   GBytes *contents = task_data;
-  g_autofree char *dir = g_path_get_dirname (self->cache_path);
   GError *error = NULL;
 
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      int saved_errno = errno;
-
-      g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                               "%s: %s", dir, g_strerror (saved_errno));
-      return;
-    }
-
-  if (!g_file_set_contents_full (self->cache_path, g_bytes_get_data (contents, NULL),
-                                 g_bytes_get_size (contents), G_FILE_SET_CONTENTS_CONSISTENT,
-                                 0600, &error))
+  if (!ws_secret_write_file (self->cache_path, g_bytes_get_data (contents, NULL),
+                             g_bytes_get_size (contents), &error))
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
