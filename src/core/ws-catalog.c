@@ -1263,3 +1263,11 @@ ws_catalog_set_network_monitor (WsCatalog       *self,
   self->network_available = g_network_monitor_get_network_available (monitor);
   g_signal_connect (monitor, "network-changed", G_CALLBACK (on_network_changed), self);
 }
+
+const char *
+ws_catalog_get_cache_path (WsCatalog *self)
+{
+  g_return_val_if_fail (WS_IS_CATALOG (self), NULL);
+
+  return self->cache_path;
+}

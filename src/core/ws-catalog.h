@@ -76,6 +76,8 @@ const WsCatalogProfile *ws_catalog_get_profile       (WsCatalog    *self,
 WsEnvironment          *ws_catalog_lookup            (WsCatalog    *self,
                                                       const char   *ref,
                                                       GError      **error);
+/* The cache file this catalog reads (and, with a context, writes). */
+const char             *ws_catalog_get_cache_path    (WsCatalog    *self);
 /* At most this many ListEnvironments/GetEnvironment chains in flight
  * (default 8). */
 void                    ws_catalog_set_max_parallel  (WsCatalog    *self,

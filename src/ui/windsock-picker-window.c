@@ -276,12 +276,11 @@ on_cache_changed (WindsockPickerWindow *self,
     self->reload_id = g_idle_add (reload_catalog, self);
 }
 
+/* The catalog knows where its cache is (the default or the one given). */
 static void
 watch_cache (WindsockPickerWindow *self)
 {
-  g_autofree char *path = self->cache_path != NULL
-    ? g_strdup (self->cache_path)
-    : g_build_filename (g_get_user_cache_dir (), "windsock", "catalog.json", NULL);
+  const char *path = ws_catalog_get_cache_path (self->catalog);
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GError) error = NULL;
 
