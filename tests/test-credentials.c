@@ -449,22 +449,6 @@ test_process_timeout (Fixture       *fixture,
   g_assert_nonnull (strstr (error->message, "did not finish"));
 }
 
-static gboolean
-quit_loop (gpointer user_data)
-{
-  g_main_loop_quit (user_data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-run_loop_for (guint milliseconds)
-{
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-
-  g_timeout_add (milliseconds, quit_loop, loop);
-  g_main_loop_run (loop);
-}
-
 static void
 test_process_timeout_orphan (Fixture       *fixture,
                              gconstpointer  data)
@@ -478,7 +462,7 @@ test_process_timeout_orphan (Fixture       *fixture,
   error = process_error (fixture, "(sleep 1; touch \"$HOME/survived\") &\nsleep 0.1");
   g_assert_nonnull (strstr (error->message, "did not finish"));
 
-  run_loop_for (1500);
+  ws_test_run_for (1500);
   g_assert_false (g_file_test (marker, G_FILE_TEST_EXISTS));
 }
 

@@ -595,13 +595,6 @@ test_no_watcher (Fixture       *fixture,
   g_assert_nonnull (strstr (notification->body, "AppIndicator"));
 }
 
-static gboolean
-quit_loop_later (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 /* At login the panel may come up after us: a tray that appears within the
  * grace period means no picker and no hint. */
 static void
@@ -609,14 +602,12 @@ test_late_panel (Fixture       *fixture,
                  gconstpointer  data)
 {
   g_autoptr(WsTestSniWatcher) watcher = NULL;
-  gboolean waited = FALSE;
 
   start_service (fixture);
   watcher = ws_test_sni_watcher_new (fixture->connection);
   ws_test_sni_watcher_wait_for_items (watcher, 1);
   /* Past the service's 3 s grace period. */
-  g_timeout_add_seconds (5, quit_loop_later, &waited);
-  ws_test_sni_wait_until (is_true, &waited, "the grace period");
+  ws_test_run_for (5000);
   g_assert_false (g_file_test (fixture->ui_record, G_FILE_TEST_EXISTS));
   g_assert_cmpuint (ws_test_notifications_get_n_notifications (fixture->notifications), ==, 0);
 }

@@ -901,25 +901,6 @@ test_login_concurrent (Fixture       *fixture,
   g_assert_cmpstr (fixture->prompt_code, ==, "ABCD-EFGH");
 }
 
-static gboolean
-on_quiet_period (gpointer user_data)
-{
-  gboolean *done = user_data;
-
-  *done = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-run_for (guint milliseconds)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (milliseconds, on_quiet_period, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
 static void
 test_login_cancelled (Fixture       *fixture,
                       gconstpointer  data)
@@ -943,7 +924,7 @@ test_login_cancelled (Fixture       *fixture,
 
   /* The poll timer went with it: no request in many poll intervals. */
   polls = ws_fake_aws_count_requests (fixture->fake, "POST", "/token");
-  run_for (100);
+  ws_test_run_for (100);
   g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, "POST", "/token"), <=, polls);
 }
 
@@ -963,7 +944,7 @@ test_login_cancelled_between_polls (Fixture       *fixture,
 
   while (ws_fake_aws_count_requests (fixture->fake, "POST", "/token") < 1)
     g_main_context_iteration (NULL, TRUE);
-  run_for (200);
+  ws_test_run_for (200);
   g_cancellable_cancel (cancellable);
 
   g_assert_false (ws_sso_login_finish (fixture->sso, wait_for (&result), &error));

@@ -54,3 +54,20 @@ ws_test_remove_tree (const char *path)
     }
   g_assert_no_errno (g_rmdir (path));
 }
+
+static gboolean
+set_true (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+void
+ws_test_run_for (guint milliseconds)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (milliseconds, set_true, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}

@@ -15,4 +15,8 @@ char *ws_test_isolate     (const char *name);
 /* Removes PATH and all below it; symlinks are removed, never followed. */
 void  ws_test_remove_tree (const char *path);
 
+/* Runs the default main context for @milliseconds: for asserting that
+ * something does not happen within a while, or letting a timer pass. */
+void  ws_test_run_for     (guint       milliseconds);
+
 G_END_DECLS
