@@ -12,6 +12,7 @@
 #include "ws-launcher.h"
 #include "ws-test-browser.h"
 #include "ws-test-notifications.h"
+#include "ws-test-util.h"
 
 #define LOGIN_URL "https://analytics.airflow.example.test/aws_mwaa/aws-console-sso?login=true#web-token"
 #define TOKEN "activation-token-42"
@@ -497,31 +498,15 @@ open_activated (GSimpleAction *action,
 }
 
 static gboolean
-set_true (gpointer data)
+is_activated (gpointer data)
 {
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Iterates the default main context until *FLAG is set, within a generous
- * bound: GDBus wakes the context with every message. */
-static gboolean
-iterate_until (const gboolean *flag)
-{
-  gboolean timed_out = FALSE;
-  guint timeout_id = g_timeout_add_seconds (30, set_true, &timed_out);
-
-  while (!*flag && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (timeout_id);
-  return *flag;
+  return ((Activation *) data)->activated;
 }
 
 static const char *
 wait_for_activation (Activation *activation)
 {
-  g_assert_true (iterate_until (&activation->activated));
+  g_assert_true (ws_test_iterate_until (is_activated, activation, 30));
   activation->activated = FALSE;
   return g_variant_get_string (activation->parameter, NULL);
 }

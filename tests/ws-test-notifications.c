@@ -4,6 +4,8 @@
  */
 #include "ws-test-notifications.h"
 
+#include "ws-test-util.h"
+
 #define NOTIFICATIONS_NAME "org.freedesktop.Notifications"
 #define NOTIFICATIONS_PATH "/org/freedesktop/Notifications"
 #define WAIT_SECONDS 30
@@ -195,45 +197,24 @@ ws_test_notifications_init (WsTestNotifications *self)
   self->notifications = g_ptr_array_new_with_free_func ((GDestroyNotify) notification_free);
 }
 
-typedef gboolean (*Condition) (WsTestNotifications *self,
-                               guint                n);
-
 static gboolean
-name_is_owned (WsTestNotifications *self,
-               guint                unused)
+name_is_owned (gpointer data)
 {
-  return self->name_owned;
+  return ((WsTestNotifications *) data)->name_owned;
 }
 
-static gboolean
-has_notifications (WsTestNotifications *self,
-                   guint                n)
+typedef struct
 {
-  return self->notifications->len >= n;
-}
+  WsTestNotifications *self;
+  guint                n;
+} CountWait;
 
 static gboolean
-set_true (gpointer data)
+has_notifications (gpointer data)
 {
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
+  CountWait *wait = data;
 
-/* Blocks in the default main context until CONDITION holds, or a generous
- * bound has passed: GDBus wakes the context with every message. */
-static gboolean
-iterate_until (WsTestNotifications *self,
-               Condition            condition,
-               guint                n)
-{
-  gboolean timed_out = FALSE;
-  guint timeout_id = g_timeout_add_seconds (WAIT_SECONDS, set_true, &timed_out);
-
-  while (!condition (self, n) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (timeout_id);
-  return condition (self, n);
+  return wait->self->notifications->len >= wait->n;
 }
 
 WsTestNotifications *
@@ -251,7 +232,7 @@ ws_test_notifications_new (GDBusConnection *connection)
   self->owner_id = g_bus_own_name_on_connection (connection, NOTIFICATIONS_NAME,
                                                  G_BUS_NAME_OWNER_FLAGS_NONE,
                                                  name_acquired_cb, NULL, self, NULL);
-  g_assert_true (iterate_until (self, name_is_owned, 0));
+  g_assert_true (ws_test_iterate_until (name_is_owned, self, WAIT_SECONDS));
   return g_steal_pointer (&self);
 }
 
@@ -277,9 +258,11 @@ gboolean
 ws_test_notifications_wait (WsTestNotifications *self,
                             guint                n)
 {
+  CountWait wait = { self, n };
+
   g_return_val_if_fail (WS_IS_TEST_NOTIFICATIONS (self), FALSE);
 
-  return iterate_until (self, has_notifications, n);
+  return ws_test_iterate_until (has_notifications, &wait, WAIT_SECONDS);
 }
 
 void

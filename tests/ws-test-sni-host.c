@@ -4,6 +4,8 @@
  */
 #include "ws-test-sni-host.h"
 
+#include "ws-test-util.h"
+
 #include <string.h>
 
 #define WATCHER_NAME      "org.kde.StatusNotifierWatcher"
@@ -14,30 +16,13 @@
 
 /* --- Waiting ------------------------------------------------------------------ */
 
-static gboolean
-timed_out_cb (gpointer data)
-{
-  gboolean *timed_out = data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 void
 ws_test_sni_wait_until (gboolean  (*done) (gpointer data),
                         gpointer    data,
                         const char *what)
 {
-  gboolean timed_out = FALSE;
-  guint timeout_id;
-
-  timeout_id = g_timeout_add_seconds (WS_TEST_SNI_TIMEOUT, timed_out_cb, &timed_out);
-  while (!done (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (timed_out)
+  if (!ws_test_iterate_until (done, data, WS_TEST_SNI_TIMEOUT))
     g_error ("Timed out after %d s waiting for %s", WS_TEST_SNI_TIMEOUT, what);
-  g_source_remove (timeout_id);
 }
 
 typedef struct

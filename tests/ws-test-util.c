@@ -71,3 +71,18 @@ ws_test_run_for (guint milliseconds)
   while (!done)
     g_main_context_iteration (NULL, TRUE);
 }
+
+gboolean
+ws_test_iterate_until (gboolean  (*condition) (gpointer data),
+                       gpointer    data,
+                       guint       seconds)
+{
+  gboolean timed_out = FALSE;
+  guint timeout_id = g_timeout_add_seconds (seconds, set_true, &timed_out);
+
+  while (!condition (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (timeout_id);
+  return condition (data);
+}

@@ -15,6 +15,13 @@ char *ws_test_isolate     (const char *name);
 /* Removes PATH and all below it; symlinks are removed, never followed. */
 void  ws_test_remove_tree (const char *path);
 
+/* Iterates the default main context until @condition holds or @seconds
+ * have passed (a hang, not a slow machine); returns whether it holds. The
+ * condition is looked at whenever a source fires (a D-Bus message, a
+ * timer), so it must change with one. */
+gboolean ws_test_iterate_until (gboolean  (*condition) (gpointer data),
+                                gpointer    data,
+                                guint       seconds);
 /* Runs the default main context for @milliseconds: for asserting that
  * something does not happen within a while, or letting a timer pass. */
 void  ws_test_run_for     (guint       milliseconds);
