@@ -459,7 +459,7 @@ sign_in (WindsockApplication *self,
   request->profile = g_strdup (profile);
   request->activation_token = activation_token;
   /* WsSso joins a second request for the same sso-session to the first. */
-  ws_sso_login_async (ws_aws_context_get_sso (self->context), profile, show_device_code, request,
+  ws_sso_login_async (ws_aws_context_get_sso (self->context), profile, WS_SSO_LOGIN_DEVICE_CODE, show_device_code, request,
                       self->cancellable, on_signed_in, request);
 }
 

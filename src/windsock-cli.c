@@ -672,7 +672,7 @@ cli_login (Cli   *cli,
   /* The device-code flow is the one this release implements, so
    * --use-device-code is accepted for the AWS CLI's muscle memory. */
   sso = ws_sso_new (cli->client, cli->config, (const char * const *) cli->environ);
-  ws_sso_login_async (sso, cli->profile, show_device_code, cli, cli->cancellable,
+  ws_sso_login_async (sso, cli->profile, WS_SSO_LOGIN_DEVICE_CODE, show_device_code, cli, cli->cancellable,
                       on_logged_in, cli);
   g_main_loop_run (cli->loop);
 

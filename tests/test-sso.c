@@ -809,7 +809,7 @@ login (Fixture          *fixture,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  ws_sso_login_async (fixture->sso, "dev", prompt, fixture, NULL, on_result, &result);
+  ws_sso_login_async (fixture->sso, "dev", WS_SSO_LOGIN_DEVICE_CODE, prompt, fixture, NULL, on_result, &result);
   return ws_sso_login_finish (fixture->sso, wait_for (&result), error);
 }
 
@@ -885,8 +885,8 @@ test_login_concurrent (Fixture       *fixture,
 
   push_token_error (fixture, "AuthorizationPendingException");
 
-  ws_sso_login_async (fixture->sso, "dev", on_prompt, fixture, NULL, on_result, &first);
-  ws_sso_login_async (fixture->sso, "dev", on_prompt, fixture, NULL, on_result, &second);
+  ws_sso_login_async (fixture->sso, "dev", WS_SSO_LOGIN_DEVICE_CODE, on_prompt, fixture, NULL, on_result, &first);
+  ws_sso_login_async (fixture->sso, "dev", WS_SSO_LOGIN_DEVICE_CODE, on_prompt, fixture, NULL, on_result, &second);
 
   g_assert_true (ws_sso_login_finish (fixture->sso, wait_for (&first), &error));
   g_assert_no_error (error);
@@ -912,7 +912,7 @@ test_login_cancelled (Fixture       *fixture,
   guint polls;
 
   fixture->device_mode = DEVICE_PENDING;
-  ws_sso_login_async (fixture->sso, "dev", on_prompt, fixture, cancellable, on_result, &result);
+  ws_sso_login_async (fixture->sso, "dev", WS_SSO_LOGIN_DEVICE_CODE, on_prompt, fixture, cancellable, on_result, &result);
 
   while (ws_fake_aws_count_requests (fixture->fake, "POST", "/token") < 2)
     g_main_context_iteration (NULL, TRUE);
@@ -940,7 +940,7 @@ test_login_cancelled_between_polls (Fixture       *fixture,
   /* One-second polls: the first answer is in long before the next poll. */
   ws_sso_set_poll_unit (fixture->sso, 1000);
   fixture->device_mode = DEVICE_PENDING;
-  ws_sso_login_async (fixture->sso, "dev", NULL, NULL, cancellable, on_result, &result);
+  ws_sso_login_async (fixture->sso, "dev", WS_SSO_LOGIN_DEVICE_CODE, NULL, NULL, cancellable, on_result, &result);
 
   while (ws_fake_aws_count_requests (fixture->fake, "POST", "/token") < 1)
     g_main_context_iteration (NULL, TRUE);

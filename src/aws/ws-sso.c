@@ -1230,6 +1230,7 @@ login_new (WsSso       *self,
 void
 ws_sso_login_async (WsSso               *self,
                     const char          *profile,
+                    WsSsoLoginFlags      flags,
                     WsSsoPromptFunc      prompt,
                     gpointer             prompt_data,
                     GCancellable        *cancellable,

@@ -15,12 +15,27 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (WsSso, ws_sso, WS, SSO, GObject)
 
 /**
+ * WsSsoLoginFlags:
+ * @WS_SSO_LOGIN_DEFAULT: the authorization-code flow with PKCE, redirected
+ *   to a loopback listener (what `aws sso login` does by default)
+ * @WS_SSO_LOGIN_DEVICE_CODE: the device-code flow (`--use-device-code`), for
+ *   a browser on another machine
+ */
+typedef enum
+{
+  WS_SSO_LOGIN_DEFAULT     = 0,
+  WS_SSO_LOGIN_DEVICE_CODE = 1 << 0,
+} WsSsoLoginFlags;
+
+/**
  * WsSsoPromptFunc:
- * @user_code: the code the user confirms in the browser
- * @verification_uri: the page to open (verificationUriComplete)
+ * @user_code: (nullable): the code the user confirms in the browser
+ *   (device-code flow), or %NULL (authorization-code flow)
+ * @verification_uri: the page to open: verificationUriComplete, or the
+ *   OIDC authorize address
  *
- * Called once the device authorization has started; the sign-in then
- * polls until the user approves, the code expires or it is cancelled.
+ * Called once the sign-in is ready for the browser; it then waits until
+ * the user approves, the code expires or it is cancelled.
  */
 typedef void (*WsSsoPromptFunc) (const char *user_code,
                                  const char *verification_uri,
@@ -46,10 +61,12 @@ WsCredentials *ws_sso_get_role_credentials_finish (WsSso            *self,
                                                  GAsyncResult       *result,
                                                  GError            **error);
 
-/* The device-code sign-in; writes the AWS CLI's cache entry atomically, 0600.
- * One sign-in per sso-session at a time: a second call joins the first. */
+/* The sign-in; writes the AWS CLI's cache entry atomically, 0600.
+ * One sign-in per sso-session at a time: a second call joins the first
+ * (whatever its flags). */
 void           ws_sso_login_async               (WsSso              *self,
                                                  const char         *profile,
+                                                 WsSsoLoginFlags     flags,
                                                  WsSsoPromptFunc     prompt,
                                                  gpointer            prompt_data,
                                                  GCancellable       *cancellable,
