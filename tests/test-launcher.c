@@ -60,6 +60,7 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
+  g_unsetenv ("WINDSOCK_FLATPAK_INFO");
   g_clear_object (&fixture->launcher);
   g_clear_object (&fixture->settings);
   g_clear_pointer (&fixture->home, g_free);
@@ -276,6 +277,55 @@ test_private_window_unknown (Fixture       *fixture,
   g_assert_error (error, WS_LAUNCHER_ERROR, WS_LAUNCHER_ERROR_NO_PRIVATE_WINDOW);
   g_assert_nonnull (strstr (error->message, "recorder"));
   g_assert_nonnull (strstr (error->message, "Preferences"));
+  g_assert_null (strstr (error->message, "web-token"));
+  g_assert_false (g_file_test (record, G_FILE_TEST_EXISTS));
+}
+
+/* Inside Flatpak: WINDSOCK_FLATPAK_INFO stands for /.flatpak-info. */
+static void
+pretend_flatpak (Fixture *fixture)
+{
+  g_autofree char *info = g_build_filename (fixture->home, "flatpak-info", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (info, "[Application]\nname=io.github.windsock.Windsock\n", -1, &error);
+  g_assert_no_error (error);
+  g_setenv ("WINDSOCK_FLATPAK_INFO", info, TRUE);
+}
+
+/* The host's browsers cannot be run from the sandbox: the page goes to
+ * the default browser (the OpenURI portal there), not the chosen one. */
+static void
+test_flatpak_chosen_browser (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autofree char *chosen = ws_test_install_recording_browser (fixture->home, "chosen");
+  g_autofree char *record = ws_test_install_recording_browser (fixture->home, "recorder");
+  g_autofree char *opened = NULL;
+  g_autoptr(GError) error = NULL;
+
+  pretend_flatpak (fixture);
+  g_settings_set_string (fixture->settings, "browser", "chosen.desktop");
+  g_assert_true (open_uri (fixture, TOKEN, FALSE, &error));
+  g_assert_no_error (error);
+
+  opened = ws_test_wait_for_file (record);
+  g_assert_cmpstr (opened, ==, LOGIN_URL);
+  g_assert_false (g_file_test (chosen, G_FILE_TEST_EXISTS));
+}
+
+/* A private window is refused, not opened as an ordinary one. */
+static void
+test_flatpak_private_window (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autofree char *record = ws_test_install_recording_browser (fixture->home, "firefox");
+  g_autoptr(GError) error = NULL;
+
+  pretend_flatpak (fixture);
+  g_assert_false (open_uri (fixture, NULL, TRUE, &error));
+  g_assert_error (error, WS_LAUNCHER_ERROR, WS_LAUNCHER_ERROR_NO_PRIVATE_WINDOW);
+  g_assert_nonnull (strstr (error->message, "Flatpak"));
   g_assert_null (strstr (error->message, "web-token"));
   g_assert_false (g_file_test (record, G_FILE_TEST_EXISTS));
 }
@@ -649,6 +699,8 @@ main (int    argc,
   add_fixture_test ("/launcher/private-window/chosen", test_private_window_chosen);
   add_fixture_test ("/launcher/private-window/flatpak", test_private_window_flatpak);
   add_fixture_test ("/launcher/private-window/unknown", test_private_window_unknown);
+  add_fixture_test ("/launcher/flatpak/chosen-browser", test_flatpak_chosen_browser);
+  add_fixture_test ("/launcher/flatpak/private-window", test_flatpak_private_window);
   add_fixture_test ("/launcher/no-browser", test_no_browser);
   add_fixture_test ("/launcher/cancelled", test_cancelled);
   g_test_add_func ("/launcher/autostart/round-trip", test_autostart_round_trip);

@@ -4,6 +4,9 @@
  * which inside Flatpak uses the OpenURI portal; a browser chosen in settings
  * is launched from its desktop file. A private window needs the browser's own
  * command-line option, so that browser is run directly, without a shell.
+ * Inside Flatpak the host's browsers cannot be run at all: every page goes
+ * to the portal, and private windows are refused rather than opened as
+ * ordinary ones.
  *
  * The URL may carry a sign-in token: it is never logged.
  *
@@ -15,6 +18,8 @@
 
 #include <gio/gdesktopappinfo.h>
 #include <glib/gi18n.h>
+
+#include "ws-sandbox.h"
 
 struct _WsLauncher
 {
@@ -116,6 +121,11 @@ lookup_chosen_browser (WsLauncher *self)
 
   if (self->settings == NULL)
     return NULL;
+  if (ws_sandbox_is_flatpak ())
+    {
+      g_debug ("Inside Flatpak the OpenURI portal chooses the browser");
+      return NULL;
+    }
 
   id = g_settings_get_string (self->settings, "browser");
   if (id[0] == '\0')
@@ -324,6 +334,15 @@ ws_launcher_open_uri_async (WsLauncher          *self,
 
   context = launch_context_new (activation_token);
 
+  if (private_window && ws_sandbox_is_flatpak ())
+    {
+      g_task_return_new_error (task, WS_LAUNCHER_ERROR, WS_LAUNCHER_ERROR_NO_PRIVATE_WINDOW,
+                               "%s", _("Private windows are not available in the Windsock Flatpak: "
+                                       "it can only ask your desktop to open the page in the default "
+                                       "browser. Use “Copy sign-in link” and paste it into a private "
+                                       "window instead."));
+      return;
+    }
   if (private_window)
     {
       app = lookup_browser (self, &error);
