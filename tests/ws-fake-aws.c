@@ -83,7 +83,28 @@ struct _WsFakeAws
   GHashTable *held;          /* SoupServerMessage → timeout source id */
   guint       in_flight;
   guint       max_in_flight;
+  /* OIDC */
+  GHashTable *oidc_clients;  /* client id → FakeClient */
+  GHashTable *oidc_codes;    /* authorization code → FakeCode */
+  GHashTable *oidc_refresh;  /* refresh token → client id */
+  guint       oidc_serial;
+  char       *authorize_error;
+  SoupSession *browser;
 };
+
+typedef struct
+{
+  char     *secret;
+  gboolean  auth_code;  /* registered for the authorization_code grant */
+  char     *scopes;     /* space-separated, as /authorize takes them */
+} FakeClient;
+
+typedef struct
+{
+  char *client_id;
+  char *redirect_uri;
+  char *challenge;
+} FakeCode;
 
 G_DEFINE_FINAL_TYPE (WsFakeAws, ws_fake_aws, G_TYPE_OBJECT)
 
@@ -136,6 +157,29 @@ fake_handler_free (gpointer data)
   g_free (handler->path_prefix);
   g_free (handler);
 }
+
+static void
+fake_client_free (gpointer data)
+{
+  FakeClient *client = data;
+
+  g_free (client->secret);
+  g_free (client->scopes);
+  g_free (client);
+}
+
+static void
+fake_code_free (gpointer data)
+{
+  FakeCode *code = data;
+
+  g_free (code->client_id);
+  g_free (code->redirect_uri);
+  g_free (code->challenge);
+  g_free (code);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FakeCode, fake_code_free)
 
 static void
 fake_request_free (gpointer data)
@@ -946,6 +990,355 @@ handle_mwaa (WsFakeAws         *self,
     reply_json_error (msg, SOUP_STATUS_NOT_FOUND, "UnknownOperationException", "Unknown operation");
 }
 
+/* --- OIDC ----------------------------------------------------------------------- */
+
+#define OIDC_REDIRECT_URI "http://127.0.0.1/oauth/callback"
+
+/* OIDC's errors: the code as x-amzn-ErrorType, OAuth's error in the body. */
+static void
+reply_oidc_error (SoupServerMessage *msg,
+                  guint              status,
+                  const char        *code,
+                  const char        *oauth_error,
+                  const char        *description)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "error");
+  json_builder_add_string_value (builder, oauth_error);
+  json_builder_set_member_name (builder, "error_description");
+  json_builder_add_string_value (builder, description);
+  json_builder_end_object (builder);
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "x-amzn-ErrorType", code);
+  reply_json (msg, status, builder);
+}
+
+static JsonObject *
+parse_request_object (const char *body)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+
+  if (!json_parser_load_from_data (parser, body, -1, NULL))
+    return NULL;
+  root = json_parser_get_root (parser);
+  return JSON_NODE_HOLDS_OBJECT (root) ? json_object_ref (json_node_get_object (root)) : NULL;
+}
+
+static const char *
+object_string (JsonObject *object,
+               const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
+         ? json_node_get_string (node) : NULL;
+}
+
+/* A JSON array of strings joined with @separator, or NULL. */
+static char *
+object_strings (JsonObject *object,
+                const char *member,
+                const char *separator)
+{
+  JsonNode *node = json_object_get_member (object, member);
+  g_autoptr(GString) joined = g_string_new (NULL);
+  JsonArray *array;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return NULL;
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (json_node_get_value_type (element) != G_TYPE_STRING)
+        return NULL;
+      if (i > 0)
+        g_string_append (joined, separator);
+      g_string_append (joined, json_node_get_string (element));
+    }
+
+  return g_string_free (g_steal_pointer (&joined), FALSE);
+}
+
+/* base64url without padding, as PKCE writes its challenge. */
+static char *
+base64url (const guint8 *data,
+           gsize         length)
+{
+  char *text = g_base64_encode (data, length);
+
+  g_strdelimit (text, "+", '-');
+  g_strdelimit (text, "/", '_');
+  text[strcspn (text, "=")] = '\0';
+  return text;
+}
+
+static char *
+pkce_challenge (const char *verifier)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 digest[32];
+  gsize length = sizeof digest;
+
+  g_checksum_update (checksum, (const guchar *) verifier, -1);
+  g_checksum_get_digest (checksum, digest, &length);
+  return base64url (digest, length);
+}
+
+static void
+handle_register_client (WsFakeAws         *self,
+                        SoupServerMessage *msg,
+                        JsonObject        *request)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *grant_types = object_strings (request, "grantTypes", " ");
+  g_autofree char *redirect_uris = object_strings (request, "redirectUris", " ");
+  g_autofree char *scopes = object_strings (request, "scopes", " ");
+  FakeClient *client;
+  char *client_id;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  if (object_string (request, "clientName") == NULL ||
+      g_strcmp0 (object_string (request, "clientType"), "public") != 0)
+    {
+      reply_oidc_error (msg, 400, "InvalidRequestException", "invalid_request", "clientName and a public clientType are required");
+      return;
+    }
+
+  client = g_new0 (FakeClient, 1);
+  client->auth_code = g_strcmp0 (grant_types, "authorization_code refresh_token") == 0;
+  if (grant_types != NULL && !client->auth_code)
+    {
+      fake_client_free (client);
+      reply_oidc_error (msg, 400, "InvalidRequestException", "invalid_request", "unsupported grantTypes");
+      return;
+    }
+  if (client->auth_code &&
+      (g_strcmp0 (redirect_uris, OIDC_REDIRECT_URI) != 0 || object_string (request, "issuerUrl") == NULL ||
+       scopes == NULL))
+    {
+      fake_client_free (client);
+      reply_oidc_error (msg, 400, "InvalidRedirectUriException", "invalid_redirect_uri",
+                        "an authorization_code client needs redirectUris, issuerUrl and scopes");
+      return;
+    }
+
+  self->oidc_serial++;
+  client_id = g_strdup_printf ("fake-client-%u", self->oidc_serial);
+  client->secret = g_strdup_printf ("fake-client-secret-%u", self->oidc_serial);
+  client->scopes = g_steal_pointer (&scopes);
+  g_hash_table_insert (self->oidc_clients, client_id, client);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "clientId");
+  json_builder_add_string_value (builder, client_id);
+  json_builder_set_member_name (builder, "clientSecret");
+  json_builder_add_string_value (builder, client->secret);
+  json_builder_set_member_name (builder, "clientIdIssuedAt");
+  json_builder_add_int_value (builder, now);
+  json_builder_set_member_name (builder, "clientSecretExpiresAt");
+  json_builder_add_int_value (builder, now + 90 * 24 * 3600);
+  json_builder_end_object (builder);
+  reply_json (msg, 200, builder);
+}
+
+/* A redirect URI this fake accepts: the registered one with a port. */
+static gboolean
+is_loopback_redirect (const char *text)
+{
+  g_autoptr(GUri) uri = text != NULL ? g_uri_parse (text, G_URI_FLAGS_NONE, NULL) : NULL;
+
+  return uri != NULL && g_str_equal (g_uri_get_scheme (uri), "http") &&
+         g_strcmp0 (g_uri_get_host (uri), "127.0.0.1") == 0 && g_uri_get_port (uri) > 0 &&
+         g_str_equal (g_uri_get_path (uri), "/oauth/callback") && g_uri_get_query (uri) == NULL;
+}
+
+static void
+redirect (SoupServerMessage *msg,
+          const char        *redirect_uri,
+          const char        *name,
+          const char        *value,
+          const char        *state)
+{
+  g_autofree char *escaped_value = g_uri_escape_string (value, NULL, FALSE);
+  g_autofree char *escaped_state = g_uri_escape_string (state, NULL, FALSE);
+  g_autofree char *location = g_strdup_printf ("%s?%s=%s&state=%s", redirect_uri, name,
+                                               escaped_value, escaped_state);
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Location", location);
+  reply (msg, SOUP_STATUS_FOUND, "text/plain", "");
+}
+
+/* The browser's side: AWS would sign the user in here, then redirect. */
+static void
+handle_authorize (WsFakeAws         *self,
+                  SoupServerMessage *msg)
+{
+  const char *query = g_uri_get_query (soup_server_message_get_uri (msg));
+  g_autofree char *response_type = query_lookup (query, "response_type");
+  g_autofree char *client_id = query_lookup (query, "client_id");
+  g_autofree char *redirect_uri = query_lookup (query, "redirect_uri");
+  g_autofree char *state = query_lookup (query, "state");
+  g_autofree char *method = query_lookup (query, "code_challenge_method");
+  g_autofree char *challenge = query_lookup (query, "code_challenge");
+  g_autofree char *scopes = query_lookup (query, "scopes");
+  FakeClient *client = client_id != NULL ? g_hash_table_lookup (self->oidc_clients, client_id) : NULL;
+  FakeCode *code;
+  char *code_value;
+
+  if (g_strcmp0 (response_type, "code") != 0 || client == NULL || !client->auth_code ||
+      !is_loopback_redirect (redirect_uri) || state == NULL || *state == '\0' ||
+      g_strcmp0 (method, "S256") != 0 || challenge == NULL || strlen (challenge) != 43 ||
+      strspn (challenge, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != 43 ||
+      g_strcmp0 (scopes, client->scopes) != 0)
+    {
+      reply (msg, SOUP_STATUS_BAD_REQUEST, "text/plain", "invalid authorization request");
+      return;
+    }
+
+  if (self->authorize_error != NULL)
+    {
+      redirect (msg, redirect_uri, "error", self->authorize_error, state);
+      return;
+    }
+
+  self->oidc_serial++;
+  code_value = g_strdup_printf ("fake-code-%u", self->oidc_serial);
+  code = g_new0 (FakeCode, 1);
+  code->client_id = g_steal_pointer (&client_id);
+  code->redirect_uri = g_strdup (redirect_uri);
+  code->challenge = g_steal_pointer (&challenge);
+  g_hash_table_insert (self->oidc_codes, code_value, code);
+
+  redirect (msg, redirect_uri, "code", code_value, state);
+}
+
+static void
+reply_tokens (WsFakeAws         *self,
+              SoupServerMessage *msg,
+              const char        *client_id)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *access_token = NULL;
+  char *refresh_token;
+
+  self->oidc_serial++;
+  access_token = g_strdup_printf ("fake-access-token-%u", self->oidc_serial);
+  refresh_token = g_strdup_printf ("fake-refresh-token-%u", self->oidc_serial);
+  g_hash_table_insert (self->oidc_refresh, refresh_token, g_strdup (client_id));
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "accessToken");
+  json_builder_add_string_value (builder, access_token);
+  json_builder_set_member_name (builder, "tokenType");
+  json_builder_add_string_value (builder, "Bearer");
+  json_builder_set_member_name (builder, "expiresIn");
+  json_builder_add_int_value (builder, 28800);
+  json_builder_set_member_name (builder, "refreshToken");
+  json_builder_add_string_value (builder, refresh_token);
+  json_builder_end_object (builder);
+  reply_json (msg, 200, builder);
+}
+
+static void
+handle_create_token (WsFakeAws         *self,
+                     SoupServerMessage *msg,
+                     JsonObject        *request)
+{
+  const char *client_id = object_string (request, "clientId");
+  const char *grant_type = object_string (request, "grantType");
+  FakeClient *client = client_id != NULL ? g_hash_table_lookup (self->oidc_clients, client_id) : NULL;
+  g_autofree char *code_key = NULL;
+  g_autoptr(FakeCode) code = NULL;
+  g_autofree char *challenge = NULL;
+  const char *verifier;
+
+  if (client == NULL || g_strcmp0 (object_string (request, "clientSecret"), client->secret) != 0)
+    {
+      reply_oidc_error (msg, 401, "InvalidClientException", "invalid_client", "unknown client or bad secret");
+      return;
+    }
+
+  if (g_strcmp0 (grant_type, "refresh_token") == 0)
+    {
+      const char *refresh_token = object_string (request, "refreshToken");
+      const char *owner = refresh_token != NULL ? g_hash_table_lookup (self->oidc_refresh, refresh_token) : NULL;
+
+      if (g_strcmp0 (owner, client_id) != 0)
+        reply_oidc_error (msg, 400, "InvalidGrantException", "invalid_grant", "unknown refresh token");
+      else
+        {
+          /* OIDC rotates the refresh token. */
+          g_hash_table_remove (self->oidc_refresh, refresh_token);
+          reply_tokens (self, msg, client_id);
+        }
+      return;
+    }
+
+  if (g_strcmp0 (grant_type, "authorization_code") != 0 || !client->auth_code)
+    {
+      reply_oidc_error (msg, 400, "UnsupportedGrantTypeException", "unsupported_grant_type", "unsupported grant");
+      return;
+    }
+
+  /* A code is good once, whatever comes of it. */
+  if (object_string (request, "code") == NULL ||
+      !g_hash_table_steal_extended (self->oidc_codes, object_string (request, "code"),
+                                    (gpointer *) &code_key, (gpointer *) &code) ||
+      g_strcmp0 (code->client_id, client_id) != 0 ||
+      g_strcmp0 (object_string (request, "redirectUri"), code->redirect_uri) != 0)
+    {
+      reply_oidc_error (msg, 400, "InvalidGrantException", "invalid_grant", "unknown code or redirect URI");
+      return;
+    }
+
+  verifier = object_string (request, "codeVerifier");
+  challenge = verifier != NULL ? pkce_challenge (verifier) : NULL;
+  if (g_strcmp0 (challenge, code->challenge) != 0)
+    {
+      reply_oidc_error (msg, 400, "InvalidGrantException", "invalid_grant", "the code verifier does not match");
+      return;
+    }
+
+  reply_tokens (self, msg, client_id);
+}
+
+static gboolean
+is_oidc (const char *method,
+         const char *path)
+{
+  return (g_str_equal (method, "POST") && (g_str_equal (path, "/client/register") || g_str_equal (path, "/token"))) ||
+         (g_str_equal (method, "GET") && g_str_equal (path, "/authorize"));
+}
+
+static void
+handle_oidc (WsFakeAws         *self,
+             SoupServerMessage *msg,
+             const char        *method,
+             const char        *path,
+             const char        *body)
+{
+  g_autoptr(JsonObject) request = NULL;
+
+  if (g_str_equal (path, "/authorize"))
+    {
+      handle_authorize (self, msg);
+      return;
+    }
+
+  if (!(request = parse_request_object (body)))
+    reply_oidc_error (msg, 400, "InvalidRequestException", "invalid_request", "the body is not a JSON object");
+  else if (g_str_equal (path, "/client/register"))
+    handle_register_client (self, msg, request);
+  else
+    handle_create_token (self, msg, request);
+}
+
 /* --- Dispatch ------------------------------------------------------------------- */
 
 static gboolean
@@ -1101,6 +1494,13 @@ server_callback_answer (SoupServer        *server,
     }
 
   handler = find_handler (self, method, path);
+  if (handler == NULL && is_oidc (method, path))
+    {
+      g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+
+      handle_oidc (self, msg, method, path, text);
+      return;
+    }
   if (handler == NULL || handler->require_signature)
     {
       region = verify_signature (self, msg, body, &signer);
@@ -1163,6 +1563,11 @@ ws_fake_aws_finalize (GObject *object)
   g_clear_pointer (&self->handlers, g_ptr_array_unref);
   g_clear_pointer (&self->requests, g_ptr_array_unref);
   g_clear_pointer (&self->client_ports, g_hash_table_unref);
+  g_clear_pointer (&self->oidc_clients, g_hash_table_unref);
+  g_clear_pointer (&self->oidc_codes, g_hash_table_unref);
+  g_clear_pointer (&self->oidc_refresh, g_hash_table_unref);
+  g_clear_pointer (&self->authorize_error, g_free);
+  g_clear_object (&self->browser);
 
   G_OBJECT_CLASS (ws_fake_aws_parent_class)->finalize (object);
 }
@@ -1192,6 +1597,9 @@ ws_fake_aws_init (WsFakeAws *self)
   self->client_ports = g_hash_table_new (NULL, NULL);
   /* Removing a held message's timeout releases its reference. */
   self->held = g_hash_table_new_full (NULL, NULL, NULL, remove_source);
+  self->oidc_clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, fake_client_free);
+  self->oidc_codes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, fake_code_free);
+  self->oidc_refresh = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 static WsFakeAws *
@@ -1476,4 +1884,155 @@ ws_fake_aws_get_max_in_flight (WsFakeAws *self)
   g_return_val_if_fail (WS_IS_FAKE_AWS (self), 0);
 
   return self->max_in_flight;
+}
+
+/* --- Additions (PKCE sign-in) ---------------------------------------------------- */
+
+void
+ws_fake_aws_set_authorize_error (WsFakeAws  *self,
+                                 const char *error)
+{
+  g_return_if_fail (WS_IS_FAKE_AWS (self));
+
+  g_free (self->authorize_error);
+  self->authorize_error = g_strdup (error);
+}
+
+typedef struct
+{
+  guint  status;
+  char  *page;
+} FollowResult;
+
+static void
+follow_result_free (FollowResult *result)
+{
+  g_free (result->page);
+  g_free (result);
+}
+
+/* One GET as a browser sends it, redirects left to the caller. */
+static void
+browser_get (WsFakeAws           *self,
+             GUri                *uri,
+             GTask               *task,
+             GAsyncReadyCallback  callback)
+{
+  g_autoptr(SoupMessage) msg = soup_message_new_from_uri ("GET", uri);
+
+  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
+  g_task_set_task_data (task, g_object_ref (msg), g_object_unref);
+  soup_session_send_and_read_async (self->browser, msg, G_PRIORITY_DEFAULT,
+                                    g_task_get_cancellable (task), callback, task);
+}
+
+static void
+on_loopback_answered (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SoupMessage *msg = g_task_get_task_data (task);
+  g_autoptr(GBytes) body = NULL;
+  GError *error = NULL;
+  FollowResult *answer;
+
+  if (!(body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  answer = g_new0 (FollowResult, 1);
+  answer->status = soup_message_get_status (msg);
+  answer->page = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  g_task_return_pointer (task, answer, (GDestroyNotify) follow_result_free);
+}
+
+static void
+on_authorize_answered (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  GTask *task = user_data;
+  WsFakeAws *self = g_task_get_source_object (task);
+  SoupMessage *msg = g_task_get_task_data (task);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GUri) location = NULL;
+  const char *header;
+  GError *error = NULL;
+
+  if (!(body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error)))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  header = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Location");
+  if (soup_message_get_status (msg) != SOUP_STATUS_FOUND || header == NULL ||
+      !(location = g_uri_parse_relative (soup_message_get_uri (msg), header, G_URI_FLAGS_ENCODED, &error)))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
+                               "authorize answered %u instead of a redirect: %.*s",
+                               soup_message_get_status (msg), (int) g_bytes_get_size (body),
+                               (const char *) g_bytes_get_data (body, NULL));
+      g_clear_error (&error);
+      g_object_unref (task);
+      return;
+    }
+
+  browser_get (self, location, task, on_loopback_answered);
+}
+
+void
+ws_fake_aws_follow_authorize_async (WsFakeAws           *self,
+                                    const char          *authorize_url,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GUri) uri = NULL;
+  GTask *task;
+  GError *error = NULL;
+
+  g_return_if_fail (WS_IS_FAKE_AWS (self));
+  g_return_if_fail (authorize_url != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ws_fake_aws_follow_authorize_async);
+
+  if (!(uri = g_uri_parse (authorize_url, G_URI_FLAGS_ENCODED, &error)))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  if (self->browser == NULL)
+    self->browser = soup_session_new ();
+  browser_get (self, uri, task, on_authorize_answered);
+}
+
+gboolean
+ws_fake_aws_follow_authorize_finish (WsFakeAws     *self,
+                                     GAsyncResult  *result,
+                                     guint         *status,
+                                     char         **page,
+                                     GError       **error)
+{
+  FollowResult *answer;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  answer = g_task_propagate_pointer (G_TASK (result), error);
+  if (answer == NULL)
+    return FALSE;
+
+  if (status != NULL)
+    *status = answer->status;
+  if (page != NULL)
+    *page = g_steal_pointer (&answer->page);
+  follow_result_free (answer);
+  return TRUE;
 }

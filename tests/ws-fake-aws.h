@@ -4,7 +4,7 @@
  * All services share one port and are told apart by path (MWAA
  * /webtoken/, /environments; STS POST / with Action=; portal
  * /federation/credentials; OIDC /client/register, /device_authorization,
- * /token). Signed requests are verified with the fake's own SigV4 code
+ * /token, /authorize). Signed requests are verified with the fake's own SigV4 code
  * (independent of src/aws/ws-sigv4.c); a bad signature gets AWS's
  * InvalidSignatureException / SignatureDoesNotMatch, an unknown key
  * UnrecognizedClientException. The region of a signed request is the one in
@@ -140,5 +140,42 @@ void        ws_fake_aws_set_delay         (WsFakeAws  *self,
                                            guint       milliseconds);
 /* The most requests in progress at once since the last reset. */
 guint       ws_fake_aws_get_max_in_flight (WsFakeAws  *self);
+
+/* Additions (PKCE sign-in).
+ *
+ * Unless a handler or a pushed answer takes them, the fake is IAM Identity
+ * Center's OIDC itself: RegisterClient (public clients; one registered for
+ * the grantTypes ["authorization_code", "refresh_token"] must name the
+ * redirect URI http://127.0.0.1/oauth/callback, an issuerUrl and scopes),
+ * GET /authorize (checks response_type=code, the client, a loopback
+ * redirect_uri http://127.0.0.1:PORT/oauth/callback, a state, an S256
+ * code_challenge and the registered scopes, or answers 400; then redirects
+ * 302 to redirect_uri?code=…&state=…) and CreateToken for the
+ * authorization_code grant (the code once, its redirectUri, and
+ * base64url(SHA-256(codeVerifier)) equal to the challenge; else
+ * InvalidGrantException) and the refresh_token grant. It issues
+ * "fake-client-N"/"fake-client-secret-N", codes "fake-code-N", and tokens
+ * "fake-access-token-N"/"fake-refresh-token-N" (expiresIn 28800). */
+
+/* /authorize redirects with error=@error (e.g. "access_denied") and the
+ * state instead of a code; %NULL approves again. */
+void        ws_fake_aws_set_authorize_error (WsFakeAws  *self,
+                                             const char *error);
+
+/* Does what the browser does: GETs @authorize_url (an address the sign-in
+ * gave its prompt), expects the 302, and GETs its Location, the loopback
+ * listener. _finish gives the listener's HTTP @status and @page (the HTML
+ * shown in the browser); it fails when a request could not be made (the
+ * listener is gone) or the authorize address did not redirect. */
+void        ws_fake_aws_follow_authorize_async  (WsFakeAws           *self,
+                                                 const char          *authorize_url,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+gboolean    ws_fake_aws_follow_authorize_finish (WsFakeAws     *self,
+                                                 GAsyncResult  *result,
+                                                 guint         *status,
+                                                 char         **page,
+                                                 GError       **error);
 
 G_END_DECLS
