@@ -6,6 +6,7 @@
 #include "ws-credential-process.h"
 
 #include <signal.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <glib/gi18n.h>
@@ -13,6 +14,7 @@
 
 #include "ws-aws-error.h"
 #include "ws-json.h"
+#include "ws-sandbox.h"
 #include "ws-secret.h"
 
 #define PROCESS_STDOUT_MAX     (1024 * 1024)
@@ -88,6 +90,22 @@ ws_credential_process_parse (const char  *json,
 }
 
 /* Running it */
+
+/* Inside Flatpak only the sandbox's own programs can run, and the
+ * commands people configure (aws-vault, 1Password, company SSO helpers)
+ * live on the host. */
+static gboolean
+program_is_runnable (const char *program)
+{
+  g_autofree char *found = NULL;
+
+  if (!ws_sandbox_is_flatpak ())
+    return TRUE;
+  if (strchr (program, '/') != NULL)
+    return g_file_test (program, G_FILE_TEST_IS_EXECUTABLE);
+  found = g_find_program_in_path (program);
+  return found != NULL;
+}
 
 typedef struct
 {
@@ -325,6 +343,16 @@ ws_credential_process_run_async (const char          *command,
       g_task_return_new_error (task, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_CONFIG,
                                _("The credential_process of profile “%s” is not a valid command line (%s); fix it in the config file."),
                                profile, error->message);
+      return;
+    }
+  if (!program_is_runnable (argv[0]))
+    {
+      g_task_return_new_error (task, WS_AWS_ERROR, WS_AWS_ERROR_CREDENTIAL_PROCESS,
+                               _("The credential_process of profile “%s” runs %s, a program outside the "
+                                 "sandbox: Windsock installed as a Flatpak cannot start programs of your "
+                                 "computer. Use a profile with IAM Identity Center (SSO), a role or access "
+                                 "keys, or install Windsock from your distribution’s packages."),
+                               profile, argv[0]);
       return;
     }
 

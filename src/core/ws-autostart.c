@@ -1,5 +1,12 @@
 /* ws-autostart.c — the XDG autostart entry that starts Windsock at login
  *
+ * Inside Flatpak ~/.config/autostart is out of reach, and an entry there
+ * could not run the sandboxed app anyway: the Background portal writes the
+ * host's entry (running `flatpak run …`), and the entry in the sandbox's own
+ * config dir is only Windsock's record of the choice, read back by
+ * ws_autostart_get_enabled(). The portal may ask the user first; a refusal
+ * is not reported back to us.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "ws-autostart.h"
@@ -10,8 +17,11 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "ws-sandbox.h"
+
 #define ENTRY_NAME APP_ID ".desktop"
 #define DESKTOP_GROUP "Desktop Entry"
+#define SERVICE_OPTION "--gapplication-service"
 
 char *
 ws_autostart_get_path (const char * const *environ)
@@ -78,7 +88,7 @@ ws_autostart_entry_text (const char *executable)
   /* As a service: at login the panel may come up after us, and that is no
    * reason to show the picker (see the service's no-tray fallback). */
   quoted = quote_exec_argument (executable);
-  exec = g_strconcat (quoted, " --gapplication-service", NULL);
+  exec = g_strconcat (quoted, " " SERVICE_OPTION, NULL);
   g_key_file_set_string (entry, DESKTOP_GROUP, G_KEY_FILE_DESKTOP_KEY_TYPE,
                          G_KEY_FILE_DESKTOP_TYPE_APPLICATION);
   g_key_file_set_string (entry, DESKTOP_GROUP, G_KEY_FILE_DESKTOP_KEY_NAME, "Windsock");
@@ -127,6 +137,49 @@ remove_entry (const char  *path,
   return FALSE;
 }
 
+/* Only the request is waited for, which the portal answers at once; its
+ * Response (after the user allowed it or not) is not. */
+static gboolean
+request_background (gboolean   autostart,
+                    GError   **error)
+{
+  const char * const commandline[] = { "windsock", SERVICE_OPTION, NULL };
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) local_error = NULL;
+  GVariantBuilder options;
+
+  g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&options, "{sv}", "reason",
+                         g_variant_new_string (_("Windsock shows your Airflow environments in the tray "
+                                                 "from the moment you log in.")));
+  g_variant_builder_add (&options, "{sv}", "autostart", g_variant_new_boolean (autostart));
+  g_variant_builder_add (&options, "{sv}", "commandline", g_variant_new_strv (commandline, -1));
+  g_variant_builder_add (&options, "{sv}", "dbus-activatable", g_variant_new_boolean (FALSE));
+
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &local_error);
+  if (bus != NULL)
+    reply = g_dbus_connection_call_sync (bus, "org.freedesktop.portal.Desktop",
+                                         "/org/freedesktop/portal/desktop",
+                                         "org.freedesktop.portal.Background", "RequestBackground",
+                                         g_variant_new ("(sa{sv})", "", &options),
+                                         G_VARIANT_TYPE ("(o)"), G_DBUS_CALL_FLAGS_NONE, -1,
+                                         NULL, &local_error);
+  else
+    g_variant_builder_clear (&options);
+
+  if (reply == NULL)
+    {
+      g_dbus_error_strip_remote_error (local_error);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("Could not ask your desktop to start Windsock when you log in "
+                     "(the Background portal of xdg-desktop-portal): %s"),
+                   local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 ws_autostart_set_enabled (const char * const  *environ,
                           gboolean             enabled,
@@ -136,5 +189,7 @@ ws_autostart_set_enabled (const char * const  *environ,
 
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  if (ws_sandbox_is_flatpak () && !request_background (enabled, error))
+    return FALSE;
   return enabled ? write_entry (path, error) : remove_entry (path, error);
 }

@@ -13,7 +13,8 @@ G_BEGIN_DECLS
  * holds the entry, e.g. from g_get_environ(). */
 char     *ws_autostart_get_path    (const char * const  *environ);
 gboolean  ws_autostart_get_enabled (const char * const  *environ);
-/* Writes the entry (atomically) or removes it. */
+/* Writes the entry (atomically) or removes it; inside Flatpak, first asks
+ * the Background portal to start (or stop starting) the app at login. */
 gboolean  ws_autostart_set_enabled (const char * const  *environ,
                                     gboolean             enabled,
                                     GError             **error);
