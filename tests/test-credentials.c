@@ -4,6 +4,8 @@
  */
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "ws-aws-error.h"
 #include "ws-credential-process.h"
 #include "ws-credentials-provider.h"
@@ -28,7 +30,13 @@ typedef struct
   GTimeSpan     lifetime;     /* of the credentials STS hands out */
   guint         mfa_prompts;
   GTask        *mfa_held;     /* a prompt left unanswered */
+  const char  **mfa_codes;    /* what the scripted prompt answers, in turn */
+  GPtrArray    *mfa_previous; /* the previous error each prompt saw ("" for none) */
+  GPtrArray    *mfa_finished; /* each mfa-finished: its error message, or "" */
 } Fixture;
+
+#define MFA_SERIAL "arn:aws:iam::123456789012:mfa/alice"
+#define GOOD_CODE  "123456"
 
 /* STS */
 
@@ -60,6 +68,22 @@ sts_handler (WsFakeAws         *fake,
   fixture->last_form = g_uri_parse_params (body, -1, "&", G_URI_PARAMS_WWW_FORM, NULL);
   g_assert_nonnull (fixture->last_form);
   fixture->sts_calls++;
+
+  /* STS's answer to a wrong code. */
+  if (g_hash_table_contains (fixture->last_form, "TokenCode") &&
+      g_strcmp0 (g_hash_table_lookup (fixture->last_form, "TokenCode"), GOOD_CODE) != 0)
+    {
+      static const char denied[] =
+        "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"
+        "<Error><Type>Sender</Type><Code>AccessDenied</Code>"
+        "<Message>MultiFactorAuthentication failed with invalid MFA one time pass code. </Message></Error>"
+        "<RequestId>r</RequestId></ErrorResponse>";
+
+      soup_server_message_set_status (msg, 403, NULL);
+      soup_server_message_set_response (msg, "text/xml", SOUP_MEMORY_STATIC, denied, strlen (denied));
+      return;
+    }
+
   fixture->issued++;
 
   key = g_strdup_printf ("ASIAISSUED%u", fixture->issued);
@@ -104,6 +128,8 @@ fixture_set_up (Fixture       *fixture,
   ws_fake_aws_set_handler (fixture->fake, "POST", "/", data == NULL, sts_handler, fixture);
   fixture->client = ws_aws_client_new ();
   fixture->lifetime = G_TIME_SPAN_HOUR;
+  fixture->mfa_previous = g_ptr_array_new_with_free_func (g_free);
+  fixture->mfa_finished = g_ptr_array_new_with_free_func (g_free);
 
   fixture->envp = g_environ_setenv (NULL, "HOME", fixture->home, TRUE);
   fixture->envp = g_environ_setenv (fixture->envp, "PATH", "/usr/bin:/bin", TRUE);
@@ -120,6 +146,8 @@ fixture_tear_down (Fixture       *fixture,
   ws_test_remove_tree (fixture->home);
 
   g_clear_pointer (&fixture->last_form, g_hash_table_unref);
+  g_clear_pointer (&fixture->mfa_previous, g_ptr_array_unref);
+  g_clear_pointer (&fixture->mfa_finished, g_ptr_array_unref);
   g_clear_object (&fixture->client);
   g_clear_object (&fixture->fake);
   /* Lets the closed keep-alive connections be freed. */
@@ -590,7 +618,7 @@ static const char mfa_config[] =
   "[profile mfa]\n"
   "role_arn = " ROLE_A "\n"
   "source_profile = base\n"
-  "mfa_serial = arn:aws:iam::123456789012:mfa/alice\n"
+  "mfa_serial = " MFA_SERIAL "\n"
   BASE_PROFILE;
 
 static gboolean
@@ -598,7 +626,7 @@ answer_mfa (gpointer user_data)
 {
   GTask *reply = user_data;
 
-  g_task_return_pointer (reply, g_strdup ("123456"), g_free);
+  g_task_return_pointer (reply, g_strdup (GOOD_CODE), g_free);
   g_object_unref (reply);
   return G_SOURCE_REMOVE;
 }
@@ -673,7 +701,7 @@ test_mfa_queued_cancel (Fixture       *fixture,
                                          "[profile mfa2]\n"
                                          "role_arn = " ROLE_B "\n"
                                          "source_profile = base\n"
-                                         "mfa_serial = arn:aws:iam::123456789012:mfa/alice\n",
+                                         "mfa_serial = " MFA_SERIAL "\n",
                                          NULL);
   g_autoptr(WsCredentialsProvider) provider = fixture_provider (fixture, config, NULL);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
@@ -687,7 +715,9 @@ test_mfa_queued_cancel (Fixture       *fixture,
   ws_credentials_provider_set_mfa_prompt (provider, mfa_prompt_hold_first, fixture, NULL);
   ws_credentials_provider_get_async (provider, "mfa", NULL, on_result, &first_result);
   ws_credentials_provider_get_async (provider, "mfa2", cancellable, on_result, &queued_result);
-  g_assert_cmpuint (fixture->mfa_prompts, ==, 1);
+  /* Each looks in the AWS CLI's cache first. */
+  while (fixture->mfa_prompts == 0)
+    g_main_context_iteration (NULL, TRUE);
 
   /* Cancelled while it waits for the device: it is never prompted for. */
   g_cancellable_cancel (cancellable);
@@ -701,6 +731,266 @@ test_mfa_queued_cancel (Fixture       *fixture,
   queued = ws_credentials_provider_get_finish (provider, queued_result, &queued_error);
   g_assert_error (queued_error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (queued);
+  g_assert_cmpuint (fixture->mfa_prompts, ==, 1);
+  g_assert_cmpuint (fixture->sts_calls, ==, 1);
+}
+
+/* Answers the scripted codes, in turn, or cancels when they run out. */
+static void
+mfa_prompt_scripted (const char *profile,
+                     const char *mfa_serial,
+                     GTask      *reply,
+                     gpointer    user_data)
+{
+  Fixture *fixture = user_data;
+  const GError *previous = ws_mfa_prompt_get_previous_error (reply);
+  const char *code = fixture->mfa_codes[fixture->mfa_prompts++];
+
+  g_assert_cmpstr (mfa_serial, ==, MFA_SERIAL);
+  g_ptr_array_add (fixture->mfa_previous, g_strdup (previous != NULL ? previous->message : ""));
+  if (code != NULL)
+    g_task_return_pointer (reply, g_strdup (code), g_free);
+  else
+    g_task_return_new_error (reply, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
+}
+
+static void
+on_mfa_finished (WsCredentialsProvider *provider,
+                 const char            *mfa_serial,
+                 const GError          *error,
+                 Fixture               *fixture)
+{
+  g_assert_cmpstr (mfa_serial, ==, MFA_SERIAL);
+  g_ptr_array_add (fixture->mfa_finished, g_strdup (error != NULL ? error->message : ""));
+}
+
+static WsCredentialsProvider *
+fixture_mfa_provider (Fixture     *fixture,
+                      const char  *config,
+                      const char **codes)
+{
+  WsCredentialsProvider *provider = fixture_provider (fixture, config, NULL);
+
+  fixture->mfa_codes = codes;
+  ws_credentials_provider_set_mfa_prompt (provider, mfa_prompt_scripted, fixture, NULL);
+  g_signal_connect (provider, "mfa-finished", G_CALLBACK (on_mfa_finished), fixture);
+  return provider;
+}
+
+static void
+test_mfa_retry (Fixture       *fixture,
+                gconstpointer  data)
+{
+  const char *codes[] = { "111111", GOOD_CODE, NULL };
+  g_autoptr(WsCredentialsProvider) provider = fixture_mfa_provider (fixture, mfa_config, codes);
+  g_autoptr(WsCredentials) credentials = NULL;
+  g_autoptr(GError) error = NULL;
+
+  credentials = get_credentials (provider, "mfa", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ws_credentials_get_access_key_id (credentials), ==, "ASIAISSUED1");
+
+  /* Asked again in the same turn, told why; finished once, well. */
+  g_assert_cmpuint (fixture->mfa_prompts, ==, 2);
+  g_assert_cmpuint (fixture->sts_calls, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (fixture->mfa_previous, 0), ==, "");
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (fixture->mfa_previous, 1), "That code was not accepted"));
+  g_assert_cmpuint (fixture->mfa_finished->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (fixture->mfa_finished, 0), ==, "");
+}
+
+static void
+test_mfa_three_wrong (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  const char *codes[] = { "111111", "222222", "333333", GOOD_CODE, NULL };
+  g_autoptr(WsCredentialsProvider) provider = fixture_mfa_provider (fixture, mfa_config, codes);
+  g_autoptr(WsCredentials) credentials = NULL;
+  g_autoptr(GError) error = NULL;
+
+  credentials = get_credentials (provider, "mfa", &error);
+  g_assert_error (error, WS_AWS_ERROR, WS_AWS_ERROR_ACCESS_DENIED);
+  g_assert_nonnull (strstr (error->message, "“mfa” 3 times"));
+  g_assert_nonnull (strstr (error->message, MFA_SERIAL));
+  g_assert_null (credentials);
+  g_assert_cmpuint (fixture->mfa_prompts, ==, WS_MFA_MAX_ATTEMPTS);
+  g_assert_cmpuint (fixture->mfa_finished->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (fixture->mfa_finished, 0), ==, error->message);
+}
+
+static void
+test_mfa_cancel (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  const char *codes[] = { NULL };
+  g_autoptr(WsCredentialsProvider) provider = fixture_mfa_provider (fixture, mfa_config, codes);
+  g_autoptr(WsCredentials) credentials = NULL;
+  g_autoptr(GError) error = NULL;
+
+  credentials = get_credentials (provider, "mfa", &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (credentials);
+  g_assert_cmpuint (fixture->sts_calls, ==, 0);
+  g_assert_cmpuint (fixture->mfa_finished->len, ==, 1);
+}
+
+/* ~/.aws/cli/cache/<SHA-1 of the AWS CLI's key for mfa_config>.json:
+ * hashlib.sha1(json.dumps({"RoleArn": ROLE_A, "SerialNumber": MFA_SERIAL},
+ * sort_keys=True).encode()).hexdigest() */
+static char *
+fixture_cli_cache_path (Fixture *fixture)
+{
+  return g_build_filename (fixture->home, ".aws", "cli", "cache",
+                           "1916d4ccefd31fdfca57839f73b08e6431952dc0.json", NULL);
+}
+
+static JsonObject *
+read_cache_credentials (const char *path)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *entry;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  entry = json_node_get_object (json_parser_get_root (parser));
+  return json_object_ref (json_object_get_object_member (entry, "Credentials"));
+}
+
+static void
+test_mfa_cache_file (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  const char *codes[] = { GOOD_CODE, NULL };
+  g_autoptr(WsCredentialsProvider) provider = fixture_mfa_provider (fixture, mfa_config, codes);
+  g_autoptr(WsCredentialsProvider) next = NULL;
+  g_autoptr(WsCredentials) credentials = NULL;
+  g_autoptr(WsCredentials) again = NULL;
+  g_autoptr(JsonObject) fields = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = fixture_cli_cache_path (fixture);
+  GStatBuf st;
+
+  credentials = get_credentials (provider, "mfa", &error);
+  g_assert_no_error (error);
+  g_assert_true (ws_credentials_provider_can_resolve_silently (provider, "mfa"));
+
+  /* The AWS CLI's file, private. */
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  fields = read_cache_credentials (path);
+  g_assert_cmpstr (json_object_get_string_member (fields, "AccessKeyId"), ==, "ASIAISSUED1");
+  g_assert_cmpstr (json_object_get_string_member (fields, "SecretAccessKey"), ==, "issued-secret-1");
+  g_assert_cmpstr (json_object_get_string_member (fields, "SessionToken"), ==, "issued/token+1=");
+  g_assert_nonnull (json_object_get_string_member (fields, "Expiration"));
+
+  /* The next process reads it: no prompt (none is even set), no STS. */
+  next = fixture_provider (fixture, mfa_config, NULL);
+  again = get_credentials (next, "mfa", &error);
+  g_assert_no_error (error);
+  assert_credentials (again, "ASIAISSUED1", "issued-secret-1", "issued/token+1=", "assume role " ROLE_A);
+  g_assert_cmpuint (fixture->mfa_prompts, ==, 1);
+  g_assert_cmpuint (fixture->sts_calls, ==, 1);
+}
+
+static void
+test_mfa_cache_stale (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  const char *codes[] = { GOOD_CODE, GOOD_CODE, NULL };
+  const char *stale[] = {
+    /* Expired, as botocore writes the time. */
+    "{\"Credentials\": {\"AccessKeyId\": \"ASIAOLD\", \"SecretAccessKey\": \"s\", "
+    "\"SessionToken\": \"t\", \"Expiration\": \"2020-01-01T00:00:00UTC\"}}",
+    /* Cut short. */
+    "{\"Credentials\": {\"AccessKeyId\": ",
+  };
+  g_autofree char *path = fixture_cli_cache_path (fixture);
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  fixture->mfa_codes = codes;
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (stale); i++)
+    {
+      g_autoptr(WsCredentialsProvider) provider = fixture_mfa_provider (fixture, mfa_config, codes);
+      g_autoptr(WsCredentials) credentials = NULL;
+      g_autoptr(JsonObject) fields = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *issued = NULL;
+
+      g_file_set_contents (path, stale[i], -1, &error);
+      g_assert_no_error (error);
+
+      /* Not used, asked for again, replaced. */
+      credentials = get_credentials (provider, "mfa", &error);
+      g_assert_no_error (error);
+      issued = g_strdup_printf ("ASIAISSUED%u", i + 1);
+      g_assert_cmpstr (ws_credentials_get_access_key_id (credentials), ==, issued);
+      g_assert_cmpuint (fixture->mfa_prompts, ==, i + 1);
+      fields = read_cache_credentials (path);
+      g_assert_cmpstr (json_object_get_string_member (fields, "AccessKeyId"), ==, issued);
+    }
+}
+
+static void
+test_mfa_session_token (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  const char *codes[] = { GOOD_CODE, NULL };
+  g_autoptr(WsCredentialsProvider) provider =
+    fixture_mfa_provider (fixture, "[profile keys]\n"
+                                   "aws_access_key_id = " BASE_KEY "\n"
+                                   "aws_secret_access_key = " BASE_SECRET "\n"
+                                   "mfa_serial = " MFA_SERIAL "\n",
+                          codes);
+  g_autoptr(WsCredentials) credentials = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *authorization = NULL;
+
+  g_assert_false (ws_credentials_provider_can_resolve_silently (provider, "keys"));
+  credentials = get_credentials (provider, "keys", &error);
+  g_assert_no_error (error);
+  assert_credentials (credentials, "ASIAISSUED1", "issued-secret-1", "issued/token+1=", "MFA session");
+  g_assert_cmpstr (form_value (fixture, "Action"), ==, "GetSessionToken");
+  g_assert_cmpstr (form_value (fixture, "SerialNumber"), ==, MFA_SERIAL);
+  g_assert_cmpstr (form_value (fixture, "TokenCode"), ==, GOOD_CODE);
+  authorization = ws_fake_aws_get_last_header (fixture->fake, "/", "Authorization");
+  g_assert_nonnull (strstr (authorization, "Credential=" BASE_KEY "/"));
+  g_assert_cmpuint (fixture->mfa_finished->len, ==, 1);
+  g_assert_true (ws_credentials_provider_can_resolve_silently (provider, "keys"));
+}
+
+/* Two requests for the profile and one for another profile with the same
+ * role and device: one code answers them all. */
+static void
+test_mfa_one_prompt (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  const char *codes[] = { GOOD_CODE, NULL };
+  g_autofree char *config = g_strconcat (mfa_config,
+                                         "[profile same]\n"
+                                         "role_arn = " ROLE_A "\n"
+                                         "source_profile = base\n"
+                                         "mfa_serial = " MFA_SERIAL "\n",
+                                         NULL);
+  g_autoptr(WsCredentialsProvider) provider = fixture_mfa_provider (fixture, config, codes);
+  const char *profiles[] = { "mfa", "mfa", "same" };
+  GAsyncResult *results[G_N_ELEMENTS (profiles)] = { NULL };
+
+  for (guint i = 0; i < G_N_ELEMENTS (profiles); i++)
+    ws_credentials_provider_get_async (provider, profiles[i], NULL, on_result, &results[i]);
+  while (results[0] == NULL || results[1] == NULL || results[2] == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (profiles); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(WsCredentials) credentials = ws_credentials_provider_get_finish (provider, results[i], &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (ws_credentials_get_access_key_id (credentials), ==, "ASIAISSUED1");
+      g_object_unref (results[i]);
+    }
   g_assert_cmpuint (fixture->mfa_prompts, ==, 1);
   g_assert_cmpuint (fixture->sts_calls, ==, 1);
 }
@@ -886,6 +1176,17 @@ test_cancel_one_waiter (Fixture       *fixture,
 
 /* Pure helpers */
 
+/* Checked against Python's hashlib.sha1(json.dumps(args, sort_keys=True)). */
+static void
+test_sts_cache_name (void)
+{
+  g_autofree char *full = ws_sts_assume_role_cache_name ("arn:aws:iam::1:role/a", "s\u00e9", 900, "x\"y", "arn:mfa");
+  g_autofree char *minimal = ws_sts_assume_role_cache_name (ROLE_A, NULL, 0, NULL, MFA_SERIAL);
+
+  g_assert_cmpstr (full, ==, "ae28e007a3450587ec48f5b2db63198da04e40be.json");
+  g_assert_cmpstr (minimal, ==, "1916d4ccefd31fdfca57839f73b08e6431952dc0.json");
+}
+
 static void
 test_assume_role_body (void)
 {
@@ -1007,6 +1308,7 @@ main (int    argc,
 
   g_test_add_func ("/credentials/sts/assume-role-body", test_assume_role_body);
   g_test_add_func ("/credentials/sts/parse", test_parse_sts);
+  g_test_add_func ("/credentials/sts/cache-name", test_sts_cache_name);
   g_test_add_func ("/credentials/process/parse", test_parse_process_output);
   g_test_add_func ("/credentials/process/parse-deep", test_parse_process_output_deep);
   add_fixture_test ("/credentials/env/keys", test_env_keys);
@@ -1030,6 +1332,13 @@ main (int    argc,
   add_fixture_test ("/credentials/mfa/prompt", test_mfa_prompt);
   add_fixture_test ("/credentials/mfa/no-prompt", test_mfa_without_prompt);
   add_fixture_test ("/credentials/mfa/queued-cancel", test_mfa_queued_cancel);
+  add_fixture_test ("/credentials/mfa/retry", test_mfa_retry);
+  add_fixture_test ("/credentials/mfa/three-wrong", test_mfa_three_wrong);
+  add_fixture_test ("/credentials/mfa/cancel", test_mfa_cancel);
+  add_fixture_test ("/credentials/mfa/cache-file", test_mfa_cache_file);
+  add_fixture_test ("/credentials/mfa/cache-stale", test_mfa_cache_stale);
+  add_fixture_test ("/credentials/mfa/session-token", test_mfa_session_token);
+  add_fixture_test ("/credentials/mfa/one-prompt", test_mfa_one_prompt);
   /* AssumeRoleWithWebIdentity is unsigned. */
   g_test_add ("/credentials/web-identity", Fixture, "unsigned", fixture_set_up, test_web_identity, fixture_tear_down);
   g_test_add ("/credentials/web-identity-huge-file", Fixture, "unsigned", fixture_set_up,

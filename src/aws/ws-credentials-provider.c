@@ -5,7 +5,8 @@
  * keys, credential_process, web identity, SSO, credential_source) and the
  * roles to assume from it, one STS call each. The STS wire format is in
  * ws-sts.c and the credential_process runner in ws-credential-process.c;
- * this file orders the steps, caches, coalesces and prompts for MFA.
+ * this file orders the steps, caches, coalesces and prompts for MFA, one
+ * device at a time, keeping MFA sessions in the AWS CLI's cache.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -20,6 +21,7 @@
 #include "ws-endpoint.h"
 #include "ws-profile-chain.h"
 #include "ws-secret.h"
+#include "ws-sso-cache.h"
 #include "ws-sso.h"
 #include "ws-sts.h"
 
@@ -42,7 +44,8 @@ struct _WsCredentialsProvider
 
   GHashTable      *cache;        /* profile key → WsCredentials */
   GHashTable      *resolutions;  /* profile key → Resolution in flight */
-  GHashTable      *mfa_queues;   /* mfa_serial → GQueue of GTask */
+  GHashTable      *mfa_queues;   /* mfa_serial → GQueue of MfaTurn */
+  GHashTable      *sessions;     /* MFA session key → WsCredentials */
 
   WsMfaPromptFunc  mfa_prompt;
   gpointer         mfa_prompt_data;
@@ -52,6 +55,9 @@ struct _WsCredentialsProvider
 };
 
 G_DEFINE_FINAL_TYPE (WsCredentialsProvider, ws_credentials_provider, G_TYPE_OBJECT)
+
+enum { SIGNAL_MFA_FINISHED, N_SIGNALS };
+static guint signals[N_SIGNALS];
 
 /* The environment */
 
@@ -89,136 +95,83 @@ env_credentials (WsCredentialsProvider  *self,
   return ws_credentials_new (access_key_id, secret_access_key, token, expiration, "environment");
 }
 
-/* MFA: one prompt per device at a time, since a code is good only once */
+/* MFA sessions: kept in memory, and in the AWS CLI's cache for the next
+ * process */
 
-typedef struct
+static gboolean
+is_fresh (WsCredentialsProvider *self,
+          WsCredentials         *credentials)
 {
-  char *profile;
-  char *serial;
-} MfaRequest;
+  g_autoptr(GDateTime) local_now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) now = NULL;
 
-static void
-mfa_request_free (MfaRequest *request)
-{
-  g_free (request->profile);
-  g_free (request->serial);
-  g_free (request);
+  /* Expirations are AWS's time: compare them with the corrected clock. */
+  now = g_date_time_add (local_now, ws_aws_client_get_clock_offset (self->client));
+  if (now == NULL)  /* an offset past year 9999, as the client also allows for */
+    now = g_date_time_ref (local_now);
+
+  return !ws_credentials_expires_within (credentials, now, REFRESH_MARGIN);
 }
 
-static void mfa_prompt_head (WsCredentialsProvider *self,
-                             const char            *serial);
-
-static void
-mfa_on_reply (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+/* The session of an MFA step if it is fresh, or NULL. */
+static WsCredentials *
+lookup_session (WsCredentialsProvider *self,
+                const char            *key)
 {
-  WsCredentialsProvider *self = WS_CREDENTIALS_PROVIDER (source);
-  g_autoptr(GTask) waiter = user_data;
-  MfaRequest *request = g_task_get_task_data (waiter);
-  GError *error = NULL;
-  char *code;
+  WsCredentials *session = g_hash_table_lookup (self->sessions, key);
 
-  code = g_task_propagate_pointer (G_TASK (result), &error);
-  /* The reference taken in mfa_prompt_head(). */
-  g_object_unref (result);
-
-  /* The queue moves on first: the answer's callback may queue again. */
-  g_queue_pop_head (g_hash_table_lookup (self->mfa_queues, request->serial));
-  mfa_prompt_head (self, request->serial);
-
-  if (code != NULL)
-    g_task_return_pointer (waiter, code, (GDestroyNotify) ws_secret_free);
-  else if (error != NULL)
-    g_task_return_error (waiter, error);
-  else
-    g_task_return_new_error (waiter, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("No MFA code was entered."));
+  return session != NULL && is_fresh (self, session) ? session : NULL;
 }
 
-/* Prompts for the first waiter still wanted; those cancelled while they
- * queued get no prompt, and are answered once the queue is settled. */
-static void
-mfa_prompt_head (WsCredentialsProvider *self,
-                 const char            *serial)
+/* Where the AWS CLI keeps the session of an MFA step. */
+static char *
+mfa_session_key (const WsProfileChain *chain,
+                 const WsProfileRole  *role)
 {
-  GQueue *queue = g_hash_table_lookup (self->mfa_queues, serial);
-  g_autoptr(GPtrArray) cancelled = g_ptr_array_new_with_free_func (g_object_unref);
-  GTask *waiter;
-
-  while ((waiter = g_queue_peek_head (queue)) != NULL &&
-         g_cancellable_is_cancelled (g_task_get_cancellable (waiter)))
-    g_ptr_array_add (cancelled, g_queue_pop_head (queue));
-
-  if (waiter != NULL)
-    {
-      MfaRequest *request = g_task_get_task_data (waiter);
-      /* We keep a reference until the reply lands, so a prompt that
-       * answers later need not take its own. */
-      GTask *reply = g_task_new (self, g_task_get_cancellable (waiter), mfa_on_reply, waiter);
-
-      self->mfa_prompt (request->profile, request->serial, reply, self->mfa_prompt_data);
-    }
-  else
-    g_hash_table_remove (self->mfa_queues, serial);
-
-  for (guint i = 0; i < cancelled->len; i++)
-    g_task_return_error_if_cancelled (g_ptr_array_index (cancelled, i));
-}
-
-static void
-mfa_code_async (WsCredentialsProvider *self,
-                const char            *profile,
-                const char            *serial,
-                GCancellable          *cancellable,
-                GAsyncReadyCallback    callback,
-                gpointer               user_data)
-{
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  MfaRequest *request;
-  GQueue *queue;
-
-  if (self->mfa_prompt == NULL)
-    {
-      g_task_return_new_error (task, WS_AWS_ERROR, WS_AWS_ERROR_MFA_REQUIRED,
-                               _("Profile “%s” needs a code from the MFA device %s; open Windsock from your desktop to enter it."),
-                               profile, serial);
-      return;
-    }
-
-  request = g_new0 (MfaRequest, 1);
-  request->profile = g_strdup (profile);
-  request->serial = g_strdup (serial);
-  g_task_set_task_data (task, request, (GDestroyNotify) mfa_request_free);
-
-  queue = g_hash_table_lookup (self->mfa_queues, serial);
-  if (queue == NULL)
-    {
-      queue = g_queue_new ();
-      g_hash_table_insert (self->mfa_queues, g_strdup (serial), queue);
-    }
-
-  /* The queue's reference is released by mfa_on_reply() or
-   * mfa_prompt_head(). */
-  g_queue_push_tail (queue, g_steal_pointer (&task));
-  if (queue->length == 1)
-    mfa_prompt_head (self, serial);
+  if (role->role_arn == NULL)
+    return ws_sts_session_token_cache_name (chain->source.access_key_id, role->mfa_serial);
+  return ws_sts_assume_role_cache_name (role->role_arn, role->role_session_name, role->duration_seconds,
+                                        role->external_id, role->mfa_serial);
 }
 
 static char *
-mfa_code_finish (WsCredentialsProvider  *self,
-                 GAsyncResult           *result,
-                 GError                **error)
+session_path (WsCredentialsProvider *self,
+              const char            *key)
 {
-  return g_task_propagate_pointer (G_TASK (result), error);
+  const char *home = ws_aws_config_getenv ((const char * const *) self->envp, "HOME");
+
+  return g_build_filename (home != NULL ? home : g_get_home_dir (), ".aws", "cli", "cache", key, NULL);
+}
+
+/* A profile with keys and mfa_serial but no role_arn gets an MFA session
+ * from GetSessionToken: a last step without a role. */
+static void
+chain_add_session_token (WsCredentialsProvider *self,
+                         WsProfileChain        *chain)
+{
+  WsProfileRole step = { 0 };
+
+  if (chain->roles->len > 0 || chain->source.kind != WS_PROFILE_SOURCE_STATIC ||
+      chain->source.session_token != NULL)
+    return;
+
+  step.profile = chain->profile;
+  step.mfa_serial = ws_aws_config_get_profile_setting (self->config, chain->profile, "mfa_serial");
+  if (step.mfa_serial != NULL)
+    g_array_append_val (chain->roles, step);
 }
 
 /* One resolution: the chain walked, one step at a time */
+
+typedef struct _MfaTurn MfaTurn;
 
 typedef struct
 {
   WsProfileChain *chain;
   WsCredentials  *current;
   guint           next_role;
+  MfaTurn        *turn;         /* while the step waits for or tries a code */
+  char           *session_key;  /* of the MFA step */
   char           *region;
   char           *sts_url;
 } Job;
@@ -230,6 +183,7 @@ job_free (Job *job)
   g_clear_pointer (&job->current, ws_credentials_unref);
   g_free (job->region);
   g_free (job->sts_url);
+  g_free (job->session_key);
   g_free (job);
 }
 
@@ -244,6 +198,9 @@ job_set_current (GTask         *task,
 }
 
 static void job_next_role (GTask *task);
+static void mfa_on_reply  (GObject      *source,
+                           GAsyncResult *result,
+                           gpointer      user_data);
 
 /* STS's region is the selected profile's, as for the AWS CLI. */
 static const char *
@@ -327,6 +284,10 @@ job_finish_sts (GTask         *task,
   /* Prefixed rather than re-created, so the AWS error code stays on it. */
   if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_propagate_error (error, g_steal_pointer (&local_error));
+  else if (role_arn == NULL)
+    g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                _("Could not start an MFA session for profile “%s”: "),
+                                job->chain->profile);
   else
     g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
                                 _("Could not assume role %s for profile “%s”: "),
@@ -351,68 +312,348 @@ job_take_result (GTask         *task,
   job_next_role (task);
 }
 
-static void
-job_on_assume_role (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  Job *job = g_task_get_task_data (task);
-  const WsProfileRole *role = &g_array_index (job->chain->roles, WsProfileRole, job->next_role - 1);
-  g_autofree char *description = g_strdup_printf ("assume role %s", role->role_arn);
-  GError *error = NULL;
-  WsCredentials *credentials;
-
-  credentials = job_finish_sts (task, result, role->role_arn, description, &error);
-  job_take_result (task, credentials, error);
-}
-
 static char *
 default_session_name (void)
 {
   return g_strdup_printf ("windsock-%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
 }
 
+/* The role being assumed, or the GetSessionToken step (no role_arn). */
+static const WsProfileRole *
+job_step (Job *job)
+{
+  return &g_array_index (job->chain->roles, WsProfileRole, job->next_role - 1);
+}
+
+static char *
+step_source (const WsProfileRole *role)
+{
+  return role->role_arn != NULL ? g_strdup_printf ("assume role %s", role->role_arn)
+                                : g_strdup ("MFA session");
+}
+
+static void job_on_step (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data);
+
 static void
-job_assume_role (GTask      *task,
-                 const char *token_code)
+job_send_step (GTask      *task,
+               const char *token_code)
 {
   Job *job = g_task_get_task_data (task);
-  const WsProfileRole *role = &g_array_index (job->chain->roles, WsProfileRole, job->next_role - 1);
-  g_autofree char *session_name = role->role_session_name ? g_strdup (role->role_session_name)
-                                                          : default_session_name ();
-  char *form;
+  const WsProfileRole *role = job_step (job);
+  g_autofree char *session_name = NULL;
 
-  form = ws_sts_assume_role_body (role->role_arn, session_name, role->duration_seconds,
-                                  role->external_id, role->mfa_serial, token_code);
-  job_send_sts (task, "AssumeRole", form, job->current, job_on_assume_role);
+  if (role->role_arn == NULL)
+    {
+      job_send_sts (task, "GetSessionToken", ws_sts_session_token_body (role->mfa_serial, token_code),
+                    job->current, job_on_step);
+      return;
+    }
+
+  session_name = role->role_session_name ? g_strdup (role->role_session_name) : default_session_name ();
+  job_send_sts (task, "AssumeRole",
+                ws_sts_assume_role_body (role->role_arn, session_name, role->duration_seconds,
+                                         role->external_id, role->mfa_serial, token_code),
+                job->current, job_on_step);
+}
+
+/* MFA: one device's turn at a time, from the first prompt to AWS's
+ * answer, since a code is good only once and the prompt shows how it went */
+
+struct _MfaTurn
+{
+  GTask  *task;            /* the Job's */
+  guint   attempts;
+  GError *previous_error;  /* why the last code was not accepted */
+};
+
+static void
+mfa_turn_free (MfaTurn *turn)
+{
+  g_object_unref (turn->task);
+  g_clear_error (&turn->previous_error);
+  g_free (turn);
 }
 
 static void
-job_on_mfa_code (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+mfa_ask (WsCredentialsProvider *self,
+         MfaTurn               *turn)
+{
+  const WsProfileRole *role = job_step (g_task_get_task_data (turn->task));
+  /* We keep a reference until the reply lands, so a prompt that answers
+   * later need not take its own. */
+  GTask *reply = g_task_new (self, g_task_get_cancellable (turn->task), mfa_on_reply,
+                             g_object_ref (turn->task));
+
+  g_task_set_source_tag (reply, mfa_ask);
+  if (turn->previous_error != NULL)
+    g_task_set_task_data (reply, g_error_copy (turn->previous_error), (GDestroyNotify) g_error_free);
+  turn->attempts++;
+  self->mfa_prompt (role->profile, role->mfa_serial, reply, self->mfa_prompt_data);
+}
+
+/* Gives the device to the first waiter still wanted. Those cancelled while
+ * they queued get no prompt, nor those whose session another turn got;
+ * they are answered once the queue is settled. */
+static void
+mfa_start_head (WsCredentialsProvider *self,
+                const char            *serial)
+{
+  GQueue *queue = g_hash_table_lookup (self->mfa_queues, serial);
+  g_autoptr(GPtrArray) settled = g_ptr_array_new_with_free_func ((GDestroyNotify) mfa_turn_free);
+  MfaTurn *turn;
+
+  while ((turn = g_queue_peek_head (queue)) != NULL)
+    {
+      Job *job = g_task_get_task_data (turn->task);
+
+      if (!g_cancellable_is_cancelled (g_task_get_cancellable (turn->task)) &&
+          lookup_session (self, job->session_key) == NULL)
+        break;
+      job->turn = NULL;
+      g_ptr_array_add (settled, g_queue_pop_head (queue));
+    }
+
+  if (turn != NULL)
+    mfa_ask (self, turn);
+  else
+    g_hash_table_remove (self->mfa_queues, serial);
+
+  for (guint i = 0; i < settled->len; i++)
+    {
+      GTask *task = ((MfaTurn *) g_ptr_array_index (settled, i))->task;
+      Job *job = g_task_get_task_data (task);
+      WsCredentials *session = lookup_session (self, job->session_key);
+
+      if (!g_task_return_error_if_cancelled (task))
+        job_take_result (task, ws_credentials_ref (session), NULL);
+    }
+}
+
+static void
+mfa_enqueue (WsCredentialsProvider *self,
+             GTask                 *task)
+{
+  Job *job = g_task_get_task_data (task);
+  const char *serial = job_step (job)->mfa_serial;
+  GQueue *queue = g_hash_table_lookup (self->mfa_queues, serial);
+
+  if (queue == NULL)
+    {
+      queue = g_queue_new ();
+      g_hash_table_insert (self->mfa_queues, g_strdup (serial), queue);
+    }
+
+  job->turn = g_new0 (MfaTurn, 1);
+  job->turn->task = g_object_ref (task);
+  g_queue_push_tail (queue, job->turn);
+  if (queue->length == 1)
+    mfa_start_head (self, serial);
+}
+
+/* Ends the job's turn, tells the prompt, and hands the device on. */
+static void
+mfa_end_turn (GTask        *task,
+              const GError *error)
+{
+  WsCredentialsProvider *self = g_task_get_source_object (task);
+  Job *job = g_task_get_task_data (task);
+  g_autofree char *serial = g_strdup (job_step (job)->mfa_serial);
+  GQueue *queue = g_hash_table_lookup (self->mfa_queues, serial);
+  MfaTurn *turn = job->turn;
+
+  g_assert (g_queue_peek_head (queue) == turn);
+  g_queue_pop_head (queue);
+  job->turn = NULL;
+  g_signal_emit (self, signals[SIGNAL_MFA_FINISHED], 0, serial, error);
+  mfa_turn_free (turn);
+  mfa_start_head (self, serial);
+}
+
+static void
+job_fail_turn (GTask  *task,
+               GError *error)
+{
+  mfa_end_turn (task, error);
+  g_task_return_error (task, error);
+}
+
+static void
+mfa_on_reply (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(WsSecret) code = NULL;
   GError *error = NULL;
 
-  code = mfa_code_finish (WS_CREDENTIALS_PROVIDER (source), result, &error);
-  if (code == NULL)
+  code = g_task_propagate_pointer (G_TASK (result), &error);
+  /* The reference taken in mfa_ask(). */
+  g_object_unref (result);
+
+  if (code != NULL)
+    job_send_step (task, code);
+  else if (error != NULL)
+    job_fail_turn (task, error);
+  else
+    job_fail_turn (task, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("No MFA code was entered.")));
+}
+
+/* STS's answer to a code that was wrong, reused or too old. */
+static gboolean
+is_mfa_rejection (const GError *error)
+{
+  return g_error_matches (error, WS_AWS_ERROR, WS_AWS_ERROR_ACCESS_DENIED) &&
+         strstr (error->message, "MultiFactorAuthentication") != NULL;
+}
+
+static void
+job_on_session_written (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* Only the next process loses: it asks again. */
+  if (!ws_sso_cache_write_finish (result, &error))
+    g_debug ("Could not keep the MFA session: %s", error->message);
+
+  mfa_end_turn (task, NULL);
+  job_next_role (task);
+}
+
+/* Keeps an MFA session for this process and the next ones, then moves on. */
+static void
+job_keep_session (GTask         *task,
+                  WsCredentials *credentials)
+{
+  WsCredentialsProvider *self = g_task_get_source_object (task);
+  Job *job = g_task_get_task_data (task);
+  g_autoptr(JsonObject) entry = ws_sts_cache_entry_new (credentials);
+  g_autofree char *path = session_path (self, job->session_key);
+
+  g_hash_table_replace (self->sessions, g_strdup (job->session_key), ws_credentials_ref (credentials));
+  job_set_current (task, credentials);
+  ws_sso_cache_write_async (path, entry, job_on_session_written, g_object_ref (task));
+}
+
+/* A code AWS did not accept is asked for again, up to WS_MFA_MAX_ATTEMPTS. */
+static void
+job_on_mfa_step_failed (GTask  *task,
+                        GError *error)
+{
+  WsCredentialsProvider *self = g_task_get_source_object (task);
+  Job *job = g_task_get_task_data (task);
+  MfaTurn *turn = job->turn;
+
+  if (!is_mfa_rejection (error))
+    {
+      job_fail_turn (task, error);
+      return;
+    }
+
+  g_debug ("MFA code not accepted: %s", error->message);
+  g_error_free (error);
+  if (turn->attempts < WS_MFA_MAX_ATTEMPTS)
+    {
+      g_clear_error (&turn->previous_error);
+      turn->previous_error = g_error_new (WS_AWS_ERROR, WS_AWS_ERROR_ACCESS_DENIED,
+                                          _("That code was not accepted. Wait for the next code on your MFA device and enter it."));
+      mfa_ask (self, turn);
+      return;
+    }
+
+  job_fail_turn (task, g_error_new (WS_AWS_ERROR, WS_AWS_ERROR_ACCESS_DENIED,
+                                    _("AWS did not accept the MFA code for profile “%s” %u times; check that the device is %s and that its clock is right, then try again."),
+                                    job_step (job)->profile, turn->attempts, job_step (job)->mfa_serial));
+}
+
+static void
+job_on_step (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Job *job = g_task_get_task_data (task);
+  const WsProfileRole *role = job_step (job);
+  g_autofree char *description = step_source (role);
+  GError *error = NULL;
+  WsCredentials *credentials;
+
+  credentials = job_finish_sts (task, result, role->role_arn, description, &error);
+  if (job->turn == NULL)
+    job_take_result (task, credentials, error);
+  else if (credentials != NULL)
+    job_keep_session (task, credentials);
+  else
+    job_on_mfa_step_failed (task, error);
+}
+
+static void
+job_on_session_file (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  WsCredentialsProvider *self = g_task_get_source_object (task);
+  Job *job = g_task_get_task_data (task);
+  const WsProfileRole *role = job_step (job);
+  g_autoptr(JsonObject) entry = NULL;
+  g_autoptr(WsCredentials) session = NULL;
+  g_autofree char *description = step_source (role);
+  GError *error = NULL;
+
+  entry = ws_sso_cache_load_finish (result, &error);
+  if (error != NULL)
     {
       g_task_return_error (task, error);
       return;
     }
 
-  job_assume_role (task, code);
+  /* An expired or unreadable entry is left for the next write to replace. */
+  session = ws_sts_cache_entry_parse (entry, description);
+  if (session != NULL && is_fresh (self, session))
+    {
+      g_hash_table_replace (self->sessions, g_strdup (job->session_key), ws_credentials_ref (session));
+      job_take_result (task, g_steal_pointer (&session), NULL);
+    }
+  else if (self->mfa_prompt == NULL)
+    g_task_return_new_error (task, WS_AWS_ERROR, WS_AWS_ERROR_MFA_REQUIRED,
+                             _("Profile “%s” needs a code from the MFA device %s; open Windsock from your desktop to enter it."),
+                             role->profile, role->mfa_serial);
+  else
+    mfa_enqueue (self, task);
+}
+
+/* An MFA step: a session kept in memory or in the AWS CLI's cache
+ * answers; else the device is asked for a code. */
+static void
+job_mfa_step (GTask *task)
+{
+  WsCredentialsProvider *self = g_task_get_source_object (task);
+  Job *job = g_task_get_task_data (task);
+  g_autofree char *path = NULL;
+  WsCredentials *session;
+
+  g_free (job->session_key);
+  job->session_key = mfa_session_key (job->chain, job_step (job));
+  session = lookup_session (self, job->session_key);
+  if (session != NULL)
+    {
+      job_take_result (task, ws_credentials_ref (session), NULL);
+      return;
+    }
+
+  path = session_path (self, job->session_key);
+  ws_sso_cache_load_async (path, g_task_get_cancellable (task), job_on_session_file, g_object_ref (task));
 }
 
 static void
 job_next_role (GTask *task)
 {
-  WsCredentialsProvider *self = g_task_get_source_object (task);
   Job *job = g_task_get_task_data (task);
-  const WsProfileRole *role;
 
   if (job->next_role == job->chain->roles->len)
     {
@@ -420,12 +661,11 @@ job_next_role (GTask *task)
       return;
     }
 
-  role = &g_array_index (job->chain->roles, WsProfileRole, job->next_role++);
-  if (role->mfa_serial != NULL)
-    mfa_code_async (self, role->profile, role->mfa_serial, g_task_get_cancellable (task),
-                    job_on_mfa_code, g_object_ref (task));
+  job->next_role++;
+  if (job_step (job)->mfa_serial != NULL)
+    job_mfa_step (task);
   else
-    job_assume_role (task, NULL);
+    job_send_step (task, NULL);
 }
 
 /* Steps that produce the first credentials */
@@ -627,6 +867,7 @@ job_start (WsCredentialsProvider *self,
       return;
     }
 
+  chain_add_session_token (self, job->chain);
   job_fetch_source (task);
 }
 
@@ -756,6 +997,7 @@ ws_credentials_provider_finalize (GObject *object)
   g_clear_pointer (&self->cache, g_hash_table_unref);
   g_clear_pointer (&self->resolutions, g_hash_table_unref);
   g_clear_pointer (&self->mfa_queues, g_hash_table_unref);
+  g_clear_pointer (&self->sessions, g_hash_table_unref);
   g_clear_object (&self->sso);
   g_clear_object (&self->client);
   g_clear_object (&self->config);
@@ -770,6 +1012,10 @@ ws_credentials_provider_class_init (WsCredentialsProviderClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = ws_credentials_provider_finalize;
+
+  signals[SIGNAL_MFA_FINISHED] =
+    g_signal_new ("mfa-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_ERROR | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void
@@ -780,6 +1026,8 @@ ws_credentials_provider_init (WsCredentialsProvider *self)
   self->resolutions = g_hash_table_new (g_str_hash, g_str_equal);
   self->mfa_queues = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                             (GDestroyNotify) g_queue_free);
+  self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                          (GDestroyNotify) ws_credentials_unref);
   self->process_timeout_ms = PROCESS_TIMEOUT_MS;
 }
 
@@ -849,19 +1097,9 @@ static WsCredentials *
 lookup_fresh (WsCredentialsProvider *self,
               const char            *key)
 {
-  g_autoptr(GDateTime) local_now = g_date_time_new_now_utc ();
-  g_autoptr(GDateTime) now = NULL;
   WsCredentials *cached = g_hash_table_lookup (self->cache, key);
 
-  if (cached == NULL)
-    return NULL;
-
-  /* Expirations are AWS's time: compare them with the corrected clock. */
-  now = g_date_time_add (local_now, ws_aws_client_get_clock_offset (self->client));
-  if (now == NULL)  /* an offset past year 9999, as the client also allows for */
-    now = g_date_time_ref (local_now);
-
-  return ws_credentials_expires_within (cached, now, REFRESH_MARGIN) ? NULL : cached;
+  return cached != NULL && is_fresh (self, cached) ? cached : NULL;
 }
 
 void
@@ -948,9 +1186,27 @@ ws_credentials_provider_can_resolve_silently (WsCredentialsProvider *self,
   if (chain == NULL)
     return TRUE;
 
+  chain_add_session_token (self, chain);
   for (guint i = 0; i < chain->roles->len; i++)
-    if (g_array_index (chain->roles, WsProfileRole, i).mfa_serial != NULL)
-      return FALSE;
+    {
+      const WsProfileRole *role = &g_array_index (chain->roles, WsProfileRole, i);
+      g_autofree char *key = NULL;
+
+      if (role->mfa_serial == NULL)
+        continue;
+      key = mfa_session_key (chain, role);
+      if (lookup_session (self, key) == NULL)
+        return FALSE;
+    }
 
   return TRUE;
+}
+
+const GError *
+ws_mfa_prompt_get_previous_error (GTask *reply)
+{
+  g_return_val_if_fail (G_IS_TASK (reply), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (reply) == mfa_ask, NULL);
+
+  return g_task_get_task_data (reply);
 }

@@ -14,6 +14,19 @@ G_BEGIN_DECLS
 #define WS_TYPE_CREDENTIALS_PROVIDER (ws_credentials_provider_get_type ())
 G_DECLARE_FINAL_TYPE (WsCredentialsProvider, ws_credentials_provider, WS, CREDENTIALS_PROVIDER, GObject)
 
+/* Signals:
+ *   mfa-finished (const char *mfa_serial, const GError *error): a device's
+ *     turn ended: @error is %NULL when AWS accepted the code, else why it
+ *     failed (cancelled included). A prompt window closes on it.
+ *
+ * MFA sessions (AssumeRole with mfa_serial, and GetSessionToken for a
+ * profile with keys and mfa_serial but no role_arn) are kept until they
+ * expire, in memory and in the AWS CLI's ~/.aws/cli/cache (0600), so that
+ * the next process asks for no code either. */
+
+/* How many codes one request may try before it fails. */
+#define WS_MFA_MAX_ATTEMPTS 3
+
 /**
  * WsMfaPromptFunc:
  * @profile: the profile being resolved
@@ -22,12 +35,21 @@ G_DECLARE_FINAL_TYPE (WsCredentialsProvider, ws_credentials_provider, WS, CREDEN
  *   (G_IO_ERROR_CANCELLED when the user cancels)
  * @user_data: the data given to ws_credentials_provider_set_mfa_prompt()
  *
- * Asks the user for a code. Called at most once at a time per device.
+ * Asks the user for a code. Called at most once at a time per device: a
+ * device's turn lasts until AWS has answered the code, and ends with the
+ * provider's #WsCredentialsProvider::mfa-finished signal. A code AWS does
+ * not accept is asked for again in the same turn (up to
+ * %WS_MFA_MAX_ATTEMPTS times), with ws_mfa_prompt_get_previous_error()
+ * telling why.
  */
 typedef void (*WsMfaPromptFunc) (const char *profile,
                                  const char *mfa_serial,
                                  GTask      *reply,
                                  gpointer    user_data);
+
+/* Why the code asked for before in this turn was not accepted, phrased
+ * for a person; %NULL on the first ask. */
+const GError          *ws_mfa_prompt_get_previous_error        (GTask *reply);
 
 WsCredentialsProvider *ws_credentials_provider_new            (WsAwsClient        *client,
                                                                WsAwsConfig        *config,

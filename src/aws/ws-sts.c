@@ -10,6 +10,7 @@
 
 #include "ws-aws-error.h"
 #include "ws-secret.h"
+#include "ws-sso-cache.h"
 #include "ws-xml.h"
 
 #define STS_VERSION "2011-06-15"
@@ -73,6 +74,22 @@ ws_sts_assume_role_body (const char *role_arn,
       form_add (form, "SerialNumber", mfa_serial);
       form_add (form, "TokenCode", token_code);
     }
+
+  return g_string_free (form, FALSE);
+}
+
+char *
+ws_sts_session_token_body (const char *mfa_serial,
+                           const char *token_code)
+{
+  GString *form;
+
+  g_return_val_if_fail (mfa_serial != NULL, NULL);
+  g_return_val_if_fail (token_code != NULL, NULL);
+
+  form = form_new ("GetSessionToken", strlen (mfa_serial) + strlen (token_code));
+  form_add (form, "SerialNumber", mfa_serial);
+  form_add (form, "TokenCode", token_code);
 
   return g_string_free (form, FALSE);
 }
@@ -145,4 +162,144 @@ ws_sts_parse_credentials (const char  *xml,
 
   sts_fields_free (fields);
   return credentials;
+}
+
+/* The AWS CLI's cache */
+
+/* Python's json.dumps() with its default ensure_ascii: everything outside
+ * printable ASCII becomes \uXXXX (surrogate pairs above the BMP). */
+static void
+append_python_json_string (GString    *out,
+                           const char *text)
+{
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
+
+  g_string_append_c (out, '"');
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      switch (c)
+        {
+        case '"':  g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        case '\b': g_string_append (out, "\\b"); break;
+        case '\f': g_string_append (out, "\\f"); break;
+        default:
+          if (c >= 0x20 && c <= 0x7e)
+            g_string_append_c (out, (char) c);
+          else if (c < 0x10000)
+            g_string_append_printf (out, "\\u%04x", c);
+          else
+            g_string_append_printf (out, "\\u%04x\\u%04x",
+                                    0xd800 + ((c - 0x10000) >> 10),
+                                    0xdc00 + ((c - 0x10000) & 0x3ff));
+        }
+    }
+  g_string_append_c (out, '"');
+}
+
+/* Appends `"name": value` (a string) to a key being built in sort_keys
+ * order, with Python's ", " and ": " separators; nothing when NULL. */
+static void
+key_add (GString    *key,
+         const char *name,
+         const char *value)
+{
+  if (value == NULL)
+    return;
+
+  g_string_append (key, key->len > 1 ? ", \"" : "\"");
+  g_string_append (key, name);
+  g_string_append (key, "\": ");
+  append_python_json_string (key, value);
+}
+
+static char *
+cache_name (GString *key)
+{
+  g_string_append_c (key, '}');
+  return ws_sso_cache_file_name (key->str);
+}
+
+char *
+ws_sts_assume_role_cache_name (const char *role_arn,
+                               const char *session_name,
+                               guint       duration_seconds,
+                               const char *external_id,
+                               const char *mfa_serial)
+{
+  g_autoptr(GString) key = g_string_new ("{");
+
+  g_return_val_if_fail (role_arn != NULL, NULL);
+
+  if (duration_seconds > 0)
+    g_string_append_printf (key, "\"DurationSeconds\": %u", duration_seconds);
+  key_add (key, "ExternalId", external_id);
+  key_add (key, "RoleArn", role_arn);
+  key_add (key, "RoleSessionName", session_name);
+  key_add (key, "SerialNumber", mfa_serial);
+  return cache_name (key);
+}
+
+char *
+ws_sts_session_token_cache_name (const char *access_key_id,
+                                 const char *mfa_serial)
+{
+  g_autoptr(GString) key = g_string_new ("{");
+
+  g_return_val_if_fail (access_key_id != NULL, NULL);
+  g_return_val_if_fail (mfa_serial != NULL, NULL);
+
+  key_add (key, "AccessKeyId", access_key_id);
+  key_add (key, "SerialNumber", mfa_serial);
+  return cache_name (key);
+}
+
+JsonObject *
+ws_sts_cache_entry_new (const WsCredentials *credentials)
+{
+  JsonObject *entry = json_object_new ();
+  JsonObject *fields = json_object_new ();
+  g_autofree char *expiration = NULL;
+
+  g_return_val_if_fail (credentials != NULL, NULL);
+  g_return_val_if_fail (ws_credentials_get_expiration (credentials) != NULL, NULL);
+
+  expiration = ws_sso_format_time (ws_credentials_get_expiration (credentials));
+  json_object_set_string_member (fields, "AccessKeyId", ws_credentials_get_access_key_id (credentials));
+  json_object_set_string_member (fields, "SecretAccessKey", ws_credentials_get_secret_access_key (credentials));
+  json_object_set_string_member (fields, "SessionToken", ws_credentials_get_session_token (credentials));
+  json_object_set_string_member (fields, "Expiration", expiration);
+  json_object_set_object_member (entry, "Credentials", fields);
+  return entry;
+}
+
+WsCredentials *
+ws_sts_cache_entry_parse (JsonObject *entry,
+                          const char *source)
+{
+  g_autoptr(GDateTime) expiration = NULL;
+  JsonObject *fields;
+  JsonNode *node;
+  const char *access_key_id;
+  const char *secret_access_key;
+
+  if (entry == NULL || (node = json_object_get_member (entry, "Credentials")) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+
+  fields = json_node_get_object (node);
+  access_key_id = ws_sso_object_get_string (fields, "AccessKeyId");
+  secret_access_key = ws_sso_object_get_string (fields, "SecretAccessKey");
+  expiration = ws_sso_parse_time (ws_sso_object_get_string (fields, "Expiration"));
+  if (access_key_id == NULL || secret_access_key == NULL || expiration == NULL)
+    return NULL;
+
+  return ws_credentials_new (access_key_id, secret_access_key,
+                             ws_sso_object_get_string (fields, "SessionToken"),
+                             expiration, source);
 }
