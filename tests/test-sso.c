@@ -1,5 +1,6 @@
 /* test-sso.c — the AWS CLI's SSO cache, GetRoleCredentials, refresh and the
- * device sign-in, against the loopback fake
+ * sign-in (authorization code with PKCE, device code), against the loopback
+ * fake
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -75,6 +76,16 @@ typedef struct
   guint        prompts;
   char        *prompt_code;
   char        *prompt_uri;
+
+  /* The browser of the PKCE sign-in: how it tampers with the authorize
+   * address, and what the loopback listener showed it. */
+  gboolean     follow;
+  const char  *forge_param;   /* a query parameter replaced by forge_value */
+  const char  *forge_value;
+  gboolean     followed;
+  GError      *follow_error;
+  guint        page_status;
+  char        *page;
 } Fixture;
 
 /* Fake services --------------------------------------------------------------- */
@@ -183,9 +194,10 @@ handle_token (WsFakeAws         *fake,
 
 /* Fixture ---------------------------------------------------------------------- */
 
+/* The fake's own OIDC answers unless the fixture sets handlers. */
 static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
+fixture_set_up_pkce (Fixture       *fixture,
+                     gconstpointer  data)
 {
   const char *config_text = data;
   g_autoptr(GError) error = NULL;
@@ -201,9 +213,7 @@ fixture_set_up (Fixture       *fixture,
 
   fixture->fake = ws_fake_aws_new ();
   ws_fake_aws_set_handler (fixture->fake, "GET", "/federation/credentials", FALSE, handle_portal, fixture);
-  ws_fake_aws_set_handler (fixture->fake, "POST", "/client/register", FALSE, handle_register, fixture);
   ws_fake_aws_set_handler (fixture->fake, "POST", "/device_authorization", FALSE, handle_device_authorization, fixture);
-  ws_fake_aws_set_handler (fixture->fake, "POST", "/token", FALSE, handle_token, fixture);
 
   fixture->environ = g_environ_setenv (NULL, "HOME", fixture->home, TRUE);
   fixture->environ = g_environ_setenv (fixture->environ, "AWS_CONFIG_FILE", config_file, TRUE);
@@ -221,6 +231,16 @@ fixture_set_up (Fixture       *fixture,
   /* A poll "second" of 5 ms keeps several polls and a slow-down quick. */
   ws_sso_set_poll_unit (fixture->sso, 5);
   fixture->valid_access_token = "at-valid";
+  fixture->follow = TRUE;
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  fixture_set_up_pkce (fixture, data);
+  ws_fake_aws_set_handler (fixture->fake, "POST", "/client/register", FALSE, handle_register, fixture);
+  ws_fake_aws_set_handler (fixture->fake, "POST", "/token", FALSE, handle_token, fixture);
 }
 
 static void
@@ -242,6 +262,8 @@ fixture_tear_down (Fixture       *fixture,
   g_free (fixture->last_grant_type);
   g_free (fixture->prompt_code);
   g_free (fixture->prompt_uri);
+  g_clear_error (&fixture->follow_error);
+  g_free (fixture->page);
 }
 
 /* Helpers ----------------------------------------------------------------------- */
@@ -1016,6 +1038,388 @@ test_login_denied (Fixture       *fixture,
   g_assert_nonnull (strstr (error->message, "“dev”"));
 }
 
+/* Authorization code with PKCE ----------------------------------------------------- */
+
+static void
+on_followed (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Fixture *fixture = user_data;
+
+  ws_fake_aws_follow_authorize_finish (WS_FAKE_AWS (source), result, &fixture->page_status,
+                                       &fixture->page, &fixture->follow_error);
+  fixture->followed = TRUE;
+}
+
+/* @uri with the value of @name replaced by @value. */
+static char *
+forge (const char *uri,
+       const char *name,
+       const char *value)
+{
+  g_autofree char *pattern = g_strdup_printf ("([?&]%s=)[^&]*", name);
+  g_autofree char *replacement = g_strdup_printf ("\\g<1>%s", value);
+  g_autoptr(GRegex) regex = g_regex_new (pattern, 0, 0, NULL);
+
+  return g_regex_replace (regex, uri, -1, 0, replacement, 0, NULL);
+}
+
+/* The prompt opens the browser, which the fake's helper plays. */
+static void
+on_pkce_prompt (const char *user_code,
+                const char *verification_uri,
+                gpointer    user_data)
+{
+  Fixture *fixture = user_data;
+  g_autofree char *uri = NULL;
+
+  on_prompt (user_code, verification_uri, user_data);
+  if (!fixture->follow || fixture->prompts > 1)
+    return;
+
+  uri = fixture->forge_param != NULL ? forge (verification_uri, fixture->forge_param, fixture->forge_value) : g_strdup (verification_uri);
+  ws_fake_aws_follow_authorize_async (fixture->fake, uri, NULL, on_followed, fixture);
+}
+
+static gboolean
+pkce_login (Fixture  *fixture,
+            GError  **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  gboolean ok;
+
+  fixture->followed = FALSE;
+  ws_sso_login_async (fixture->sso, "dev", WS_SSO_LOGIN_DEFAULT, on_pkce_prompt, fixture, NULL, on_result, &result);
+  ok = ws_sso_login_finish (fixture->sso, wait_for (&result), error);
+
+  /* The callers learn the outcome once the browser has its page. */
+  if (fixture->follow)
+    g_assert_true (fixture->followed);
+  return ok;
+}
+
+/* The port of the redirect_uri in an authorize address. */
+static int
+redirect_port (const char *authorize_uri)
+{
+  g_autoptr(GUri) uri = g_uri_parse (authorize_uri, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GHashTable) params = g_uri_parse_params (g_uri_get_query (uri), -1, "&", G_URI_PARAMS_NONE, NULL);
+  g_autoptr(GUri) redirect = g_uri_parse (g_hash_table_lookup (params, "redirect_uri"), G_URI_FLAGS_NONE, NULL);
+
+  return g_uri_get_port (redirect);
+}
+
+/* Nothing listens on the sign-in's port any more. */
+static void
+assert_listener_closed (Fixture *fixture)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", redirect_port (fixture->prompt_uri),
+                                                NULL, &error);
+  g_assert_null (connection);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
+}
+
+static void
+test_pkce_login (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) entry = NULL;
+  g_autoptr(JsonObject) registration = NULL;
+  g_autoptr(WsCredentials) credentials = NULL;
+  g_autofree char *path = g_build_filename (fixture->cache_dir, SESSION_CACHE_FILE, NULL);
+  g_autofree char *registration_path = NULL;
+  g_autofree char *prefix = g_strdup_printf ("%s/authorize?response_type=code&client_id=fake-client-1"
+                                             "&redirect_uri=http%%3A%%2F%%2F127.0.0.1%%3A",
+                                             ws_fake_aws_get_url (fixture->fake));
+  JsonArray *grant_types;
+
+  /* A device-code registration of the AWS CLI is not one for this flow. */
+  g_free (write_cache (fixture, REGISTRATION_FILE,
+                       "{\"clientId\": \"cid\", \"clientSecret\": \"cs\", \"expiresAt\": \"2999-01-01T00:00:00Z\", "
+                       "\"scopes\": [\"sso:account:access\"]}"));
+  registration_path = g_build_filename (fixture->cache_dir, REGISTRATION_FILE, NULL);
+
+  g_assert_true (pkce_login (fixture, &error));
+  g_assert_no_error (error);
+
+  /* One prompt, with no user code, to the authorize page laid out as the CLI does. */
+  g_assert_cmpuint (fixture->prompts, ==, 1);
+  g_assert_null (fixture->prompt_code);
+  g_assert_true (g_str_has_prefix (fixture->prompt_uri, prefix));
+  g_assert_true (g_regex_match_simple ("%2Foauth%2Fcallback&state=[A-Za-z0-9_-]{22}&code_challenge_method=S256"
+                                       "&scopes=sso%3Aaccount%3Aaccess&code_challenge=[A-Za-z0-9_-]{43}$",
+                                       fixture->prompt_uri, 0, 0));
+  g_assert_no_error (fixture->follow_error);
+  g_assert_cmpuint (fixture->page_status, ==, 200);
+  g_assert_nonnull (strstr (fixture->page, "Signed in"));
+  g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, "POST", "/device_authorization"), ==, 0);
+  assert_listener_closed (fixture);
+
+  /* The CLI's cache entry, with the refresh token. */
+  assert_mode (path, 0600);
+  entry = read_json (path);
+  g_assert_cmpstr (json_object_get_string_member (entry, "startUrl"), ==, "https://my-sso-portal.awsapps.com/start");
+  g_assert_cmpstr (json_object_get_string_member (entry, "region"), ==, "us-east-1");
+  g_assert_cmpstr (json_object_get_string_member (entry, "accessToken"), ==, "fake-access-token-3");
+  g_assert_cmpstr (json_object_get_string_member (entry, "refreshToken"), ==, "fake-refresh-token-3");
+  g_assert_cmpstr (json_object_get_string_member (entry, "clientId"), ==, "fake-client-1");
+  g_assert_cmpstr (json_object_get_string_member (entry, "clientSecret"), ==, "fake-client-secret-1");
+  g_assert_nonnull (json_object_get_string_member (entry, "registrationExpiresAt"));
+
+  /* The registration, marked for this flow as the CLI marks it. */
+  assert_mode (registration_path, 0600);
+  registration = read_json (registration_path);
+  g_assert_cmpstr (json_object_get_string_member (registration, "clientId"), ==, "fake-client-1");
+  grant_types = json_object_get_array_member (registration, "grantTypes");
+  g_assert_cmpuint (json_array_get_length (grant_types), ==, 2);
+  g_assert_cmpstr (json_array_get_string_element (grant_types, 0), ==, "authorization_code");
+  g_assert_cmpstr (json_array_get_string_element (grant_types, 1), ==, "refresh_token");
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (registration, "scopes"), 0),
+                   ==, "sso:account:access");
+
+  fixture->valid_access_token = "fake-access-token-3";
+  credentials = get_credentials (fixture, "dev", &error);
+  g_assert_no_error (error);
+  assert_role_credentials (credentials);
+
+  /* A second sign-in reuses the registration. */
+  fixture->prompts = 0;
+  g_assert_true (pkce_login (fixture, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, "POST", "/client/register"), ==, 1);
+  g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, "GET", "/authorize"), ==, 2);
+}
+
+/* Without sso_registration_scopes the CLI's default scope is asked for. */
+#define UNSCOPED_SESSION_CONFIG \
+  "[profile dev]\n" \
+  "sso_session = my-sso\n" \
+  "sso_account_id = 123456789012\n" \
+  "sso_role_name = ReadOnly\n" \
+  "[sso-session my-sso]\n" \
+  "sso_start_url = https://my-sso-portal.awsapps.com/start\n" \
+  "sso_region = us-east-1\n"
+
+static void
+test_pkce_default_scope (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (pkce_login (fixture, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (fixture->prompt_uri, "&scopes=sso%3Aaccount%3Aaccess&"));
+}
+
+static void
+test_pkce_state_mismatch (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (fixture->cache_dir, SESSION_CACHE_FILE, NULL);
+
+  fixture->forge_param = "state";
+  fixture->forge_value = "forged-state";
+  g_assert_false (pkce_login (fixture, &error));
+  g_assert_error (error, WS_AWS_ERROR, WS_AWS_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "windsock login dev"));
+  g_assert_cmpuint (fixture->page_status, ==, 400);
+  g_assert_nonnull (strstr (fixture->page, "Sign-in failed"));
+  g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, "POST", "/token"), ==, 0);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  assert_listener_closed (fixture);
+}
+
+/* The browser brought back a code issued for another challenge: the fake
+ * rejects our verifier. */
+static void
+test_pkce_wrong_verifier (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (fixture->cache_dir, SESSION_CACHE_FILE, NULL);
+
+  /* Well formed (43 base64url characters), but not ours. */
+  fixture->forge_param = "code_challenge";
+  fixture->forge_value = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+  g_assert_false (pkce_login (fixture, &error));
+  g_assert_nonnull (error);
+  g_assert_cmpstr (ws_aws_error_get_aws_code (error), ==, "InvalidGrantException");
+  g_assert_nonnull (strstr (fixture->page, "Sign-in failed"));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_pkce_denied (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  ws_fake_aws_set_authorize_error (fixture->fake, "access_denied");
+  g_assert_false (pkce_login (fixture, &error));
+  g_assert_error (error, WS_AWS_ERROR, WS_AWS_ERROR_ACCESS_DENIED);
+  g_assert_nonnull (strstr (error->message, "“dev”"));
+  g_assert_cmpuint (fixture->page_status, ==, 400);
+  g_assert_nonnull (strstr (fixture->page, "denied"));
+  g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, "POST", "/token"), ==, 0);
+}
+
+static void
+test_pkce_cancelled (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture->follow = FALSE;
+  ws_sso_login_async (fixture->sso, "dev", WS_SSO_LOGIN_DEFAULT, on_pkce_prompt, fixture, cancellable,
+                      on_result, &result);
+  while (fixture->prompts == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_cancellable_cancel (cancellable);
+
+  g_assert_false (ws_sso_login_finish (fixture->sso, wait_for (&result), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  assert_listener_closed (fixture);
+
+  /* A browser coming back late finds nobody. */
+  ws_fake_aws_follow_authorize_async (fixture->fake, fixture->prompt_uri, NULL, on_followed, fixture);
+  while (!fixture->followed)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (fixture->follow_error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
+}
+
+static void
+test_pkce_timeout (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->follow = FALSE;
+  ws_sso_set_login_timeout (fixture->sso, 50);
+  g_assert_false (pkce_login (fixture, &error));
+  assert_login_required (error, "dev");
+  g_assert_nonnull (strstr (error->message, "in time"));
+  assert_listener_closed (fixture);
+}
+
+/* A stray request (a favicon, another path) neither ends the sign-in nor
+ * reaches it. */
+static void
+test_pkce_stray_requests (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) sent = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *stray = NULL;
+
+  fixture->follow = FALSE;
+  ws_sso_login_async (fixture->sso, "dev", WS_SSO_LOGIN_DEFAULT, on_pkce_prompt, fixture, NULL, on_result, &result);
+  while (fixture->prompts == 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  stray = g_strdup_printf ("http://127.0.0.1:%d/favicon.ico", redirect_port (fixture->prompt_uri));
+  msg = soup_message_new ("GET", stray);
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, on_result, &sent);
+  body = soup_session_send_and_read_finish (session, wait_for (&sent), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 404);
+  g_assert_null (result);
+
+  ws_fake_aws_follow_authorize_async (fixture->fake, fixture->prompt_uri, NULL, on_followed, fixture);
+  g_assert_true (ws_sso_login_finish (fixture->sso, wait_for (&result), &error));
+  g_assert_no_error (error);
+}
+
+/* Two callers, one sign-in: one registration and one authorize address,
+ * handed to each. */
+static void
+test_pkce_concurrent (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) first = NULL;
+  g_autoptr(GAsyncResult) second = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first_uri = NULL;
+
+  ws_sso_login_async (fixture->sso, "dev", WS_SSO_LOGIN_DEFAULT, on_pkce_prompt, fixture, NULL, on_result, &first);
+  while (fixture->prompts == 0)
+    g_main_context_iteration (NULL, TRUE);
+  first_uri = g_strdup (fixture->prompt_uri);
+  /* A device-code caller joins the sign-in under way. */
+  ws_sso_login_async (fixture->sso, "dev", WS_SSO_LOGIN_DEVICE_CODE, on_prompt, fixture, NULL, on_result, &second);
+
+  g_assert_true (ws_sso_login_finish (fixture->sso, wait_for (&first), &error));
+  g_assert_no_error (error);
+  g_assert_true (ws_sso_login_finish (fixture->sso, wait_for (&second), &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (fixture->prompts, ==, 2);
+  g_assert_cmpstr (fixture->prompt_uri, ==, first_uri);
+  g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, "POST", "/client/register"), ==, 1);
+  g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, "GET", "/authorize"), ==, 1);
+  g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, "POST", "/token"), ==, 1);
+  g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, "POST", "/device_authorization"), ==, 0);
+}
+
+/* As the AWS CLI: a legacy profile signs in with a device code whatever
+ * it is asked. */
+static void
+test_legacy_login_uses_device_code (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ws_sso_login_async (fixture->sso, "legacy", WS_SSO_LOGIN_DEFAULT, on_prompt, fixture, NULL, on_result, &result);
+  g_assert_true (ws_sso_login_finish (fixture->sso, wait_for (&result), &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (fixture->prompt_code, ==, "ABCD-EFGH");
+  g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, "POST", "/device_authorization"), ==, 1);
+  g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, "GET", "/authorize"), ==, 0);
+}
+
+/* A token from the PKCE sign-in refreshes at the fake's OIDC. */
+static void
+test_pkce_token_refreshes (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WsCredentials) credentials = NULL;
+  g_autoptr(JsonObject) entry = NULL;
+  g_autofree char *path = g_build_filename (fixture->cache_dir, SESSION_CACHE_FILE, NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GRegex) regex = g_regex_new ("\"expiresAt\": *\"[^\"]*\"", 0, 0, NULL);
+  g_autofree char *expired = NULL;
+
+  g_assert_true (pkce_login (fixture, &error));
+  g_assert_no_error (error);
+
+  /* Expire the access token only. */
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  expired = g_regex_replace_literal (regex, contents, -1, 0, "\"expiresAt\": \"2000-01-01T00:00:00Z\"", 0, NULL);
+  g_assert_true (g_file_set_contents (path, expired, -1, NULL));
+
+  fixture->valid_access_token = "fake-access-token-4";
+  credentials = get_credentials (fixture, "dev", &error);
+  g_assert_no_error (error);
+  assert_role_credentials (credentials);
+  entry = read_json (path);
+  g_assert_cmpstr (json_object_get_string_member (entry, "refreshToken"), ==, "fake-refresh-token-4");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1053,6 +1457,21 @@ main (int   argc,
   ADD ("/sso/login/code-expired", SESSION_CONFIG, test_login_code_expired);
   ADD ("/sso/login/denied", SESSION_CONFIG, test_login_denied);
 
+#define ADD_PKCE(path, config, func) \
+  g_test_add (path, Fixture, config, fixture_set_up_pkce, func, fixture_tear_down)
+  ADD_PKCE ("/sso/login/pkce", SESSION_CONFIG, test_pkce_login);
+  ADD_PKCE ("/sso/login/pkce/default-scope", UNSCOPED_SESSION_CONFIG, test_pkce_default_scope);
+  ADD_PKCE ("/sso/login/pkce/state-mismatch", SESSION_CONFIG, test_pkce_state_mismatch);
+  ADD_PKCE ("/sso/login/pkce/wrong-verifier", SESSION_CONFIG, test_pkce_wrong_verifier);
+  ADD_PKCE ("/sso/login/pkce/denied", SESSION_CONFIG, test_pkce_denied);
+  ADD_PKCE ("/sso/login/pkce/cancelled", SESSION_CONFIG, test_pkce_cancelled);
+  ADD_PKCE ("/sso/login/pkce/timeout", SESSION_CONFIG, test_pkce_timeout);
+  ADD_PKCE ("/sso/login/pkce/stray-requests", SESSION_CONFIG, test_pkce_stray_requests);
+  ADD_PKCE ("/sso/login/pkce/concurrent", SESSION_CONFIG, test_pkce_concurrent);
+  ADD_PKCE ("/sso/login/pkce/token-refreshes", SESSION_CONFIG, test_pkce_token_refreshes);
+  ADD ("/sso/login/legacy-uses-device-code", LEGACY_CONFIG, test_legacy_login_uses_device_code);
+
+#undef ADD_PKCE
 #undef ADD
 
   ret = g_test_run ();

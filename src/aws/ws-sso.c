@@ -1,5 +1,5 @@
 /* ws-sso.c — IAM Identity Center: the portal's GetRoleCredentials, token
- * refresh and the OIDC device sign-in
+ * refresh and the OIDC sign-in (authorization code with PKCE, or device code)
  *
  * Tokens and client registrations are read from and written to the AWS
  * CLI's own cache, through ws-sso-cache.c.
@@ -8,8 +8,12 @@
  */
 #include "ws-sso.h"
 
+#include <errno.h>
+#include <sys/random.h>
+
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
 
 #include "ws-aws-error.h"
 #include "ws-endpoint.h"
@@ -26,6 +30,16 @@
 #define MAX_CODE_LIFETIME     (24 * 60 * 60)
 #define SLOW_DOWN_STEP        5
 #define DEVICE_CODE_GRANT     "urn:ietf:params:oauth:grant-type:device_code"
+/* The AWS CLI's authorization-code flow: its registration, the scope it
+ * asks for when none is configured, and how long it waits for the browser. */
+#define AUTH_CODE_GRANT       "authorization_code"
+#define REDIRECT_URI          "http://127.0.0.1/oauth/callback"
+#define CALLBACK_PATH         "/oauth/callback"
+#define DEFAULT_SCOPE         "sso:account:access"
+#define DEFAULT_LOGIN_TIMEOUT (10 * 60 * 1000)
+/* RFC 7636: 32 random bytes give the 43-character verifier. */
+#define VERIFIER_BYTES        32
+#define STATE_BYTES           16
 
 struct _WsSso
 {
@@ -37,6 +51,7 @@ struct _WsSso
   GHashTable  *logins;     /* token cache file name → Login (a reference) */
   GHashTable  *refreshes;  /* token cache path → GPtrArray of waiting GTasks */
   guint        poll_unit;  /* milliseconds per second of poll interval */
+  guint        login_timeout; /* milliseconds the browser has to come back */
 };
 
 G_DEFINE_FINAL_TYPE (WsSso, ws_sso, G_TYPE_OBJECT)
@@ -316,7 +331,8 @@ sso_send_finish (WsSso         *self,
   return object;
 }
 
-/* OIDC CreateToken, for both the device code and the refresh token grant. */
+/* OIDC CreateToken, for every grant; @grant is the grant's own members,
+ * name and value in turn, %NULL-terminated. */
 static void
 create_token_async (WsSso               *self,
                     const char          *oidc_url,
@@ -324,8 +340,7 @@ create_token_async (WsSso               *self,
                     const char          *client_id,
                     const char          *client_secret,
                     const char          *grant_type,
-                    const char          *grant_member,
-                    const char          *grant_value,
+                    const char * const  *grant,
                     GCancellable        *cancellable,
                     GAsyncReadyCallback  callback,
                     gpointer             user_data)
@@ -339,8 +354,11 @@ create_token_async (WsSso               *self,
   json_builder_add_string_value (builder, client_secret);
   json_builder_set_member_name (builder, "grantType");
   json_builder_add_string_value (builder, grant_type);
-  json_builder_set_member_name (builder, grant_member);
-  json_builder_add_string_value (builder, grant_value);
+  for (guint i = 0; grant[i] != NULL; i += 2)
+    {
+      json_builder_set_member_name (builder, grant[i]);
+      json_builder_add_string_value (builder, grant[i + 1]);
+    }
   json_builder_end_object (builder);
 
   sso_send_async (self, "CreateToken", "POST", oidc_url, "/token", NULL, builder, NULL,
@@ -608,12 +626,16 @@ refresh_token (GTask *task_ref)
   refresh->token_path = g_strdup (data->token_path);
   refresh->profile = g_strdup (data->session->profile);
   refresh->token = json_object_ref (data->token);
-  create_token_async (self, oidc_url, data->session->region,
-                      ws_sso_object_get_string (refresh->token, "clientId"),
-                      ws_sso_object_get_string (refresh->token, "clientSecret"),
-                      "refresh_token", "refreshToken",
-                      ws_sso_object_get_string (refresh->token, "refreshToken"),
-                      NULL, on_token_refreshed, refresh);
+  {
+    const char * const grant[] = {
+      "refreshToken", ws_sso_object_get_string (refresh->token, "refreshToken"), NULL
+    };
+
+    create_token_async (self, oidc_url, data->session->region,
+                        ws_sso_object_get_string (refresh->token, "clientId"),
+                        ws_sso_object_get_string (refresh->token, "clientSecret"),
+                        "refresh_token", grant, NULL, on_token_refreshed, refresh);
+  }
 }
 
 static void
@@ -682,7 +704,7 @@ ws_sso_get_role_credentials_finish (WsSso         *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* Device sign-in ------------------------------------------------------------- */
+/* Sign-in ------------------------------------------------------------------- */
 
 typedef struct _Login Login;
 
@@ -709,11 +731,22 @@ struct _Login
   char         *client_id;
   char         *client_secret;
   char         *registration_expires_at;
+  char         *verification_uri;  /* what the prompt opens */
+  /* device code */
   char         *device_code;
   char         *user_code;
-  char         *verification_uri;
   guint         interval;          /* seconds between polls */
   gint64        deadline;          /* monotonic µs when the device code expires */
+  /* authorization code with PKCE */
+  gboolean      pkce;
+  GStrv         auth_scopes;       /* the configured scopes, else the CLI's default */
+  SoupServer   *listener;          /* the loopback redirect target */
+  char         *redirect_uri;      /* REDIRECT_URI with the listener's port */
+  char         *state;
+  char         *code_verifier;
+  GSource      *timeout;           /* the browser's time to come back */
+  SoupServerMessage *callback;     /* the browser's redirect, answered at the end */
+  GError       *outcome;           /* told once the browser has its page */
 };
 
 static void
@@ -744,7 +777,14 @@ login_clear (Login *login)
   g_free (login->registration_expires_at);
   ws_secret_free (login->device_code);
   g_free (login->user_code);
-  g_free (login->verification_uri);
+  ws_secret_free (login->verification_uri);
+  g_strfreev (login->auth_scopes);
+  g_free (login->redirect_uri);
+  ws_secret_free (login->state);
+  ws_secret_free (login->code_verifier);
+  g_clear_error (&login->outcome);
+  /* login_complete() ran: every Login ends through it. */
+  g_assert (login->listener == NULL && login->timeout == NULL && login->callback == NULL);
 }
 
 static Login *
@@ -769,15 +809,31 @@ login_detach (Login *login)
     g_hash_table_remove (login->self->logins, login->key);
 }
 
+/* The page the browser shows once the redirect reached us. */
+static void
+answer_browser (SoupServerMessage *msg,
+                guint              status,
+                const char        *title,
+                const char        *text)
+{
+  g_autofree char *escaped_title = g_markup_escape_text (title, -1);
+  g_autofree char *escaped_text = g_markup_escape_text (text, -1);
+  g_autofree char *page = g_strdup_printf ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+                                           "<title>%s</title></head>\n<body><h1>%s</h1><p>%s</p></body></html>\n",
+                                           escaped_title, escaped_title, escaped_text);
+
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_COPY, page, strlen (page));
+}
+
 /* Completes every waiter; takes @error (%NULL = signed in). */
 static void
-login_complete (Login  *login,
-                GError *error)
+login_return (Login  *login,
+              GError *error)
 {
   g_autoptr(GPtrArray) waiters = g_steal_pointer (&login->waiters);
 
   login->waiters = g_ptr_array_new_with_free_func ((GDestroyNotify) waiter_free);
-  login_detach (login);
 
   for (guint i = 0; i < waiters->len; i++)
     {
@@ -792,6 +848,74 @@ login_complete (Login  *login,
   g_clear_error (&error);
 }
 
+static void login_complete (Login  *login,
+                            GError *error);
+
+static gboolean
+on_last_page_idle (gpointer user_data)
+{
+  Login *login = user_data;
+
+  login_complete (login, g_steal_pointer (&login->outcome));
+  return G_SOURCE_REMOVE;
+}
+
+/* Out of the message's own I/O before the listener goes. */
+static void
+on_last_page_sent (SoupServerMessage *msg,
+                   Login             *login)
+{
+  g_autoptr(GSource) idle = g_idle_source_new ();
+
+  g_source_set_callback (idle, on_last_page_idle, login_ref (login), (GDestroyNotify) login_unref);
+  g_source_attach (idle, login->context);
+}
+
+/* Ends the sign-in with @error (taken; %NULL = signed in). A browser that
+ * came back is shown the outcome first, and the callers learn it once the
+ * page is out (a command line would otherwise exit before the browser got
+ * it); then the loopback listener closes. */
+static void
+login_complete (Login  *login,
+                GError *error)
+{
+  g_autoptr(SoupServerMessage) callback = g_steal_pointer (&login->callback);
+
+  login_detach (login);
+  if (login->timeout != NULL)
+    {
+      g_source_destroy (login->timeout);
+      g_clear_pointer (&login->timeout, g_source_unref);
+    }
+
+  if (callback != NULL)
+    {
+      if (error == NULL)
+        answer_browser (callback, SOUP_STATUS_OK, _("Signed in"),
+                        _("Windsock is signed in to IAM Identity Center. You can close this tab."));
+      else
+        answer_browser (callback, SOUP_STATUS_BAD_REQUEST, _("Sign-in failed"), error->message);
+
+      g_clear_error (&login->outcome);
+      login->outcome = error;
+      g_signal_connect_data (callback, "finished", G_CALLBACK (on_last_page_sent),
+                             login_ref (login), (GClosureNotify) (void (*) (void)) login_unref,
+                             G_CONNECT_DEFAULT);
+      soup_server_message_unpause (callback);
+      return;
+    }
+
+  if (login->listener != NULL)
+    {
+      /* No request reaches the Login any more. */
+      soup_server_remove_handler (login->listener, NULL);
+      soup_server_disconnect (login->listener);
+      g_clear_object (&login->listener);
+    }
+
+  login_return (login, error);
+}
+
 static gboolean
 on_waiter_cancelled (GCancellable *cancellable,
                      gpointer      user_data)
@@ -802,10 +926,11 @@ on_waiter_cancelled (GCancellable *cancellable,
   g_task_return_error_if_cancelled (waiter->task);
   g_ptr_array_remove (login->waiters, waiter);
 
-  /* Nobody waits any more: stop polling. */
+  /* Nobody waits any more: stop polling, or listening for the browser. */
   if (login->waiters->len == 0)
     {
-      login_detach (login);
+      login_complete (login, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                  _("The sign-in was cancelled.")));
       g_cancellable_cancel (login->cancellable);
     }
 
@@ -845,8 +970,8 @@ login_add_waiter (Login           *login,
 
   g_ptr_array_add (login->waiters, waiter);
 
-  /* Joining a sign-in whose code is already known. */
-  if (login->user_code != NULL)
+  /* Joining a sign-in whose browser page is already known. */
+  if (login->verification_uri != NULL)
     waiter_prompt (waiter, login);
 }
 
@@ -1000,9 +1125,10 @@ on_token_polled (GObject      *source,
 static void
 poll_token (Login *login)
 {
+  const char * const grant[] = { "deviceCode", login->device_code, NULL };
+
   create_token_async (login->self, login->oidc_url, login->session->region,
-                      login->client_id, login->client_secret,
-                      DEVICE_CODE_GRANT, "deviceCode", login->device_code,
+                      login->client_id, login->client_secret, DEVICE_CODE_GRANT, grant,
                       login->cancellable, on_token_polled, login_ref (login));
 }
 
@@ -1066,6 +1192,249 @@ start_device_authorization (Login *login)
                   login->cancellable, on_device_authorization, login_ref (login));
 }
 
+/* Authorization code with PKCE ------------------------------------------------ */
+
+/* base64url without padding (RFC 7636). */
+static char *
+base64url (const guint8 *data,
+           gsize         length)
+{
+  char *text = g_base64_encode (data, length);
+
+  g_strdelimit (text, "+", '-');
+  g_strdelimit (text, "/", '_');
+  text[strcspn (text, "=")] = '\0';
+  return text;
+}
+
+/* From the kernel's generator: the verifier and state must not be guessable
+ * (GRand is not meant for that). */
+static char *
+random_base64url (gsize    length,
+                  GError **error)
+{
+  guint8 bytes[VERIFIER_BYTES];
+  gsize filled = 0;
+  char *text;
+
+  g_assert (length <= sizeof bytes);
+
+  while (filled < length)
+    {
+      gssize n = getrandom (bytes + filled, length - filled, 0);
+
+      if (n < 0 && errno != EINTR)
+        {
+          int saved_errno = errno;
+
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       _("Could not get random numbers for the sign-in: %s"), g_strerror (saved_errno));
+          return NULL;
+        }
+      if (n > 0)
+        filled += n;
+    }
+
+  text = base64url (bytes, length);
+  explicit_bzero (bytes, sizeof bytes);
+  return text;
+}
+
+static char *
+pkce_challenge (const char *verifier)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 digest[32];
+  gsize length = sizeof digest;
+
+  g_checksum_update (checksum, (const guchar *) verifier, -1);
+  g_checksum_get_digest (checksum, digest, &length);
+  return base64url (digest, length);
+}
+
+static void
+on_authorization_code_token (GObject      *source,
+                             GAsyncResult *result,
+                             gpointer      user_data)
+{
+  g_autoptr(Login) login = user_data;
+  g_autoptr(JsonObject) reply = login_send_finish (login, result);
+
+  if (reply != NULL)
+    login_store_token (login, reply);
+}
+
+static GError *
+browser_error (Login      *login,
+               const char *oauth_error)
+{
+  const char *profile = login->session->profile;
+
+  if (g_str_equal (oauth_error, "access_denied"))
+    return g_error_new (WS_AWS_ERROR, WS_AWS_ERROR_ACCESS_DENIED,
+                        _("The sign-in for profile “%s” was denied in the browser; run `windsock login %s` to try again."),
+                        profile, profile);
+
+  return g_error_new (WS_AWS_ERROR, WS_AWS_ERROR_FAILED,
+                      _("IAM Identity Center did not sign profile “%s” in (%s); run `windsock login %s` to try again."),
+                      profile, oauth_error, profile);
+}
+
+/* The browser, redirected by IAM Identity Center, brings the code. */
+static void
+on_callback (SoupServer        *server,
+             SoupServerMessage *msg,
+             const char        *path,
+             GHashTable        *query,
+             gpointer           user_data)
+{
+  g_autoptr(Login) login = login_ref (user_data);
+  const char *state = query != NULL ? g_hash_table_lookup (query, "state") : NULL;
+  const char *code = query != NULL ? g_hash_table_lookup (query, "code") : NULL;
+  const char *oauth_error = query != NULL ? g_hash_table_lookup (query, "error") : NULL;
+
+  /* Only the one redirect this sign-in asked for; favicons and strays get nothing. */
+  if (!g_str_equal (path, CALLBACK_PATH) ||
+      !g_str_equal (soup_server_message_get_method (msg), SOUP_METHOD_GET) ||
+      login->state == NULL || login->callback != NULL)
+    {
+      answer_browser (msg, SOUP_STATUS_NOT_FOUND, _("Not found"), _("This page belongs to a Windsock sign-in."));
+      return;
+    }
+
+  /* Answered at the end, so that the page tells the outcome. */
+  login->callback = g_object_ref (msg);
+  soup_server_message_pause (msg);
+  g_source_destroy (login->timeout);
+  g_clear_pointer (&login->timeout, g_source_unref);
+
+  /* As the CLI: a redirect of another sign-in (or forged) ends this one. */
+  if (g_strcmp0 (state, login->state) != 0)
+    login_complete (login, g_error_new (WS_AWS_ERROR, WS_AWS_ERROR_FAILED,
+                                        _("The browser came back from a sign-in other than this one for profile “%s”; run `windsock login %s` again."),
+                                        login->session->profile, login->session->profile));
+  else if (oauth_error != NULL || code == NULL)
+    login_complete (login, browser_error (login, oauth_error != NULL ? oauth_error : "no code"));
+  else
+    {
+      const char * const grant[] = {
+        "code", code,
+        "redirectUri", login->redirect_uri,
+        "codeVerifier", login->code_verifier,
+        NULL
+      };
+
+      create_token_async (login->self, login->oidc_url, login->session->region,
+                          login->client_id, login->client_secret, AUTH_CODE_GRANT, grant,
+                          login->cancellable, on_authorization_code_token, login_ref (login));
+    }
+}
+
+static gboolean
+on_browser_timeout (gpointer user_data)
+{
+  g_autoptr(Login) login = login_ref (user_data);
+  const char *profile = login->session->profile;
+
+  login_complete (login, g_error_new (WS_AWS_ERROR, WS_AWS_ERROR_SSO_LOGIN_REQUIRED,
+                                      _("The sign-in for profile “%s” was not completed in the browser in time; run `windsock login %s` again."),
+                                      profile, profile));
+  return G_SOURCE_REMOVE;
+}
+
+/* Where the browser is sent: OIDC's authorize page, as the CLI builds it. */
+static char *
+authorize_url (Login      *login,
+               const char *challenge)
+{
+  g_autoptr(GString) url = g_string_new (login->oidc_url);
+  g_autofree char *scopes = g_strjoinv (" ", login->auth_scopes);
+  const char * const params[] = {
+    "response_type", "code",
+    "client_id", login->client_id,
+    "redirect_uri", login->redirect_uri,
+    "state", login->state,
+    "code_challenge_method", "S256",
+    "scopes", scopes,
+    "code_challenge", challenge,
+    NULL
+  };
+
+  while (url->len > 0 && url->str[url->len - 1] == '/')
+    g_string_truncate (url, url->len - 1);
+  g_string_append (url, "/authorize");
+  for (guint i = 0; params[i] != NULL; i += 2)
+    {
+      g_string_append_c (url, i == 0 ? '?' : '&');
+      g_string_append (url, params[i]);
+      g_string_append_c (url, '=');
+      g_string_append_uri_escaped (url, params[i + 1], NULL, FALSE);
+    }
+
+  return g_string_free (g_steal_pointer (&url), FALSE);
+}
+
+/* The registration is there: send the browser to the authorize page. */
+static void
+start_authorization (Login *login)
+{
+  g_autofree char *challenge = NULL;
+  GError *error = NULL;
+
+  if (!(login->code_verifier = random_base64url (VERIFIER_BYTES, &error)) ||
+      !(login->state = random_base64url (STATE_BYTES, &error)))
+    {
+      login_complete (login, error);
+      return;
+    }
+
+  challenge = pkce_challenge (login->code_verifier);
+  login->verification_uri = authorize_url (login, challenge);
+
+  login->timeout = g_timeout_source_new (login->self->login_timeout);
+  g_source_set_callback (login->timeout, on_browser_timeout, login, NULL);
+  g_source_attach (login->timeout, login->context);
+
+  for (guint i = 0; i < login->waiters->len; i++)
+    waiter_prompt (g_ptr_array_index (login->waiters, i), login);
+}
+
+/* The loopback listener the authorize page redirects to, on a free port. */
+static gboolean
+login_listen (Login   *login,
+              GError **error)
+{
+  g_autoptr(SoupServer) listener = soup_server_new ("server-header", "", NULL);
+  g_autoptr(GError) listen_error = NULL;
+  GSList *uris;
+
+  if (!soup_server_listen_local (listener, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &listen_error))
+    {
+      g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_FAILED,
+                   _("Could not listen on 127.0.0.1 for the browser to come back (%s); sign in with `windsock login --use-device-code %s` instead."),
+                   listen_error->message, login->session->profile);
+      return FALSE;
+    }
+
+  uris = soup_server_get_uris (listener);
+  login->redirect_uri = g_strdup_printf ("http://127.0.0.1:%d" CALLBACK_PATH, g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  soup_server_add_handler (listener, NULL, on_callback, login, NULL);
+  login->listener = g_steal_pointer (&listener);
+  return TRUE;
+}
+
+/* What comes after the client registration in either flow. */
+static void
+login_authorize (Login *login)
+{
+  if (login->pkce)
+    start_authorization (login);
+  else
+    start_device_authorization (login);
+}
+
 static void
 on_registration_written (GObject      *source,
                          GAsyncResult *result,
@@ -1074,7 +1443,7 @@ on_registration_written (GObject      *source,
   g_autoptr(Login) login = user_data;
 
   warn_if_write_failed (result);
-  start_device_authorization (login);
+  login_authorize (login);
 }
 
 static void
@@ -1111,7 +1480,21 @@ on_client_registered (GObject      *source,
   json_object_set_string_member (registration, "clientId", login->client_id);
   json_object_set_string_member (registration, "clientSecret", login->client_secret);
   json_object_set_string_member (registration, "expiresAt", login->registration_expires_at);
-  if (login->session->scopes != NULL)
+  if (login->pkce)
+    {
+      /* As the CLI: the scopes registered, and the grants that tell its
+       * two flows' registrations apart. */
+      JsonArray *scopes = json_array_new ();
+      JsonArray *grant_types = json_array_new ();
+
+      for (guint i = 0; login->auth_scopes[i] != NULL; i++)
+        json_array_add_string_element (scopes, login->auth_scopes[i]);
+      json_object_set_array_member (registration, "scopes", scopes);
+      json_array_add_string_element (grant_types, AUTH_CODE_GRANT);
+      json_array_add_string_element (grant_types, "refresh_token");
+      json_object_set_array_member (registration, "grantTypes", grant_types);
+    }
+  else if (login->session->scopes != NULL)
     {
       JsonArray *scopes = json_array_new ();
 
@@ -1141,7 +1524,26 @@ register_client (Login *login)
   json_builder_add_string_value (builder, name);
   json_builder_set_member_name (builder, "clientType");
   json_builder_add_string_value (builder, "public");
-  if (login->session->scopes != NULL && login->session->scopes[0] != NULL)
+  if (login->pkce)
+    {
+      json_builder_set_member_name (builder, "grantTypes");
+      json_builder_begin_array (builder);
+      json_builder_add_string_value (builder, AUTH_CODE_GRANT);
+      json_builder_add_string_value (builder, "refresh_token");
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "redirectUris");
+      json_builder_begin_array (builder);
+      json_builder_add_string_value (builder, REDIRECT_URI);
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "issuerUrl");
+      json_builder_add_string_value (builder, login->session->start_url);
+      json_builder_set_member_name (builder, "scopes");
+      json_builder_begin_array (builder);
+      for (guint i = 0; login->auth_scopes[i] != NULL; i++)
+        json_builder_add_string_value (builder, login->auth_scopes[i]);
+      json_builder_end_array (builder);
+    }
+  else if (login->session->scopes != NULL && login->session->scopes[0] != NULL)
     {
       json_builder_set_member_name (builder, "scopes");
       json_builder_begin_array (builder);
@@ -1154,6 +1556,30 @@ register_client (Login *login)
   sso_send_async (login->self, "RegisterClient", "POST", login->oidc_url, "/client/register",
                   NULL, builder, NULL, login->session->region,
                   login->cancellable, on_client_registered, login_ref (login));
+}
+
+/* As botocore's _is_registration_for_auth_code: older registrations have
+ * no grantTypes and are the device flow's. */
+static gboolean
+registration_for_auth_code (JsonObject *registration)
+{
+  JsonNode *node = registration != NULL ? json_object_get_member (registration, "grantTypes") : NULL;
+  JsonArray *grant_types;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return FALSE;
+
+  grant_types = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (grant_types); i++)
+    {
+      JsonNode *element = json_array_get_element (grant_types, i);
+
+      if (json_node_get_value_type (element) == G_TYPE_STRING &&
+          g_str_equal (json_node_get_string (element), AUTH_CODE_GRANT))
+        return TRUE;
+    }
+
+  return FALSE;
 }
 
 static void
@@ -1173,9 +1599,11 @@ on_registration_loaded (GObject      *source,
       return;
     }
 
+  /* The two flows share the cache file; each takes only its own kind. */
   if (ws_sso_object_get_string (registration, "clientId") == NULL ||
       ws_sso_object_get_string (registration, "clientSecret") == NULL ||
-      ws_sso_object_time_left (registration, "expiresAt", now) <= ADVISORY_WINDOW)
+      ws_sso_object_time_left (registration, "expiresAt", now) <= ADVISORY_WINDOW ||
+      registration_for_auth_code (registration) != login->pkce)
     {
       register_client (login);
       return;
@@ -1184,23 +1612,33 @@ on_registration_loaded (GObject      *source,
   login->client_id = g_strdup (ws_sso_object_get_string (registration, "clientId"));
   login->client_secret = g_strdup (ws_sso_object_get_string (registration, "clientSecret"));
   login->registration_expires_at = g_strdup (ws_sso_object_get_string (registration, "expiresAt"));
-  start_device_authorization (login);
+  login_authorize (login);
 }
 
 /* A registration the AWS CLI (or we) cached is reused. */
 static void
 login_start (Login *login)
 {
+  GError *error = NULL;
+
+  /* Before any request: no listener, no sign-in in the browser. */
+  if (login->pkce && !login_listen (login, &error))
+    {
+      login_complete (login, error);
+      return;
+    }
+
   ws_sso_cache_load_async (login->registration_path, login->cancellable,
                            on_registration_loaded, login_ref (login));
 }
 
 /* Takes @session and @key (the token cache file name) on success. */
 static Login *
-login_new (WsSso       *self,
-           SsoSession  *session,
-           char        *key,
-           GError     **error)
+login_new (WsSso            *self,
+           SsoSession       *session,
+           char             *key,
+           WsSsoLoginFlags   flags,
+           GError          **error)
 {
   g_autofree char *oidc_url = NULL;
   g_autofree char *registration_name = NULL;
@@ -1223,6 +1661,16 @@ login_new (WsSso       *self,
   login->context = g_main_context_ref_thread_default ();
   login->cancellable = g_cancellable_new ();
   login->waiters = g_ptr_array_new_with_free_func ((GDestroyNotify) waiter_free);
+  /* As the AWS CLI, legacy profiles (no sso-session) sign in with a
+   * device code: their tokens cannot be refreshed anyway. */
+  login->pkce = !(flags & WS_SSO_LOGIN_DEVICE_CODE) && session->session_name != NULL;
+  if (login->pkce)
+    {
+      const char * const default_scopes[] = { DEFAULT_SCOPE, NULL };
+
+      login->auth_scopes = g_strdupv (session->scopes != NULL && session->scopes[0] != NULL
+                                      ? session->scopes : (char **) default_scopes);
+    }
 
   return login;
 }
@@ -1267,7 +1715,7 @@ ws_sso_login_async (WsSso               *self,
       return;
     }
 
-  if (!(login = login_new (self, session, key, &error)))
+  if (!(login = login_new (self, session, key, flags, &error)))
     {
       g_task_return_error (task, error);
       return;
@@ -1293,6 +1741,16 @@ ws_sso_login_finish (WsSso         *self,
 }
 
 /* The object ----------------------------------------------------------------- */
+
+void
+ws_sso_set_login_timeout (WsSso *self,
+                          guint  milliseconds)
+{
+  g_return_if_fail (WS_IS_SSO (self));
+  g_return_if_fail (milliseconds > 0);
+
+  self->login_timeout = milliseconds;
+}
 
 void
 ws_sso_set_poll_unit (WsSso *self,
@@ -1330,6 +1788,7 @@ static void
 ws_sso_init (WsSso *self)
 {
   self->poll_unit = 1000;
+  self->login_timeout = DEFAULT_LOGIN_TIMEOUT;
   self->logins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                         (GDestroyNotify) login_unref);
   self->refreshes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,

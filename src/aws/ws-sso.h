@@ -1,5 +1,5 @@
 /* ws-sso.h — IAM Identity Center: the AWS CLI's token cache, the portal's
- * GetRoleCredentials, token refresh and the OIDC device sign-in
+ * GetRoleCredentials, token refresh and the OIDC sign-in
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -49,6 +49,11 @@ WsSso         *ws_sso_new                       (WsAwsClient        *client,
 void           ws_sso_set_poll_unit             (WsSso              *self,
                                                  guint               milliseconds);
 
+/* How long the authorization-code sign-in waits for the browser to come
+ * back (default 10 minutes, as the AWS CLI). */
+void           ws_sso_set_login_timeout         (WsSso              *self,
+                                                 guint               milliseconds);
+
 /* Token from ~/.aws/sso/cache (refreshed when it can be), then the portal's
  * GetRoleCredentials. No token or an expired one without refresh:
  * WS_AWS_ERROR_SSO_LOGIN_REQUIRED naming `windsock login PROFILE`. */
@@ -63,7 +68,9 @@ WsCredentials *ws_sso_get_role_credentials_finish (WsSso            *self,
 
 /* The sign-in; writes the AWS CLI's cache entry atomically, 0600.
  * One sign-in per sso-session at a time: a second call joins the first
- * (whatever its flags). */
+ * (whatever its flags). As the AWS CLI, a legacy profile (sso_start_url
+ * without sso_session) always uses the device code. The authorization-code
+ * flow listens on 127.0.0.1 (a free port) for the browser's redirect. */
 void           ws_sso_login_async               (WsSso              *self,
                                                  const char         *profile,
                                                  WsSsoLoginFlags     flags,
