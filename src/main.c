@@ -38,8 +38,11 @@ int
 main (int    argc,
       char **argv)
 {
+  /* WINDSOCK_LOCALEDIR: the tests' catalogues, in the build tree. */
+  const char *localedir = g_getenv ("WINDSOCK_LOCALEDIR");
+
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
