@@ -3,6 +3,12 @@
  *   windsock-ui preferences          the Preferences window
  *   windsock-ui copy [--seconds N]   a login URL read from stdin onto the
  *                                    clipboard for N (60) seconds
+ *   windsock-ui mfa PROFILE MFA_SERIAL
+ *                                    asks for an MFA code: writes it and
+ *                                    "\n" on stdout, then reads "ok",
+ *                                    "error MESSAGE" (ask again) or "fail
+ *                                    MESSAGE" lines on stdin; exits 0 once
+ *                                    the code was accepted
  * The service itself never links GTK.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -13,9 +19,12 @@
 #include <unistd.h>
 
 #include <glib/gi18n.h>
+#include <gio/gunixinputstream.h>
+#include <gio/gunixoutputstream.h>
 #include <gtk/gtk.h>
 
 #include "windsock-copy-window.h"
+#include "windsock-mfa-window.h"
 #include "windsock-picker-window.h"
 #include "windsock-preferences-window.h"
 #include "ws-secret.h"
@@ -158,6 +167,128 @@ run_copy (int    argc,
   return status;
 }
 
+/* The MFA prompt: codes go out on stdout, AWS's verdicts come in on stdin */
+
+typedef struct
+{
+  const char       *profile;
+  const char       *serial;
+  GtkWidget        *window;   /* weak */
+  GDataInputStream *input;
+  GOutputStream    *output;
+  GCancellable     *cancellable;
+  gboolean          failed;
+  int               status;   /* the process's exit status */
+} MfaPrompt;
+
+static void mfa_read_verdict (MfaPrompt *prompt);
+
+/* "ok" closes the window, "error MESSAGE" asks again, "fail MESSAGE" shows
+ * why there are no more tries; the end of the input closes the window
+ * unless it shows a failure. */
+static void
+on_mfa_verdict (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  MfaPrompt *prompt = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  WindsockMfaWindow *window;
+
+  line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || prompt->window == NULL)
+    return;
+
+  window = WINDSOCK_MFA_WINDOW (prompt->window);
+  if (line == NULL)
+    {
+      if (!prompt->failed)
+        gtk_window_destroy (GTK_WINDOW (window));
+      return;
+    }
+
+  if (g_str_equal (line, "ok"))
+    {
+      prompt->status = 0;
+      windsock_mfa_window_finish_ok (window);
+      return;
+    }
+  if (g_str_has_prefix (line, "error "))
+    windsock_mfa_window_show_error (window, line + strlen ("error "));
+  else if (g_str_has_prefix (line, "fail "))
+    {
+      prompt->failed = TRUE;
+      windsock_mfa_window_show_failure (window, line + strlen ("fail "));
+    }
+  mfa_read_verdict (prompt);
+}
+
+static void
+mfa_read_verdict (MfaPrompt *prompt)
+{
+  g_data_input_stream_read_line_async (prompt->input, G_PRIORITY_DEFAULT, prompt->cancellable,
+                                       on_mfa_verdict, prompt);
+}
+
+/* The code never goes anywhere but the pipe, and the buffer is wiped. */
+static void
+on_mfa_submitted (WindsockMfaWindow *window,
+                  const char        *code,
+                  MfaPrompt         *prompt)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WsSecret) line = g_strconcat (code, "\n", NULL);
+
+  if (!g_output_stream_write_all (prompt->output, line, strlen (line), NULL, NULL, &error) ||
+      !g_output_stream_flush (prompt->output, NULL, &error))
+    {
+      prompt->failed = TRUE;
+      windsock_mfa_window_show_failure (window, _("Windsock is no longer waiting for this code; close this window and try again."));
+    }
+}
+
+static void
+on_mfa_activate (GtkApplication *application,
+                 MfaPrompt      *prompt)
+{
+  if (prompt->window == NULL)
+    {
+      prompt->window = windsock_mfa_window_new (application, prompt->profile, prompt->serial);
+      g_object_add_weak_pointer (G_OBJECT (prompt->window), (gpointer *) &prompt->window);
+      g_signal_connect (prompt->window, "submitted", G_CALLBACK (on_mfa_submitted), prompt);
+      mfa_read_verdict (prompt);
+    }
+  gtk_window_present (GTK_WINDOW (prompt->window));
+}
+
+static int
+run_mfa (int    argc,
+         char **argv)
+{
+  g_autoptr(GInputStream) stdin_stream = g_unix_input_stream_new (STDIN_FILENO, FALSE);
+  g_autoptr(GDataInputStream) input = g_data_input_stream_new (stdin_stream);
+  g_autoptr(GOutputStream) output = g_unix_output_stream_new (STDOUT_FILENO, FALSE);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GtkApplication) application = NULL;
+  MfaPrompt prompt = { NULL, NULL, NULL, input, output, cancellable, FALSE, 1 };
+  int status;
+
+  if (argc != 4)
+    {
+      g_printerr ("%s\n", _("Usage: windsock-ui mfa PROFILE MFA_SERIAL"));
+      return 2;
+    }
+  prompt.profile = argv[2];
+  prompt.serial = argv[3];
+
+  application = ui_application_new ();
+  g_signal_connect (application, "activate", G_CALLBACK (on_mfa_activate), &prompt);
+  status = g_application_run (G_APPLICATION (application), 1, argv);
+  g_cancellable_cancel (cancellable);
+  return status != 0 ? status : prompt.status;
+}
+
 /* A window that needs nothing but the settings: the picker, Preferences. */
 static int
 run_window (char      **argv,
@@ -182,9 +313,12 @@ main (int    argc,
     return run_window (argv, G_CALLBACK (on_pick_activate));
   if (argc == 2 && g_str_equal (argv[1], "preferences"))
     return run_window (argv, G_CALLBACK (on_preferences_activate));
+  if (argc >= 2 && g_str_equal (argv[1], "mfa"))
+    return run_mfa (argc, argv);
   if (argc >= 2 && g_str_equal (argv[1], "copy"))
     return run_copy (argc, argv);
 
-  g_printerr ("%s\n", _("Usage: windsock-ui pick | windsock-ui preferences | windsock-ui copy [--seconds N] < URL"));
+  g_printerr ("%s\n", _("Usage: windsock-ui pick | windsock-ui preferences | windsock-ui copy [--seconds N] < URL | "
+                         "windsock-ui mfa PROFILE MFA_SERIAL"));
   return 2;
 }
