@@ -179,6 +179,7 @@ cli_prompt_mfa (const char *profile,
 {
   Cli *cli = user_data;
   g_autoptr(GInputStream) stdin_stream = NULL;
+  const GError *previous = ws_mfa_prompt_get_previous_error (reply);
   MfaRead *read;
 
   if (!isatty (STDIN_FILENO))
@@ -190,6 +191,9 @@ cli_prompt_mfa (const char *profile,
       return;
     }
 
+  /* A code AWS did not accept: say so before asking again. */
+  if (previous != NULL)
+    g_printerr ("%s\n", previous->message);
   g_printerr (_("Enter MFA code for %s: "), mfa_serial);
   stdin_stream = g_unix_input_stream_new (STDIN_FILENO, FALSE);
   read = g_new0 (MfaRead, 1);
