@@ -2,7 +2,8 @@
  *
  * Every change is written to GSettings at once; the service, another
  * process, follows the keys live. Start at login is the XDG autostart
- * entry, not a key.
+ * entry, not a key. The profiles' Test buttons resolve credentials in
+ * this process, through a WsAwsContext of the window's own.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -10,10 +11,14 @@
 
 #include <glib/gi18n.h>
 
+#include <gio/gdesktopappinfo.h>
+
 #include "windsock-preferences-window.h"
+#include "windsock-profile-row.h"
 #include "ws-autostart.h"
-#include "ws-aws-config.h"
+#include "ws-catalog.h"
 #include "ws-endpoint.h"
+#include "ws-launcher.h"
 #include "ws-mwaa-protocol.h"
 
 struct _WindsockPreferencesWindow
@@ -22,11 +27,14 @@ struct _WindsockPreferencesWindow
 
   GSettings            *settings;
   GStrv                 environ;
-  GStrv                 browser_ids;   /* the dropdown's; "" first, the default browser */
+  char                 *cache_path;
+  WsAwsContext         *context;
+  GPtrArray            *browser_ids;   /* the dropdown's; "" first, the default browser */
+  GtkStringList        *browser_names;
+  GtkStringList        *private_refs;  /* the environments listed under Private window */
 
   GtkSwitch            *all_profiles_switch;
   GtkLabel             *config_error_label;
-  GtkWidget            *profiles_frame;
   GtkListBox           *profiles_list;
   GtkWidget            *profiles_hint;
   GtkEntry             *region_entry;
@@ -37,15 +45,18 @@ struct _WindsockPreferencesWindow
   GtkEntry             *pinned_name_entry;
   GtkLabel             *pinned_error_label;
   GtkListBox           *pinned_list;
+  GtkLabel             *private_note_label;
+  GtkListBox           *private_list;
   GtkDropDown          *browser_dropdown;
   GtkSwitch            *autostart_switch;
   GtkLabel             *autostart_error_label;
   GtkSpinButton        *menu_limit_spin;
+  GtkSpinButton        *stale_after_spin;
 };
 
 G_DEFINE_FINAL_TYPE (WindsockPreferencesWindow, windsock_preferences_window, GTK_TYPE_APPLICATION_WINDOW)
 
-enum { PROP_0, PROP_SETTINGS, PROP_ENVIRON, N_PROPS };
+enum { PROP_0, PROP_SETTINGS, PROP_ENVIRON, PROP_CACHE_PATH, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 static void
@@ -86,11 +97,14 @@ settings_set_listed (GSettings  *settings,
 static void
 update_profiles_visibility (WindsockPreferencesWindow *self)
 {
-  gboolean choosing = !gtk_switch_get_active (self->all_profiles_switch) &&
-                      !gtk_widget_get_visible (GTK_WIDGET (self->config_error_label));
+  gboolean choosing = !gtk_switch_get_active (self->all_profiles_switch);
+  gboolean readable = !gtk_widget_get_visible (GTK_WIDGET (self->config_error_label));
+  GtkListBoxRow *row;
 
-  gtk_widget_set_visible (self->profiles_frame, choosing);
-  gtk_widget_set_visible (self->profiles_hint, choosing);
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->profiles_list, i)) != NULL; i++)
+    windsock_profile_row_set_choosing (WINDSOCK_PROFILE_ROW (row), choosing);
+  gtk_widget_set_visible (GTK_WIDGET (self->profiles_list), readable);
+  gtk_widget_set_visible (self->profiles_hint, choosing && readable);
 }
 
 static void
@@ -105,10 +119,11 @@ sync_profiles (WindsockPreferencesWindow *self)
 
   for (int i = 0; (row = gtk_list_box_get_row_at_index (self->profiles_list, i)) != NULL; i++)
     {
-      GtkCheckButton *check = GTK_CHECK_BUTTON (gtk_list_box_row_get_child (row));
+      WindsockProfileRow *profile = WINDSOCK_PROFILE_ROW (row);
 
-      gtk_check_button_set_active (check, g_strv_contains ((const char * const *) profiles,
-                                                           gtk_check_button_get_label (check)));
+      windsock_profile_row_set_checked (profile,
+                                        g_strv_contains ((const char * const *) profiles,
+                                                         windsock_profile_row_get_name (profile)));
     }
 }
 
@@ -123,26 +138,12 @@ on_all_profiles_changed (WindsockPreferencesWindow *self)
 }
 
 static void
-on_profile_toggled (GtkCheckButton            *check,
+on_profile_checked (WindsockProfileRow        *row,
+                    GParamSpec                *pspec,
                     WindsockPreferencesWindow *self)
 {
-  settings_set_listed (self->settings, "profiles", gtk_check_button_get_label (check),
-                       gtk_check_button_get_active (check));
-}
-
-static void
-add_profile_row (WindsockPreferencesWindow *self,
-                 const char                *name)
-{
-  GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *check = gtk_check_button_new_with_label (name);
-
-  /* The check button takes the focus, not the row around it. */
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-  gtk_widget_set_focusable (row, FALSE);
-  g_signal_connect_object (check, "toggled", G_CALLBACK (on_profile_toggled), self, 0);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), check);
-  gtk_list_box_append (self->profiles_list, row);
+  settings_set_listed (self->settings, "profiles", windsock_profile_row_get_name (row),
+                       windsock_profile_row_get_checked (row));
 }
 
 /* The profiles to check, and those a pinned environment can use: the
@@ -151,24 +152,20 @@ add_profile_row (WindsockPreferencesWindow *self,
 static void
 load_profiles (WindsockPreferencesWindow *self)
 {
-  const char * const *environ = (const char * const *) self->environ;
-  const char *default_name = ws_aws_config_get_default_profile_name (environ);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(WsAwsConfig) config = ws_aws_config_load (environ, &error);
+  const char *default_name = ws_aws_config_get_default_profile_name ((const char * const *) self->environ);
+  const GError *error = ws_aws_context_get_config_error (self->context);
   g_autoptr(GtkStringList) pinnable = gtk_string_list_new ((const char *[]) { default_name, NULL });
-  g_auto(GStrv) names = NULL;
+  g_auto(GStrv) names = ws_aws_config_get_profile_names (ws_aws_context_get_config (self->context));
 
-  if (config == NULL)
-    {
-      show_message (self->config_error_label, error->message);
-      gtk_drop_down_set_model (self->pinned_profile_dropdown, G_LIST_MODEL (pinnable));
-      return;
-    }
+  if (error != NULL)
+    show_message (self->config_error_label, error->message);
 
-  names = ws_aws_config_get_profile_names (config);
   for (guint i = 0; names[i] != NULL; i++)
     {
-      add_profile_row (self, names[i]);
+      GtkWidget *row = windsock_profile_row_new (names[i], self->context);
+
+      g_signal_connect_object (row, "notify::checked", G_CALLBACK (on_profile_checked), self, 0);
+      gtk_list_box_append (self->profiles_list, row);
       if (!g_str_equal (names[i], default_name))
         gtk_string_list_append (pinnable, names[i]);
     }
@@ -177,22 +174,14 @@ load_profiles (WindsockPreferencesWindow *self)
 
 /* The lists of extra regions and pinned environments */
 
-/* One value of a list key, with a button that removes it. A pinned
- * environment's "profile/region/name" shows as the name over
- * "profile · region". */
+/* A value of a list key as a row's title; an environment's
+ * "profile/region/name" shows as the name over "profile · region". */
 static GtkWidget *
-create_value_row (gpointer item,
-                  gpointer user_data)
+create_value_labels (const char *value)
 {
-  const char *key = user_data;
-  const char *value = gtk_string_object_get_string (item);
   const char *slash = strrchr (value, '/');
-  GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  GtkWidget *labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   GtkWidget *title = gtk_label_new (slash != NULL ? slash + 1 : value);
-  GtkWidget *button = gtk_button_new_from_icon_name ("list-remove-symbolic");
-  g_autofree char *remove_label = g_strdup_printf (_("Remove %s"), value);
 
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
@@ -212,20 +201,43 @@ create_value_row (gpointer item,
     }
   gtk_widget_set_hexpand (labels, TRUE);
   gtk_widget_set_valign (labels, GTK_ALIGN_CENTER);
-  gtk_box_append (GTK_BOX (box), labels);
+  return labels;
+}
 
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+/* A row of one of the lists, whose controls take the focus. */
+static GtkWidget *
+create_list_row (GtkWidget *labels,
+                 GtkWidget *control)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+
+  gtk_box_append (GTK_BOX (box), labels);
+  gtk_widget_set_valign (control, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (box), control);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_widget_set_focusable (row, FALSE);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  return row;
+}
+
+/* One value of a list key, with a button that removes it. */
+static GtkWidget *
+create_value_row (gpointer item,
+                  gpointer user_data)
+{
+  const char *key = user_data;
+  const char *value = gtk_string_object_get_string (item);
+  GtkWidget *button = gtk_button_new_from_icon_name ("list-remove-symbolic");
+  g_autofree char *remove_label = g_strdup_printf (_("Remove %s"), value);
+
+
   gtk_widget_add_css_class (button, "flat");
   gtk_widget_set_tooltip_text (button, _("Remove"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, remove_label, -1);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "prefs.remove-value");
   gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "(ss)", key, value);
-  gtk_box_append (GTK_BOX (box), button);
-
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-  gtk_widget_set_focusable (row, FALSE);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  return row;
+  return create_list_row (create_value_labels (value), button);
 }
 
 static void
@@ -344,77 +356,264 @@ on_pinned_edited (WindsockPreferencesWindow *self)
   show_message (self->pinned_error_label, NULL);
 }
 
-/* Browser: "browser" holds a desktop id, "" for the default browser. */
+/* Private window: the environments known (the catalog cache the picker
+ * reads, the pinned ones) and any already in "private-environments",
+ * each with a switch bound to its membership there. */
 
-static int
-strv_index (GStrv       strv,
-            const char *string)
+typedef struct
 {
-  for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
-    if (g_str_equal (strv[i], string))
-      return (int) i;
-  return -1;
+  GSettings *settings;
+  char      *ref;
+} Membership;
+
+static void
+membership_free (gpointer data)
+{
+  Membership *membership = data;
+
+  g_object_unref (membership->settings);
+  g_free (membership->ref);
+  g_free (membership);
 }
 
-static void on_browser_selected (WindsockPreferencesWindow *self);
+static gboolean
+get_membership (GValue   *value,
+                GVariant *variant,
+                gpointer  user_data)
+{
+  Membership *membership = user_data;
+  g_autofree const char **values = g_variant_get_strv (variant, NULL);
+
+  g_value_set_boolean (value, g_strv_contains (values, membership->ref));
+  return TRUE;
+}
+
+static GVariant *
+set_membership (const GValue       *value,
+                const GVariantType *type,
+                gpointer            user_data)
+{
+  Membership *membership = user_data;
+  g_auto(GStrv) values = g_settings_get_strv (membership->settings, "private-environments");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) changed = NULL;
+
+  for (guint i = 0; values[i] != NULL; i++)
+    if (!g_str_equal (values[i], membership->ref))
+      g_strv_builder_add (builder, values[i]);
+  if (g_value_get_boolean (value))
+    g_strv_builder_add (builder, membership->ref);
+  changed = g_strv_builder_end (builder);
+  return g_variant_new_strv ((const char * const *) changed, -1);
+}
+
+static GtkWidget *
+create_private_row (gpointer item,
+                    gpointer user_data)
+{
+  WindsockPreferencesWindow *self = user_data;
+  Membership *membership = g_new0 (Membership, 1);
+  GtkWidget *toggle = gtk_switch_new ();
+  g_autofree char *label = NULL;
+
+  membership->settings = g_object_ref (self->settings);
+  membership->ref = g_strdup (gtk_string_object_get_string (item));
+  label = g_strdup_printf (_("Open %s in a private window"), membership->ref);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  g_settings_bind_with_mapping (self->settings, "private-environments", toggle, "active",
+                                G_SETTINGS_BIND_DEFAULT, get_membership, set_membership,
+                                membership, membership_free);
+  return create_list_row (create_value_labels (membership->ref), toggle);
+}
+
+static void
+add_private_refs (WindsockPreferencesWindow *self,
+                  const char * const        *refs)
+{
+  for (guint i = 0; refs[i] != NULL; i++)
+    {
+      GListModel *model = G_LIST_MODEL (self->private_refs);
+      gboolean listed = FALSE;
+
+      for (guint j = 0; j < g_list_model_get_n_items (model) && !listed; j++)
+        listed = g_str_equal (gtk_string_list_get_string (self->private_refs, j), refs[i]);
+      if (!listed)
+        gtk_string_list_append (self->private_refs, refs[i]);
+    }
+}
+
+/* The list only grows while the window is open: a row does not vanish
+ * under the switch just turned off. */
+static void
+sync_private_refs (WindsockPreferencesWindow *self)
+{
+  g_auto(GStrv) pinned = g_settings_get_strv (self->settings, "pinned-environments");
+  g_auto(GStrv) chosen = g_settings_get_strv (self->settings, "private-environments");
+
+  add_private_refs (self, (const char * const *) pinned);
+  add_private_refs (self, (const char * const *) chosen);
+}
+
+static void
+load_private_refs (WindsockPreferencesWindow *self)
+{
+  g_autoptr(WsCatalog) catalog = ws_catalog_new (NULL, NULL, self->cache_path);
+  GListModel *environments = G_LIST_MODEL (catalog);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) refs = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (environments); i++)
+    {
+      g_autoptr(WsEnvironment) environment = g_list_model_get_item (environments, i);
+      g_autofree char *ref = ws_environment_dup_ref (environment);
+
+      g_strv_builder_add (builder, ref);
+    }
+  refs = g_strv_builder_end (builder);
+
+  self->private_refs = gtk_string_list_new ((const char * const *) refs);
+  sync_private_refs (self);
+  gtk_list_box_bind_model (self->private_list, G_LIST_MODEL (self->private_refs),
+                           create_private_row, self, NULL);
+  g_signal_connect_object (self->settings, "changed::pinned-environments",
+                           G_CALLBACK (sync_private_refs), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::private-environments",
+                           G_CALLBACK (sync_private_refs), self, G_CONNECT_SWAPPED);
+}
+
+/* Browser: "browser" holds a desktop id, "" for the default browser. */
+
+static GAppInfo *
+dup_chosen_browser (WindsockPreferencesWindow *self)
+{
+  g_autofree char *id = g_settings_get_string (self->settings, "browser");
+
+  if (id[0] == '\0')
+    return g_app_info_get_default_for_uri_scheme ("https");
+  return G_APP_INFO (g_desktop_app_info_new (id));
+}
+
+/* Said where it matters, next to the environments it is about. */
+static void
+update_private_note (WindsockPreferencesWindow *self)
+{
+  g_autoptr(GAppInfo) browser = dup_chosen_browser (self);
+  g_autofree char *executable = NULL;
+  g_autofree char *message = NULL;
+
+  if (browser != NULL)
+    {
+      executable = g_path_get_basename (g_app_info_get_executable (browser));
+      if (ws_launcher_private_window_option (executable) == NULL)
+        message = g_strdup_printf (_("Windsock does not know how to open a private window in %s, "
+                                     "so these environments open in a normal window. Choose "
+                                     "another browser in General to change that."),
+                                   g_app_info_get_display_name (browser));
+    }
+  show_message (self->private_note_label, message);
+}
+
+static guint
+browser_index (WindsockPreferencesWindow *self,
+               const char                *id)
+{
+  guint index;
+
+  if (g_ptr_array_find_with_equal_func (self->browser_ids, id, g_str_equal, &index))
+    return index;
+  return GTK_INVALID_LIST_POSITION;
+}
+
+static void
+add_browser (WindsockPreferencesWindow *self,
+             const char                *id,
+             const char                *name)
+{
+  g_ptr_array_add (self->browser_ids, g_strdup (id));
+  gtk_string_list_append (self->browser_names, name);
+}
+
+/* One chosen before and uninstalled since stays, shown by its id. It is
+ * appended before the binding reads the key, so that it finds it. */
+static void
+add_unknown_browser (WindsockPreferencesWindow *self)
+{
+  g_autofree char *current = g_settings_get_string (self->settings, "browser");
+
+  if (browser_index (self, current) == GTK_INVALID_LIST_POSITION)
+    add_browser (self, current, current);
+}
 
 static void
 load_browsers (WindsockPreferencesWindow *self)
 {
   g_autolist(GAppInfo) apps = g_app_info_get_all_for_type ("x-scheme-handler/https");
-  g_autoptr(GtkStringList) names = gtk_string_list_new ((const char *[]) { _("Default browser"), NULL });
-  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
-  g_autofree char *current = g_settings_get_string (self->settings, "browser");
-  gboolean listed = current[0] == '\0';
 
-  g_strv_builder_add (ids, "");
+  self->browser_ids = g_ptr_array_new_with_free_func (g_free);
+  self->browser_names = gtk_string_list_new (NULL);
+  add_browser (self, "", _("Default browser"));
   for (GList *l = apps; l != NULL; l = l->next)
-    {
-      const char *id = g_app_info_get_id (l->data);
+    if (g_app_info_get_id (l->data) != NULL)
+      add_browser (self, g_app_info_get_id (l->data), g_app_info_get_display_name (l->data));
+  add_unknown_browser (self);
+  gtk_drop_down_set_model (self->browser_dropdown, G_LIST_MODEL (self->browser_names));
+}
 
-      if (id == NULL)
-        continue;
-      gtk_string_list_append (names, g_app_info_get_display_name (l->data));
-      g_strv_builder_add (ids, id);
-      listed = listed || g_str_equal (id, current);
-    }
-  /* One chosen before and uninstalled since stays, shown by its id. */
-  if (!listed)
-    {
-      gtk_string_list_append (names, current);
-      g_strv_builder_add (ids, current);
-    }
-  g_strfreev (self->browser_ids);
-  self->browser_ids = g_strv_builder_end (ids);
+static gboolean
+get_browser_index (GValue   *value,
+                   GVariant *variant,
+                   gpointer  user_data)
+{
+  guint index = browser_index (user_data, g_variant_get_string (variant, NULL));
 
-  /* A new model selects its first item; that is no choice to write. */
-  g_signal_handlers_block_by_func (self->browser_dropdown, on_browser_selected, self);
-  gtk_drop_down_set_model (self->browser_dropdown, G_LIST_MODEL (names));
-  gtk_drop_down_set_selected (self->browser_dropdown, strv_index (self->browser_ids, current));
-  g_signal_handlers_unblock_by_func (self->browser_dropdown, on_browser_selected, self);
+  g_value_set_uint (value, index);
+  return index != GTK_INVALID_LIST_POSITION;
+}
+
+static GVariant *
+set_browser_id (const GValue       *value,
+                const GVariantType *type,
+                gpointer            user_data)
+{
+  WindsockPreferencesWindow *self = user_data;
+  guint index = g_value_get_uint (value);
+
+  if (index >= self->browser_ids->len)
+    return NULL;
+  return g_variant_new_string (g_ptr_array_index (self->browser_ids, index));
 }
 
 static void
-sync_browser (WindsockPreferencesWindow *self)
+bind_browser (WindsockPreferencesWindow *self)
 {
-  g_autofree char *current = g_settings_get_string (self->settings, "browser");
-  int index = strv_index (self->browser_ids, current);
-
-  if (index < 0)
-    load_browsers (self);
-  else
-    gtk_drop_down_set_selected (self->browser_dropdown, index);
+  load_browsers (self);
+  g_signal_connect_object (self->settings, "changed::browser",
+                           G_CALLBACK (add_unknown_browser), self, G_CONNECT_SWAPPED);
+  g_settings_bind_with_mapping (self->settings, "browser", self->browser_dropdown, "selected",
+                                G_SETTINGS_BIND_DEFAULT, get_browser_index, set_browser_id,
+                                self, NULL);
+  update_private_note (self);
+  g_signal_connect_object (self->settings, "changed::browser",
+                           G_CALLBACK (update_private_note), self, G_CONNECT_SWAPPED);
 }
 
-static void
-on_browser_selected (WindsockPreferencesWindow *self)
-{
-  guint selected = gtk_drop_down_get_selected (self->browser_dropdown);
-  g_autofree char *current = g_settings_get_string (self->settings, "browser");
+/* Refresh after: seconds in the key, minutes on the screen. */
 
-  if (selected < g_strv_length (self->browser_ids) &&
-      !g_str_equal (current, self->browser_ids[selected]))
-    g_settings_set_string (self->settings, "browser", self->browser_ids[selected]);
+static gboolean
+get_minutes (GValue   *value,
+             GVariant *variant,
+             gpointer  user_data)
+{
+  g_value_set_double (value, MAX (1, (g_variant_get_uint32 (variant) + 30) / 60));
+  return TRUE;
+}
+
+static GVariant *
+set_seconds (const GValue       *value,
+             const GVariantType *type,
+             gpointer            user_data)
+{
+  return g_variant_new_uint32 ((guint32) g_value_get_double (value) * 60);
 }
 
 /* Start at login */
@@ -443,12 +642,14 @@ static void
 windsock_preferences_window_constructed (GObject *object)
 {
   WindsockPreferencesWindow *self = WINDSOCK_PREFERENCES_WINDOW (object);
+  g_autoptr(WsAwsClient) client = ws_aws_client_new ();
   g_auto(GStrv) profiles = NULL;
 
   G_OBJECT_CLASS (windsock_preferences_window_parent_class)->constructed (object);
 
   if (self->environ == NULL)
     self->environ = g_get_environ ();
+  self->context = ws_aws_context_new (client, (const char * const *) self->environ);
 
   load_profiles (self);
   profiles = g_settings_get_strv (self->settings, "profiles");
@@ -460,10 +661,8 @@ windsock_preferences_window_constructed (GObject *object)
 
   bind_values (self, self->regions_list, "extra-regions");
   bind_values (self, self->pinned_list, "pinned-environments");
-
-  load_browsers (self);
-  g_signal_connect_object (self->settings, "changed::browser",
-                           G_CALLBACK (sync_browser), self, G_CONNECT_SWAPPED);
+  load_private_refs (self);
+  bind_browser (self);
 
   g_signal_handlers_block_by_func (self->autostart_switch, on_autostart_changed, self);
   gtk_switch_set_active (self->autostart_switch,
@@ -471,6 +670,8 @@ windsock_preferences_window_constructed (GObject *object)
   g_signal_handlers_unblock_by_func (self->autostart_switch, on_autostart_changed, self);
 
   g_settings_bind (self->settings, "menu-limit", self->menu_limit_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind_with_mapping (self->settings, "stale-after", self->stale_after_spin, "value",
+                                G_SETTINGS_BIND_DEFAULT, get_minutes, set_seconds, NULL, NULL);
 }
 
 static void
@@ -489,8 +690,12 @@ windsock_preferences_window_finalize (GObject *object)
   WindsockPreferencesWindow *self = WINDSOCK_PREFERENCES_WINDOW (object);
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->context);
+  g_clear_object (&self->browser_names);
+  g_clear_object (&self->private_refs);
+  g_clear_pointer (&self->browser_ids, g_ptr_array_unref);
   g_strfreev (self->environ);
-  g_strfreev (self->browser_ids);
+  g_free (self->cache_path);
 
   G_OBJECT_CLASS (windsock_preferences_window_parent_class)->finalize (object);
 }
@@ -510,6 +715,9 @@ windsock_preferences_window_set_property (GObject      *object,
       break;
     case PROP_ENVIRON:
       self->environ = g_value_dup_boxed (value);
+      break;
+    case PROP_CACHE_PATH:
+      self->cache_path = g_value_dup_string (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -533,6 +741,10 @@ windsock_preferences_window_class_init (WindsockPreferencesWindowClass *klass)
   properties[PROP_ENVIRON] =
     g_param_spec_boxed ("environ", NULL, NULL, G_TYPE_STRV,
                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* The catalog cache whose environments are listed; NULL for the default. */
+  properties[PROP_CACHE_PATH] =
+    g_param_spec_string ("cache-path", NULL, NULL, NULL,
+                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_install_action (widget_class, "prefs.remove-value", "(ss)", remove_value);
@@ -543,7 +755,6 @@ windsock_preferences_window_class_init (WindsockPreferencesWindowClass *klass)
                                                "/io/github/windsock/Windsock/ui/windsock-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, WindsockPreferencesWindow, all_profiles_switch);
   gtk_widget_class_bind_template_child (widget_class, WindsockPreferencesWindow, config_error_label);
-  gtk_widget_class_bind_template_child (widget_class, WindsockPreferencesWindow, profiles_frame);
   gtk_widget_class_bind_template_child (widget_class, WindsockPreferencesWindow, profiles_list);
   gtk_widget_class_bind_template_child (widget_class, WindsockPreferencesWindow, profiles_hint);
   gtk_widget_class_bind_template_child (widget_class, WindsockPreferencesWindow, region_entry);
@@ -554,16 +765,18 @@ windsock_preferences_window_class_init (WindsockPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WindsockPreferencesWindow, pinned_name_entry);
   gtk_widget_class_bind_template_child (widget_class, WindsockPreferencesWindow, pinned_error_label);
   gtk_widget_class_bind_template_child (widget_class, WindsockPreferencesWindow, pinned_list);
+  gtk_widget_class_bind_template_child (widget_class, WindsockPreferencesWindow, private_note_label);
+  gtk_widget_class_bind_template_child (widget_class, WindsockPreferencesWindow, private_list);
   gtk_widget_class_bind_template_child (widget_class, WindsockPreferencesWindow, browser_dropdown);
   gtk_widget_class_bind_template_child (widget_class, WindsockPreferencesWindow, autostart_switch);
   gtk_widget_class_bind_template_child (widget_class, WindsockPreferencesWindow, autostart_error_label);
   gtk_widget_class_bind_template_child (widget_class, WindsockPreferencesWindow, menu_limit_spin);
+  gtk_widget_class_bind_template_child (widget_class, WindsockPreferencesWindow, stale_after_spin);
   gtk_widget_class_bind_template_callback (widget_class, on_all_profiles_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_region_add);
   gtk_widget_class_bind_template_callback (widget_class, on_region_edited);
   gtk_widget_class_bind_template_callback (widget_class, on_pinned_add);
   gtk_widget_class_bind_template_callback (widget_class, on_pinned_edited);
-  gtk_widget_class_bind_template_callback (widget_class, on_browser_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_autostart_changed);
 }
 

@@ -1,15 +1,24 @@
 /* test-preferences.c — the Preferences window in-process: what it shows
- * and what it writes; and the process, closed from the keyboard
+ * and what it writes, the profiles' Test against a fake AWS and the Sign
+ * In button against a fake service; and the process, closed from the
+ * keyboard
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "windsock-preferences-window.h"
+#include "windsock-profile-row.h"
+#include "ws-fake-aws.h"
+#include "ws-fake-service.h"
+#include "ws-sso-cache.h"
 #include "ws-test-util.h"
 #include "ws-ui-test-util.h"
 
 #define TEST_BROWSER_ID "windsock-test-browser.desktop"
+#define TEST_FIREFOX_ID "windsock-test-firefox.desktop"
 
 static const char config_text[] =
   "[default]\n"
@@ -21,6 +30,38 @@ static const char config_text[] =
   "[profile ml]\n"
   "region = eu-central-1\n";
 
+/* One profile per credential source the Test button tells apart. */
+static const char credentials_config_text[] =
+  "[default]\n"
+  "region = eu-west-1\n"
+  "\n"
+  "[profile static]\n"
+  "region = eu-west-1\n"
+  "\n"
+  "[profile sso]\n"
+  "sso_session = corp\n"
+  "sso_account_id = 111122223333\n"
+  "sso_role_name = Admin\n"
+  "region = eu-west-1\n"
+  "\n"
+  "[profile broken]\n"
+  "credential_process = /bin/ls /nonexistent-windsock-test\n"
+  "region = eu-west-1\n"
+  "\n"
+  "[profile mfa]\n"
+  "role_arn = arn:aws:iam::111122223333:role/Admin\n"
+  "source_profile = static\n"
+  "mfa_serial = arn:aws:iam::111122223333:mfa/me\n"
+  "\n"
+  "[sso-session corp]\n"
+  "sso_start_url = https://corp.awsapps.com/start\n"
+  "sso_region = us-east-1\n";
+
+static const char credentials_text[] =
+  "[static]\n"
+  "aws_access_key_id = AKIASTATICKEY\n"
+  "aws_secret_access_key = static/secret\n";
+
 static const char malformed_config_text[] =
   "[default]\n"
   "region = eu-west-1\n"
@@ -29,8 +70,10 @@ static const char malformed_config_text[] =
 typedef struct
 {
   char      *home;
+  char      *cache_path;
   GStrv      environ;
   GSettings *settings;
+  WsFakeAws *fake;
   guint      changes;   /* settings writes since the window opened */
   GtkWidget *window;    /* weak */
 } Fixture;
@@ -79,15 +122,24 @@ static void
 setup (Fixture       *fixture,
        gconstpointer  data)
 {
-  const char *keys[] = { "profiles", "extra-regions", "pinned-environments", "browser", "menu-limit" };
+  const char *keys[] = { "profiles", "extra-regions", "pinned-environments", "browser", "menu-limit",
+                         "stale-after", "private-environments" };
   g_autofree char *config_path = NULL;
+  g_autofree char *credentials_path = NULL;
   g_autofree char *config_home = NULL;
 
   fixture->home = ws_test_isolate ("test-preferences");
   config_path = g_build_filename (fixture->home, ".aws", "config", NULL);
   write_file (config_path, data);
+  credentials_path = g_build_filename (fixture->home, ".aws", "credentials", NULL);
+  if (data == credentials_config_text)
+    write_file (credentials_path, credentials_text);
+  fixture->cache_path = g_build_filename (fixture->home, "cache", "catalog.json", NULL);
   config_home = g_build_filename (fixture->home, "config", NULL);
+  fixture->fake = ws_fake_aws_new ();
   fixture->environ = g_environ_setenv (g_get_environ (), "XDG_CONFIG_HOME", config_home, TRUE);
+  fixture->environ = g_environ_setenv (fixture->environ, "AWS_ENDPOINT_URL", ws_fake_aws_get_url (fixture->fake), TRUE);
+  fixture->environ = g_environ_setenv (fixture->environ, "AWS_DISABLE_HOST_PREFIX_INJECTION", "true", TRUE);
 
   fixture->settings = g_settings_new ("io.github.windsock.Windsock");
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
@@ -98,8 +150,11 @@ setup (Fixture       *fixture,
 static void
 show_window (Fixture *fixture)
 {
-  fixture->window = windsock_preferences_window_new (NULL, fixture->settings,
-                                                     (const char * const *) fixture->environ);
+  fixture->window = g_object_new (WINDSOCK_TYPE_PREFERENCES_WINDOW,
+                                  "settings", fixture->settings,
+                                  "environ", fixture->environ,
+                                  "cache-path", fixture->cache_path,
+                                  NULL);
   g_object_add_weak_pointer (G_OBJECT (fixture->window), (gpointer *) &fixture->window);
   gtk_window_present (GTK_WINDOW (fixture->window));
   ws_ui_wait_until (window_mapped, fixture);
@@ -115,8 +170,13 @@ teardown (Fixture       *fixture,
       ws_ui_wait_for_finalize ((gpointer *) &fixture->window);
     }
   g_clear_object (&fixture->settings);
+  g_clear_object (&fixture->fake);
+  /* Lets the closed keep-alive connections be freed. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
   g_strfreev (fixture->environ);
   ws_test_remove_tree (fixture->home);
+  g_free (fixture->cache_path);
   g_free (fixture->home);
 }
 
@@ -158,8 +218,8 @@ type_text (Fixture    *fixture,
   gtk_editable_set_text (GTK_EDITABLE (template_child (fixture, entry)), text);
 }
 
-/* The rows' text, comma-separated: a profile's check button's label, or
- * the first label of a list value's row. */
+/* The rows' text, comma-separated: a profile's name, or the first label
+ * of a list value's row. */
 static char *
 dup_rows (Fixture    *fixture,
           const char *list_name)
@@ -173,13 +233,20 @@ dup_rows (Fixture    *fixture,
       GtkWidget *child = gtk_list_box_row_get_child (row);
       const char *label;
 
-      if (GTK_IS_CHECK_BUTTON (child))
-        label = gtk_check_button_get_label (GTK_CHECK_BUTTON (child));
+      if (WINDSOCK_IS_PROFILE_ROW (row))
+        label = windsock_profile_row_get_name (WINDSOCK_PROFILE_ROW (row));
       else
         label = gtk_label_get_label (GTK_LABEL (gtk_widget_get_first_child (gtk_widget_get_first_child (child))));
       g_string_append_printf (text, "%s%s", i > 0 ? "," : "", label);
     }
   return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static gpointer
+row_child (gpointer    row,
+           const char *name)
+{
+  return gtk_widget_get_template_child (row, WINDSOCK_TYPE_PROFILE_ROW, name);
 }
 
 static GtkCheckButton *
@@ -189,7 +256,19 @@ profile_check (Fixture *fixture,
   GtkListBoxRow *row = gtk_list_box_get_row_at_index (template_child (fixture, "profiles_list"), index);
 
   g_assert_nonnull (row);
-  return GTK_CHECK_BUTTON (gtk_list_box_row_get_child (row));
+  return row_child (row, "check");
+}
+
+static GtkWidget *
+profile_row (Fixture    *fixture,
+             const char *name)
+{
+  GtkListBoxRow *row;
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (template_child (fixture, "profiles_list"), i)) != NULL; i++)
+    if (g_str_equal (windsock_profile_row_get_name (WINDSOCK_PROFILE_ROW (row)), name))
+      return GTK_WIDGET (row);
+  g_assert_not_reached ();
 }
 
 /* The remove button of a list value's row. */
@@ -239,7 +318,10 @@ test_profiles_listed (Fixture       *fixture,
   rows = dup_rows (fixture, "profiles_list");
   g_assert_cmpstr (rows, ==, "default,data,ml");
   g_assert_true (gtk_switch_get_active (template_child (fixture, "all_profiles_switch")));
-  g_assert_false (is_visible (fixture, "profiles_frame"));
+  /* Every profile is listed, to be tested; none is to be checked. */
+  g_assert_true (is_visible (fixture, "profiles_list"));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (profile_check (fixture, 0))));
+  g_assert_false (is_visible (fixture, "profiles_hint"));
   g_assert_false (is_visible (fixture, "config_error_label"));
 
   /* A pinned environment's profile: the default one first. */
@@ -263,7 +345,8 @@ test_profiles_chosen (Fixture       *fixture,
 
   /* Off, nothing is checked yet: still every profile. */
   gtk_switch_set_active (all, FALSE);
-  g_assert_true (is_visible (fixture, "profiles_frame"));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (profile_check (fixture, 1))));
+  g_assert_true (is_visible (fixture, "profiles_hint"));
   assert_strv (fixture->settings, "profiles", (const char *[]) { NULL });
 
   gtk_check_button_set_active (profile_check (fixture, 1), TRUE);
@@ -276,7 +359,7 @@ test_profiles_chosen (Fixture       *fixture,
   /* On again: all of them. */
   gtk_switch_set_active (all, TRUE);
   assert_strv (fixture->settings, "profiles", (const char *[]) { NULL });
-  g_assert_false (is_visible (fixture, "profiles_frame"));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (profile_check (fixture, 2))));
   g_assert_false (gtk_check_button_get_active (profile_check (fixture, 2)));
 
   /* Changed elsewhere (gsettings set): the window follows. */
@@ -467,6 +550,17 @@ test_menu_limit (Fixture       *fixture,
   g_assert_cmpuint (g_settings_get_uint (fixture->settings, "menu-limit"), ==, 20);
   g_settings_set_uint (fixture->settings, "menu-limit", 5);
   g_assert_cmpint (gtk_spin_button_get_value_as_int (spin), ==, 5);
+
+  /* Refresh after: minutes here, seconds in the key. */
+  spin = template_child (fixture, "stale_after_spin");
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (spin), ==, 5);
+  gtk_spin_button_set_value (spin, 15);
+  g_assert_cmpuint (g_settings_get_uint (fixture->settings, "stale-after"), ==, 900);
+  g_settings_set_uint (fixture->settings, "stale-after", 3600);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (spin), ==, 60);
+  /* Under a minute shows as one. */
+  g_settings_set_uint (fixture->settings, "stale-after", 30);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (spin), ==, 1);
 }
 
 static void
@@ -483,7 +577,8 @@ test_malformed_config (Fixture       *fixture,
 
   /* Not even with "All profiles" off is there a list to choose from. */
   gtk_switch_set_active (template_child (fixture, "all_profiles_switch"), FALSE);
-  g_assert_false (is_visible (fixture, "profiles_frame"));
+  g_assert_false (is_visible (fixture, "profiles_list"));
+  g_assert_false (is_visible (fixture, "profiles_hint"));
 
   /* Pinning still works, with the default profile. */
   pinned_profile = template_child (fixture, "pinned_profile_dropdown");
@@ -492,6 +587,300 @@ test_malformed_config (Fixture       *fixture,
   type_text (fixture, "pinned_name_entry", "analytics");
   click_add (fixture, "pinned_name_entry");
   assert_strv (fixture->settings, "pinned-environments", (const char *[]) { "default/eu-west-1/analytics", NULL });
+}
+
+/* Private window */
+
+static GtkListBoxRow *
+private_row (Fixture    *fixture,
+             const char *name)
+{
+  GtkListBox *list = template_child (fixture, "private_list");
+  GtkListBoxRow *row;
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (list, i)) != NULL; i++)
+    {
+      GtkWidget *labels = gtk_widget_get_first_child (gtk_list_box_row_get_child (row));
+
+      if (g_str_equal (gtk_label_get_label (GTK_LABEL (gtk_widget_get_first_child (labels))), name))
+        return row;
+    }
+  return NULL;
+}
+
+static GtkSwitch *
+private_switch (Fixture    *fixture,
+                const char *name)
+{
+  GtkListBoxRow *row = private_row (fixture, name);
+
+  g_assert_nonnull (row);
+  return GTK_SWITCH (gtk_widget_get_last_child (gtk_list_box_row_get_child (row)));
+}
+
+static void
+test_private_environments (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  const char *cached[] = {
+    "data/us-east-1/etl-prod/AVAILABLE/2.8.1/123456789012",
+    "ml/eu-central-1/train/AVAILABLE/2.8.1/123456789012",
+    NULL,
+  };
+  g_autofree char *rows = NULL;
+
+  ws_ui_write_cache (fixture->cache_path, cached);
+  g_settings_set_strv (fixture->settings, "pinned-environments", (const char *[]) { "default/eu-west-1/pinned-one", NULL });
+  /* One no longer found anywhere still shows, to be switched off. */
+  g_settings_set_strv (fixture->settings, "private-environments", (const char *[]) { "ml/eu-west-1/gone", NULL });
+  fixture->changes = 0;
+  show_window (fixture);
+  rows = dup_rows (fixture, "private_list");
+  g_assert_cmpstr (rows, ==, "etl-prod,train,pinned-one,gone");
+  g_assert_false (gtk_switch_get_active (private_switch (fixture, "train")));
+  g_assert_true (gtk_switch_get_active (private_switch (fixture, "gone")));
+  g_assert_cmpuint (fixture->changes, ==, 0);
+
+  /* The switch writes its membership… */
+  gtk_switch_set_active (private_switch (fixture, "train"), TRUE);
+  assert_strv (fixture->settings, "private-environments",
+               (const char *[]) { "ml/eu-west-1/gone", "ml/eu-central-1/train", NULL });
+  gtk_switch_set_active (private_switch (fixture, "gone"), FALSE);
+  assert_strv (fixture->settings, "private-environments", (const char *[]) { "ml/eu-central-1/train", NULL });
+  /* …and stays where it is. */
+  g_assert_nonnull (private_row (fixture, "gone"));
+
+  /* …and follows the key. */
+  g_settings_set_strv (fixture->settings, "private-environments",
+                       (const char *[]) { "default/eu-west-1/pinned-one", NULL });
+  g_assert_true (gtk_switch_get_active (private_switch (fixture, "pinned-one")));
+  g_assert_false (gtk_switch_get_active (private_switch (fixture, "train")));
+
+  /* Pinned while open: listed at once. */
+  type_text (fixture, "pinned_region_entry", "eu-west-1");
+  type_text (fixture, "pinned_name_entry", "new-one");
+  click_add (fixture, "pinned_name_entry");
+  g_assert_nonnull (private_row (fixture, "new-one"));
+  g_assert_false (gtk_switch_get_active (private_switch (fixture, "new-one")));
+}
+
+static void
+test_private_note (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  GtkLabel *note;
+
+  show_window (fixture);
+  note = template_child (fixture, "private_note_label");
+
+  /* "true" is no browser Windsock knows a private window option of. */
+  g_settings_set_string (fixture->settings, "browser", TEST_BROWSER_ID);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (note)));
+  g_assert_nonnull (strstr (gtk_label_get_label (note), "Windsock Test Browser"));
+
+  g_settings_set_string (fixture->settings, "browser", TEST_FIREFOX_ID);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (note)));
+}
+
+/* Test, per profile */
+
+static const char *
+row_status (GtkWidget *row)
+{
+  return gtk_label_get_label (row_child (row, "status_label"));
+}
+
+static gboolean
+row_tested (gpointer data)
+{
+  GtkWidget *row = data;
+
+  return gtk_widget_get_sensitive (row_child (row, "test_button"));
+}
+
+/* Clicks Test, waits for the answer: the row. */
+static GtkWidget *
+test_profile (Fixture    *fixture,
+              const char *name)
+{
+  GtkWidget *row = profile_row (fixture, name);
+
+  g_signal_emit_by_name (row_child (row, "test_button"), "clicked");
+  g_assert_true (gtk_spinner_get_spinning (row_child (row, "spinner")));
+  g_assert_cmpstr (row_status (row), ==, "Testing…");
+  ws_ui_wait_until (row_tested, row);
+  g_assert_false (gtk_widget_get_visible (row_child (row, "spinner")));
+  return row;
+}
+
+static void
+test_describe_expiry (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_utc (2024, 1, 31, 12, 0, 0);
+  const struct { GTimeSpan left; const char *text; } cases[] = {
+    { -G_TIME_SPAN_SECOND, "expired" },
+    { 30 * G_TIME_SPAN_SECOND, "expires in less than a minute" },
+    { 5 * G_TIME_SPAN_MINUTE + 59 * G_TIME_SPAN_SECOND, "expires in 5 min" },
+    { 8 * G_TIME_SPAN_HOUR, "expires in 8 h" },
+    { 7 * G_TIME_SPAN_HOUR + 58 * G_TIME_SPAN_MINUTE, "expires in 7 h 58 min" },
+    { 47 * G_TIME_SPAN_HOUR + 59 * G_TIME_SPAN_MINUTE, "expires in 47 h 59 min" },
+    { 72 * G_TIME_SPAN_HOUR, "expires in 3 days" },
+  };
+  g_autofree char *none = windsock_profile_row_describe_expiry (NULL, now);
+
+  g_assert_cmpstr (none, ==, "no expiry");
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GDateTime) expiration = g_date_time_add (now, cases[i].left);
+      g_autofree char *text = windsock_profile_row_describe_expiry (expiration, now);
+
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+
+  g_assert_cmpstr (windsock_profile_row_describe_source ("credentials file"), ==, "Static keys");
+  g_assert_cmpstr (windsock_profile_row_describe_source ("SSO"), ==, "IAM Identity Center");
+  g_assert_cmpstr (windsock_profile_row_describe_source ("assume role arn:aws:iam::1:role/x"), ==, "Assumed role");
+  g_assert_cmpstr (windsock_profile_row_describe_source ("something new"), ==, "something new");
+}
+
+static void
+test_credentials_static (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  GtkWidget *row;
+
+  show_window (fixture);
+  row = test_profile (fixture, "static");
+  g_assert_cmpstr (row_status (row), ==, "Static keys · no expiry");
+  g_assert_false (gtk_widget_get_visible (row_child (row, "detail_label")));
+  g_assert_false (gtk_widget_get_visible (row_child (row, "sign_in_button")));
+  /* No request at all: the keys are in the file. */
+  g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, NULL, "/"), ==, 0);
+}
+
+/* A token the AWS CLI left in its cache, good for @lifetime. */
+static void
+write_sso_token (Fixture   *fixture,
+                 GTimeSpan  lifetime)
+{
+  g_autofree char *name = ws_sso_cache_file_name ("corp");
+  g_autofree char *path = g_build_filename (fixture->home, ".aws", "sso", "cache", name, NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) expires = g_date_time_add (now, lifetime);
+  g_autofree char *expires_text = ws_sso_format_time (expires);
+  g_autofree char *text = g_strdup_printf ("{\"startUrl\":\"https://corp.awsapps.com/start\","
+                                           "\"region\":\"us-east-1\",\"accessToken\":\"sso-access-token\","
+                                           "\"expiresAt\":\"%s\"}", expires_text);
+
+  write_file (path, text);
+}
+
+static void
+test_credentials_sso (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  /* The half minute keeps "8 h" however slow the machine. */
+  gint64 expiration = (g_get_real_time () + 8 * G_TIME_SPAN_HOUR + 30 * G_TIME_SPAN_SECOND) / 1000;
+  g_autofree char *answer = g_strdup_printf ("{\"roleCredentials\":{\"accessKeyId\":\"ASIASSOROLE\","
+                                             "\"secretAccessKey\":\"sso/role/secret\","
+                                             "\"sessionToken\":\"sso-session-token\","
+                                             "\"expiration\":%" G_GINT64_FORMAT "}}", expiration);
+  GtkWidget *row;
+
+  write_sso_token (fixture, 8 * G_TIME_SPAN_HOUR);
+  ws_fake_aws_push_response (fixture->fake, "GET", "/federation/credentials", 200, NULL,
+                             "application/json", answer);
+  show_window (fixture);
+  row = test_profile (fixture, "sso");
+  g_assert_cmpstr (row_status (row), ==, "IAM Identity Center · expires in 8 h");
+  g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, "GET", "/federation/credentials"), ==, 1);
+  g_assert_false (gtk_widget_get_visible (row_child (row, "sign_in_button")));
+}
+
+static gboolean
+service_called (gpointer data)
+{
+  return ws_fake_service_get_calls (data)->len > 0;
+}
+
+static void
+test_credentials_sign_in (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(WsFakeService) service = ws_fake_service_new ();
+  GtkWidget *row;
+  GtkWidget *sign_in;
+
+  /* Expired an hour ago, and no refresh token. */
+  write_sso_token (fixture, -G_TIME_SPAN_HOUR);
+  show_window (fixture);
+  row = test_profile (fixture, "sso");
+  g_assert_cmpstr (row_status (row), ==, "Sign-in needed");
+  sign_in = row_child (row, "sign_in_button");
+  g_assert_true (gtk_widget_get_visible (sign_in));
+  g_assert_false (gtk_widget_has_css_class (row_child (row, "status_label"), "error"));
+  g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, NULL, "/"), ==, 0);
+
+  /* The service signs in (its browser hand-off, its notifications). */
+  g_signal_emit_by_name (sign_in, "clicked");
+  ws_ui_wait_until (service_called, service);
+  g_assert_cmpstr (g_ptr_array_index (ws_fake_service_get_calls (service), 0), ==, "sign-in sso");
+  g_assert_true (gtk_widget_get_visible (row_child (row, "detail_label")));
+
+  /* Testing again starts afresh. */
+  row = test_profile (fixture, "sso");
+  g_assert_cmpstr (row_status (row), ==, "Sign-in needed");
+}
+
+static void
+test_credentials_broken (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  GtkWidget *row;
+  GtkLabel *detail;
+
+  show_window (fixture);
+  row = test_profile (fixture, "broken");
+  g_assert_cmpstr (row_status (row), ==, "Credential process failed");
+  g_assert_true (gtk_widget_has_css_class (row_child (row, "status_label"), "error"));
+  detail = row_child (row, "detail_label");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (detail)));
+  g_assert_nonnull (strstr (gtk_label_get_label (detail), "broken"));
+  g_assert_false (gtk_widget_get_visible (row_child (row, "sign_in_button")));
+}
+
+static void
+test_credentials_mfa (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  GtkWidget *row;
+
+  show_window (fixture);
+  row = test_profile (fixture, "mfa");
+  g_assert_cmpstr (row_status (row), ==, "Asks for an MFA code when used");
+  g_assert_false (gtk_widget_has_css_class (row_child (row, "status_label"), "error"));
+  g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, NULL, "/"), ==, 0);
+}
+
+/* Closing the window cancels a test in progress: the row goes at once,
+ * not when AWS would have answered. */
+static void
+test_credentials_cancelled (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  GtkWidget *row;
+
+  write_sso_token (fixture, 8 * G_TIME_SPAN_HOUR);
+  ws_fake_aws_set_delay (fixture->fake, 120 * 1000);
+  show_window (fixture);
+  row = profile_row (fixture, "sso");
+  g_object_add_weak_pointer (G_OBJECT (row), (gpointer *) &row);
+  g_signal_emit_by_name (row_child (row, "test_button"), "clicked");
+  g_assert_true (gtk_spinner_get_spinning (row_child (row, "spinner")));
+
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  ws_ui_wait_for_finalize ((gpointer *) &fixture->window);
+  ws_ui_wait_for_finalize ((gpointer *) &row);
 }
 
 /* The real process, closed by a key as a person would. */
@@ -534,6 +923,7 @@ install_test_browser (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *data_home = g_dir_make_tmp ("test-preferences-data-XXXXXX", &error);
   g_autofree char *path = NULL;
+  g_autofree char *desktop = NULL;
 
   g_assert_no_error (error);
   path = g_build_filename (data_home, "applications", TEST_BROWSER_ID, NULL);
@@ -546,7 +936,20 @@ install_test_browser (void)
   /* GLib finds handlers through the cache, as update-desktop-database writes it. */
   g_free (path);
   path = g_build_filename (data_home, "applications", "mimeinfo.cache", NULL);
-  write_file (path, "[MIME Cache]\nx-scheme-handler/https=" TEST_BROWSER_ID ";\n");
+  write_file (path, "[MIME Cache]\nx-scheme-handler/https=" TEST_BROWSER_ID ";" TEST_FIREFOX_ID ";\n");
+  /* And one that opens private windows: named firefox. */
+  g_free (path);
+  path = g_build_filename (data_home, "bin", "firefox", NULL);
+  write_file (path, "#!/bin/sh\n");
+  g_assert_cmpint (g_chmod (path, 0700), ==, 0);
+  desktop = g_strdup_printf ("[Desktop Entry]\n"
+                             "Type=Application\n"
+                             "Name=Windsock Test Firefox\n"
+                             "Exec=%s %%u\n"
+                             "MimeType=x-scheme-handler/http;x-scheme-handler/https;\n", path);
+  g_free (path);
+  path = g_build_filename (data_home, "applications", TEST_FIREFOX_ID, NULL);
+  write_file (path, desktop);
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   return g_steal_pointer (&data_home);
 }
@@ -572,6 +975,15 @@ main (int    argc,
   ADD ("autostart-error", config_text, test_autostart_error);
   ADD ("menu-limit", config_text, test_menu_limit);
   ADD ("malformed-config", malformed_config_text, test_malformed_config);
+  ADD ("private-environments", config_text, test_private_environments);
+  ADD ("private-note", config_text, test_private_note);
+  g_test_add_func ("/preferences/describe-expiry", test_describe_expiry);
+  ADD ("credentials-static", credentials_config_text, test_credentials_static);
+  ADD ("credentials-sso", credentials_config_text, test_credentials_sso);
+  ADD ("credentials-sign-in", credentials_config_text, test_credentials_sign_in);
+  ADD ("credentials-broken", credentials_config_text, test_credentials_broken);
+  ADD ("credentials-mfa", credentials_config_text, test_credentials_mfa);
+  ADD ("credentials-cancelled", credentials_config_text, test_credentials_cancelled);
   ADD ("process-closes", config_text, test_process_closes);
 
   status = g_test_run ();
