@@ -11,6 +11,7 @@
 #include "windsock-application.h"
 
 #include <glib/gi18n.h>
+#include <signal.h>
 #include <string.h>
 
 #include "windsock-cli.h"
@@ -50,6 +51,7 @@ struct _WindsockApplication
   GCancellable     *cancellable;       /* cancelled at shutdown */
 
   GHashTable       *launches;          /* "mode:ref" → Launch in flight */
+  GHashTable       *mfa_windows;       /* mfa_serial → MfaWindow */
   char             *activation_token;  /* for the action being activated */
   guint             service_id;
   guint             no_tray_id;
@@ -85,9 +87,32 @@ launch_free (Launch *launch)
   g_free (launch);
 }
 
-/* Starts `windsock-ui COMMAND`, passing the activation token the way a
- * launched GTK program reads it, and optionally writing @input to its
- * stdin (a secret never goes on a command line). */
+/* Starts `windsock-ui ARGS…` with the pipes in @flags, passing the
+ * activation token the way a launched GTK program reads it. */
+static GSubprocess *
+spawn_ui_process (const char * const  *args,
+                  GSubprocessFlags     flags,
+                  const char          *activation_token,
+                  GError             **error)
+{
+  g_autofree char *program = windsock_find_ui_program ();
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (flags);
+  g_autoptr(GStrvBuilder) argv = g_strv_builder_new ();
+  g_auto(GStrv) strv = NULL;
+
+  if (activation_token != NULL)
+    {
+      g_subprocess_launcher_setenv (launcher, "XDG_ACTIVATION_TOKEN", activation_token, TRUE);
+      g_subprocess_launcher_setenv (launcher, "DESKTOP_STARTUP_ID", activation_token, TRUE);
+    }
+  g_strv_builder_add (argv, program);
+  g_strv_builder_addv (argv, (const char **) args);
+  strv = g_strv_builder_end (argv);
+  return g_subprocess_launcher_spawnv (launcher, (const char * const *) strv, error);
+}
+
+/* Starts `windsock-ui COMMAND`, optionally writing @input to its stdin (a
+ * secret never goes on a command line). */
 static gboolean
 spawn_ui (WindsockApplication  *self,
           const char           *command,
@@ -95,18 +120,11 @@ spawn_ui (WindsockApplication  *self,
           const char           *input,
           GError              **error)
 {
-  g_autofree char *program = windsock_find_ui_program ();
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  const char * const args[] = { command, NULL };
   g_autoptr(GSubprocess) process = NULL;
 
-  launcher = g_subprocess_launcher_new (input != NULL ? G_SUBPROCESS_FLAGS_STDIN_PIPE
-                                                      : G_SUBPROCESS_FLAGS_NONE);
-  if (activation_token != NULL)
-    {
-      g_subprocess_launcher_setenv (launcher, "XDG_ACTIVATION_TOKEN", activation_token, TRUE);
-      g_subprocess_launcher_setenv (launcher, "DESKTOP_STARTUP_ID", activation_token, TRUE);
-    }
-  process = g_subprocess_launcher_spawn (launcher, error, program, command, NULL);
+  process = spawn_ui_process (args, input != NULL ? G_SUBPROCESS_FLAGS_STDIN_PIPE : G_SUBPROCESS_FLAGS_NONE,
+                              activation_token, error);
   if (process == NULL)
     return FALSE;
 
@@ -847,19 +865,162 @@ settings_new_if_installed (void)
   return g_settings_new (APP_ID);
 }
 
-/* The tray has no window to ask for an MFA code in: say where it can be
- * entered instead of failing without a word. */
-static void
-refuse_mfa_prompt (const char *profile,
-                   const char *mfa_serial,
-                   GTask      *reply,
-                   gpointer    user_data)
+/* MFA codes: one `windsock-ui mfa PROFILE SERIAL` window per device turn.
+ * The code comes back on the window's stdout; AWS's verdict goes to its
+ * stdin: "error MESSAGE" asks again, "ok" closes it, "fail MESSAGE" says
+ * why there are no more tries. */
+typedef struct
 {
-  g_task_return_new_error (reply, WS_AWS_ERROR, WS_AWS_ERROR_MFA_REQUIRED,
-                           _("Profile “%s” needs a code from the MFA device %s, which the tray "
-                             "cannot ask for. Run “windsock open” for this environment in a "
-                             "terminal to enter it there."),
-                           profile, mfa_serial);
+  WindsockApplication   *app;
+  char                  *serial;
+  WsCredentialsProvider *provider;     /* whose turn it is */
+  gulong                 finished_id;
+  GSubprocess           *process;
+  GDataInputStream      *codes;
+  GTask                 *reply;        /* while a code is awaited */
+} MfaWindow;
+
+static void
+mfa_window_free (MfaWindow *window)
+{
+  g_clear_signal_handler (&window->finished_id, window->provider);
+  g_clear_object (&window->provider);
+  g_clear_object (&window->codes);
+  /* The end of its input closes a window that has nothing more to show. */
+  g_output_stream_close (g_subprocess_get_stdin_pipe (window->process), NULL, NULL);
+  g_subprocess_wait_async (window->process, NULL, NULL, NULL);
+  g_object_unref (window->process);
+  g_free (window->serial);
+  g_free (window);
+}
+
+/* One line: a message never breaks the protocol. */
+static void
+mfa_window_tell (MfaWindow    *window,
+                 const char   *verdict,
+                 const GError *error)
+{
+  g_autoptr(GError) write_error = NULL;
+  g_autofree char *line = NULL;
+
+  line = error != NULL ? g_strdup_printf ("%s %s\n", verdict, g_strdelimit (g_strdup (error->message), "\r\n", ' '))
+                       : g_strdup_printf ("%s\n", verdict);
+  /* A window already closed is not an error: nobody is left to tell. */
+  if (!g_output_stream_write_all (g_subprocess_get_stdin_pipe (window->process), line, strlen (line),
+                                  NULL, NULL, &write_error))
+    g_debug ("The MFA window is gone: %s", write_error->message);
+}
+
+static void
+on_mfa_code (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  MfaWindow *window = user_data;
+  /* The provider keeps its reference until the reply lands. */
+  GTask *reply = g_steal_pointer (&window->reply);
+  g_autoptr(GError) error = NULL;
+  char *code;
+
+  code = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, &error);
+  if (code != NULL)
+    g_task_return_pointer (reply, code, ws_secret_free);
+  else if (error != NULL)
+    g_task_return_error (reply, g_steal_pointer (&error));
+  else
+    g_task_return_new_error (reply, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("No MFA code was entered."));
+}
+
+static void
+on_mfa_finished (WsCredentialsProvider *provider,
+                 const char            *serial,
+                 const GError          *error,
+                 MfaWindow             *window)
+{
+  if (!g_str_equal (serial, window->serial))
+    return;
+
+  if (error == NULL)
+    mfa_window_tell (window, "ok", NULL);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    mfa_window_tell (window, "fail", error);
+  g_hash_table_remove (window->app->mfa_windows, serial);
+}
+
+/* The token of a launch waiting for this profile: the window is what the
+ * user sees first. */
+static const char *
+launch_activation_token (WindsockApplication *self,
+                         const char          *profile)
+{
+  GHashTableIter iter;
+  Launch *launch;
+
+  g_hash_table_iter_init (&iter, self->launches);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &launch))
+    if (g_strcmp0 (launch->profile, profile) == 0 && launch->activation_token != NULL)
+      return launch->activation_token;
+  return NULL;
+}
+
+static MfaWindow *
+mfa_window_open (WindsockApplication   *self,
+                 WsCredentialsProvider *provider,
+                 const char            *profile,
+                 const char            *serial,
+                 GError               **error)
+{
+  const char * const args[] = { "mfa", profile, serial, NULL };
+  MfaWindow *window;
+  GSubprocess *process;
+
+  process = spawn_ui_process (args, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                              launch_activation_token (self, profile), error);
+  if (process == NULL)
+    return NULL;
+
+  window = g_new0 (MfaWindow, 1);
+  window->app = self;
+  window->serial = g_strdup (serial);
+  window->process = process;
+  window->codes = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  window->provider = g_object_ref (provider);
+  window->finished_id = g_signal_connect (provider, "mfa-finished", G_CALLBACK (on_mfa_finished), window);
+  g_hash_table_insert (self->mfa_windows, window->serial, window);
+  return window;
+}
+
+/* A first ask opens the window; a second one in the same turn tells it
+ * why the code before was not accepted. */
+static void
+prompt_mfa (const char *profile,
+            const char *mfa_serial,
+            GTask      *reply,
+            gpointer    user_data)
+{
+  WindsockApplication *self = user_data;
+  const GError *previous = ws_mfa_prompt_get_previous_error (reply);
+  MfaWindow *window = g_hash_table_lookup (self->mfa_windows, mfa_serial);
+  g_autoptr(GError) error = NULL;
+
+  if (window == NULL)
+    window = mfa_window_open (self, g_task_get_source_object (reply), profile, mfa_serial, &error);
+  else if (previous != NULL)
+    mfa_window_tell (window, "error", previous);
+
+  if (window == NULL)
+    {
+      g_task_return_new_error (reply, WS_AWS_ERROR, WS_AWS_ERROR_MFA_REQUIRED,
+                               _("Profile “%s” needs a code from the MFA device %s, and the window "
+                                 "to enter it could not be opened (%s). Run “windsock open” for "
+                                 "this environment in a terminal to enter it there."),
+                               profile, mfa_serial, error->message);
+      return;
+    }
+
+  window->reply = reply;
+  g_data_input_stream_read_line_async (window->codes, G_PRIORITY_DEFAULT, self->cancellable,
+                                       on_mfa_code, window);
 }
 
 /* Retries and the CA bundle, from the default profile as the CLI does,
@@ -894,7 +1055,9 @@ windsock_application_startup (GApplication *application)
   self->settings = settings_new_if_installed ();
   self->client = ws_aws_client_new ();
   self->context = ws_aws_context_new (self->client, (const char * const *) environ);
-  ws_aws_context_set_mfa_prompt (self->context, refuse_mfa_prompt, NULL, NULL);
+  ws_aws_context_set_mfa_prompt (self->context, prompt_mfa, self, NULL);
+  /* A window's pipe that closed early must fail a write, not end us. */
+  signal (SIGPIPE, SIG_IGN);
   self->catalog = ws_catalog_new (self->context, self->settings, NULL);
   self->launcher = ws_launcher_new (self->settings);
   self->menu = windsock_menu_new (self->catalog, self->settings);
@@ -1016,6 +1179,7 @@ windsock_application_dispose (GObject *object)
   g_clear_object (&self->client);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->mfa_windows, g_hash_table_unref);
   g_clear_pointer (&self->launches, g_hash_table_unref);
   g_clear_pointer (&self->activation_token, g_free);
 
@@ -1044,6 +1208,7 @@ windsock_application_init (WindsockApplication *self)
   self->cancellable = g_cancellable_new ();
   /* Launches own themselves until launch_complete() removes them. */
   self->launches = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) launch_free);
+  self->mfa_windows = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) mfa_window_free);
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
 }
 
