@@ -558,25 +558,99 @@ test_error_notification (Fixture       *fixture,
   g_assert_cmpuint (ws_fake_aws_count_requests (fixture->cli.fake, "POST", "/webtoken/analytics"), ==, 2);
 }
 
-/* An MFA profile: the tray cannot ask for the code, and says where to
- * enter it instead; no STS call is made without it. */
+/* STS at /sts (AWS_ENDPOINT_URL_STS), apart from MWAA's paths: AssumeRole
+ * with the code 123456 hands out keys the fake then accepts; another code
+ * gets STS's answer to a wrong one. */
+static void
+mfa_sts_handler (WsFakeAws         *fake,
+                 SoupServerMessage *msg,
+                 const char        *body,
+                 gpointer          user_data)
+{
+  guint *sts_calls = user_data;
+  g_autoptr(GHashTable) form = g_uri_parse_params (body, -1, "&", G_URI_PARAMS_WWW_FORM, NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) expiration = g_date_time_add_hours (now, 1);
+  g_autofree char *expiration_text = g_date_time_format (expiration, "%Y-%m-%dT%H:%M:%SZ");
+  g_autofree char *xml = NULL;
+
+  (*sts_calls)++;
+  if (g_strcmp0 (g_hash_table_lookup (form, "TokenCode"), "123456") != 0)
+    {
+      xml = g_strdup ("<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>"
+                      "<Message>MultiFactorAuthentication failed with invalid MFA one time pass code. </Message>"
+                      "</Error><RequestId>r</RequestId></ErrorResponse>");
+      soup_server_message_set_status (msg, 403, NULL);
+    }
+  else
+    {
+      ws_fake_aws_add_credentials (fake, "ASIAMFA", "mfa-secret", "mfa-token");
+      xml = g_strdup_printf ("<AssumeRoleResponse><AssumeRoleResult><Credentials>"
+                             "<AccessKeyId>ASIAMFA</AccessKeyId><SecretAccessKey>mfa-secret</SecretAccessKey>"
+                             "<SessionToken>mfa-token</SessionToken><Expiration>%s</Expiration>"
+                             "</Credentials></AssumeRoleResult></AssumeRoleResponse>", expiration_text);
+      soup_server_message_set_status (msg, 200, NULL);
+    }
+  soup_server_message_set_response (msg, "text/xml", SOUP_MEMORY_COPY, xml, strlen (xml));
+}
+
+/* An MFA profile: the window asks for the code (a script here, which
+ * answers a wrong code, then the right one after the window was told why),
+ * the role is assumed with it, the browser opens; the session is kept, so
+ * the next click asks nothing. */
 static void
 test_mfa_profile (Fixture       *fixture,
                   gconstpointer  data)
 {
-  const WsTestNotification *notification;
+  g_autofree char *script = g_build_filename (fixture->cli.home, "windsock-ui-mfa", NULL);
+  g_autofree char *record = g_build_filename (fixture->cli.home, "mfa-record", NULL);
+  g_autofree char *sts_url = g_strconcat (ws_fake_aws_get_url (fixture->cli.fake), "/sts", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *mfa_record = NULL;
+  g_autofree char *opened = NULL;
+  g_autofree char *opened_again = NULL;
+  g_autoptr(GError) error = NULL;
+  guint sts_calls = 0;
 
+  text = g_strdup_printf ("#!/bin/sh\n"
+                          "[ \"$1\" = mfa ] || exit 0\n"
+                          "echo \"$*\" >> '%s.args'\n"
+                          "echo 111111; read first; echo 123456; read second\n"
+                          "printf '%%s\\n%%s\\n' \"$first\" \"$second\" > '%s.part' && mv '%s.part' '%s'\n",
+                          record, record, record, record);
+  g_file_set_contents (script, text, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (script, 0700), ==, 0);
+  cli_fixture_setenv (&fixture->cli, "WINDSOCK_UI", script);
+  cli_fixture_setenv (&fixture->cli, "AWS_ENDPOINT_URL_STS", sts_url);
+  ws_fake_aws_set_handler (fixture->cli.fake, "POST", "/sts", TRUE, mfa_sts_handler, &sts_calls);
   cli_fixture_write_aws (&fixture->cli, "config",
                          "[default]\nregion = eu-west-1\n"
                          "[profile admin]\nregion = eu-west-1\nsource_profile = default\n"
                          "role_arn = arn:aws:iam::123456789012:role/Admin\n"
                          "mfa_serial = arn:aws:iam::123456789012:mfa/me\n");
+
   start_service (fixture);
   activate_action (fixture, "open-environment", g_variant_new_string ("admin/eu-west-1/analytics"));
-  notification = wait_for_notification (fixture, "Could not open admin/eu-west-1/analytics");
-  g_assert_nonnull (strstr (notification->body, "arn:aws:iam::123456789012:mfa/me"));
-  g_assert_nonnull (strstr (notification->body, "windsock open"));
-  g_assert_cmpuint (ws_fake_aws_count_requests (fixture->cli.fake, "POST", "/"), ==, 0);
+  opened = wait_for_record (fixture->browser_record);
+  assert_opened_analytics (opened);
+
+  mfa_record = wait_for_record (record);
+  g_assert_true (g_str_has_prefix (mfa_record, "error That code was not accepted"));
+  g_assert_true (g_str_has_suffix (mfa_record, "\nok\n"));
+  g_assert_cmpuint (sts_calls, ==, 2);
+
+  /* Asked once: the next open uses the kept session. */
+  g_assert_cmpint (g_remove (fixture->browser_record), ==, 0);
+  activate_action (fixture, "open-environment", g_variant_new_string ("admin/eu-west-1/analytics"));
+  opened_again = wait_for_record (fixture->browser_record);
+  assert_opened_analytics (opened_again);
+  g_clear_pointer (&text, g_free);
+  text = g_strconcat (record, ".args", NULL);
+  g_clear_pointer (&mfa_record, g_free);
+  g_assert_true (g_file_get_contents (text, &mfa_record, NULL, NULL));
+  g_assert_cmpstr (mfa_record, ==, "mfa admin arn:aws:iam::123456789012:mfa/me\n");
+  g_assert_cmpuint (sts_calls, ==, 2);
 }
 
 /* Plain GNOME: no watcher, so the picker opens and a notification tells
@@ -888,7 +962,7 @@ main (int    argc,
   ADD ("/service/tray/watcher-restart", test_watcher_restart);
   ADD ("/service/tray/config-change", test_config_change);
   ADD ("/service/notification/error-and-retry", test_error_notification);
-  ADD ("/service/notification/mfa-profile", test_mfa_profile);
+  ADD ("/service/mfa-profile", test_mfa_profile);
   ADD ("/service/tray/sso-sign-in", test_sso_sign_in);
   ADD ("/service/no-watcher", test_no_watcher);
   ADD ("/service/activate-again", test_activate_again);
