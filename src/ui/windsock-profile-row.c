@@ -99,6 +99,9 @@ windsock_profile_row_describe_expiry (GDateTime *expiration,
 static const char *
 describe_error (const GError *error)
 {
+  /* Not this row's cancellable: the MFA window's Cancel. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return _("No MFA code was entered");
   if (error->domain != WS_AWS_ERROR)
     return _("Could not get credentials");
 
@@ -180,7 +183,8 @@ show_error (WindsockProfileRow *self,
 {
   gboolean sign_in = g_error_matches (error, WS_AWS_ERROR, WS_AWS_ERROR_SSO_LOGIN_REQUIRED);
   /* Neither is a fault: the buttons and the prompt deal with them. */
-  gboolean expected = sign_in || g_error_matches (error, WS_AWS_ERROR, WS_AWS_ERROR_MFA_REQUIRED);
+  gboolean expected = sign_in || g_error_matches (error, WS_AWS_ERROR, WS_AWS_ERROR_MFA_REQUIRED) ||
+                      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 
   show_result (self, describe_error (error), expected ? NULL : error->message, !expected);
   gtk_widget_set_visible (self->sign_in_button, sign_in);
@@ -198,8 +202,8 @@ on_credentials (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   credentials = ws_credentials_provider_get_finish (WS_CREDENTIALS_PROVIDER (source), result, &error);
-  /* Cancelled: the row is going away, or a new test replaced this one. */
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  /* The row left the window: nobody to tell. */
+  if (self->cancellable == NULL)
     return;
 
   g_clear_object (&self->cancellable);

@@ -9,6 +9,7 @@
 
 #include <glib/gstdio.h>
 
+#include "windsock-mfa-window.h"
 #include "windsock-preferences-window.h"
 #include "windsock-profile-row.h"
 #include "ws-fake-aws.h"
@@ -849,15 +850,128 @@ test_credentials_broken (Fixture       *fixture,
   g_assert_false (gtk_widget_get_visible (row_child (row, "sign_in_button")));
 }
 
+/* STS: AssumeRole answers with credentials for an hour and a half, for
+ * the code 123456 only. */
+static void
+sts_handler (WsFakeAws         *fake,
+             SoupServerMessage *msg,
+             const char        *body,
+             gpointer           user_data)
+{
+  g_autoptr(GHashTable) form = g_uri_parse_params (body, -1, "&", G_URI_PARAMS_WWW_FORM, NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) expiration = g_date_time_add_seconds (now, 90 * 60 + 30);
+  g_autofree char *expiration_text = g_date_time_format_iso8601 (expiration);
+  g_autofree char *xml = NULL;
+
+  if (!g_str_equal (g_hash_table_lookup (form, "TokenCode"), "123456"))
+    {
+      const char *denied = "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>"
+                           "<Message>MultiFactorAuthentication failed with invalid MFA one time pass code.</Message>"
+                           "</Error></ErrorResponse>";
+
+      soup_server_message_set_status (msg, 403, NULL);
+      soup_server_message_set_response (msg, "text/xml", SOUP_MEMORY_STATIC, denied, strlen (denied));
+      return;
+    }
+
+  xml = g_strdup_printf ("<AssumeRoleResponse><AssumeRoleResult><Credentials>"
+                         "<AccessKeyId>ASIAROLE</AccessKeyId><SecretAccessKey>role/secret</SecretAccessKey>"
+                         "<SessionToken>role-token</SessionToken><Expiration>%s</Expiration>"
+                         "</Credentials></AssumeRoleResult></AssumeRoleResponse>", expiration_text);
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "text/xml", SOUP_MEMORY_COPY, xml, strlen (xml));
+}
+
+static GtkWidget *
+find_mfa_window (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (WINDSOCK_IS_MFA_WINDOW (window) && gtk_widget_get_visible (window))
+        return window;
+    }
+  return NULL;
+}
+
+static gboolean
+mfa_window_shown (gpointer data)
+{
+  GtkWidget **window = data;
+
+  return (*window = find_mfa_window ()) != NULL;
+}
+
+static gpointer
+mfa_child (GtkWidget  *window,
+           const char *name)
+{
+  return gtk_widget_get_template_child (window, WINDSOCK_TYPE_MFA_WINDOW, name);
+}
+
+/* Types @code into the MFA window and presses OK, as a person would. */
+static void
+enter_mfa_code (GtkWidget  *window,
+                const char *code)
+{
+  gtk_editable_set_text (GTK_EDITABLE (mfa_child (window, "code_entry")), code);
+  g_signal_emit_by_name (mfa_child (window, "ok_button"), "clicked");
+}
+
+static gboolean
+mfa_error_shown (gpointer data)
+{
+  return gtk_widget_get_visible (mfa_child (data, "error_label"));
+}
+
 static void
 test_credentials_mfa (Fixture       *fixture,
                       gconstpointer  data)
 {
   GtkWidget *row;
+  GtkWidget *window = NULL;
+
+  ws_fake_aws_add_credentials (fixture->fake, "AKIASTATICKEY", "static/secret", NULL);
+  ws_fake_aws_set_handler (fixture->fake, "POST", "/", TRUE, sts_handler, NULL);
+  show_window (fixture);
+  row = profile_row (fixture, "mfa");
+  g_signal_emit_by_name (row_child (row, "test_button"), "clicked");
+
+  /* Asked in a window of this process; a wrong code is asked again there. */
+  ws_ui_wait_until (mfa_window_shown, &window);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (window)) == GTK_WINDOW (fixture->window));
+  enter_mfa_code (window, "654321");
+  ws_ui_wait_until (mfa_error_shown, window);
+  g_assert_true (find_mfa_window () == window);
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  enter_mfa_code (window, "123456");
+  ws_ui_wait_until (row_tested, row);
+  ws_ui_wait_for_finalize ((gpointer *) &window);
+  g_assert_cmpstr (row_status (row), ==, "Assumed role · expires in 1 h 30 min");
+  g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, "POST", "/"), ==, 2);
+}
+
+/* Cancel in the MFA window: the Test says a code is needed. */
+static void
+test_credentials_mfa_cancelled (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  GtkWidget *row;
+  GtkWidget *window = NULL;
 
   show_window (fixture);
-  row = test_profile (fixture, "mfa");
-  g_assert_cmpstr (row_status (row), ==, "Asks for an MFA code when used");
+  row = profile_row (fixture, "mfa");
+  g_signal_emit_by_name (row_child (row, "test_button"), "clicked");
+  ws_ui_wait_until (mfa_window_shown, &window);
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  g_signal_emit_by_name (mfa_child (window, "cancel_button"), "clicked");
+  ws_ui_wait_until (row_tested, row);
+  ws_ui_wait_for_finalize ((gpointer *) &window);
+  g_assert_cmpstr (row_status (row), ==, "No MFA code was entered");
   g_assert_false (gtk_widget_has_css_class (row_child (row, "status_label"), "error"));
   g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, NULL, "/"), ==, 0);
 }
@@ -983,6 +1097,7 @@ main (int    argc,
   ADD ("credentials-sign-in", credentials_config_text, test_credentials_sign_in);
   ADD ("credentials-broken", credentials_config_text, test_credentials_broken);
   ADD ("credentials-mfa", credentials_config_text, test_credentials_mfa);
+  ADD ("credentials-mfa-cancelled", credentials_config_text, test_credentials_mfa_cancelled);
   ADD ("credentials-cancelled", credentials_config_text, test_credentials_cancelled);
   ADD ("process-closes", config_text, test_process_closes);
 
