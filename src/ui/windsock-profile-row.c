@@ -146,10 +146,17 @@ show_result (WindsockProfileRow *self,
 {
   gtk_label_set_label (self->status_label, status);
   gtk_widget_set_visible (GTK_WIDGET (self->status_label), status != NULL);
+  /* Adwaita's own error colour is too dark to read on the dark style. */
   if (failed)
-    gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "dim-label");
+      gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "profile-error");
+    }
   else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "dim-label");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "profile-error");
+    }
   gtk_label_set_label (self->detail_label, detail);
   gtk_widget_set_visible (GTK_WIDGET (self->detail_label), detail != NULL);
 }

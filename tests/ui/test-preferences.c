@@ -819,7 +819,7 @@ test_credentials_sign_in (Fixture       *fixture,
   g_assert_cmpstr (row_status (row), ==, "Sign-in needed");
   sign_in = row_child (row, "sign_in_button");
   g_assert_true (gtk_widget_get_visible (sign_in));
-  g_assert_false (gtk_widget_has_css_class (row_child (row, "status_label"), "error"));
+  g_assert_false (gtk_widget_has_css_class (row_child (row, "status_label"), "profile-error"));
   g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, NULL, "/"), ==, 0);
 
   /* The service signs in (its browser hand-off, its notifications). */
@@ -843,7 +843,7 @@ test_credentials_broken (Fixture       *fixture,
   show_window (fixture);
   row = test_profile (fixture, "broken");
   g_assert_cmpstr (row_status (row), ==, "Credential process failed");
-  g_assert_true (gtk_widget_has_css_class (row_child (row, "status_label"), "error"));
+  g_assert_true (gtk_widget_has_css_class (row_child (row, "status_label"), "profile-error"));
   detail = row_child (row, "detail_label");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (detail)));
   g_assert_nonnull (strstr (gtk_label_get_label (detail), "broken"));
@@ -972,7 +972,7 @@ test_credentials_mfa_cancelled (Fixture       *fixture,
   ws_ui_wait_until (row_tested, row);
   ws_ui_wait_for_finalize ((gpointer *) &window);
   g_assert_cmpstr (row_status (row), ==, "No MFA code was entered");
-  g_assert_false (gtk_widget_has_css_class (row_child (row, "status_label"), "error"));
+  g_assert_false (gtk_widget_has_css_class (row_child (row, "status_label"), "profile-error"));
   g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, NULL, "/"), ==, 0);
 }
 
