@@ -3,6 +3,9 @@
  *   windsock-ui preferences          the Preferences window
  *   windsock-ui copy [--seconds N]   a login URL read from stdin onto the
  *                                    clipboard for N (60) seconds
+ *   windsock-ui signin PROFILE [--use-device-code]
+ *                                    the IAM Identity Center sign-in; exits
+ *                                    0 once signed in, 1 otherwise
  *   windsock-ui mfa PROFILE MFA_SERIAL
  *                                    asks for an MFA code: writes it and
  *                                    "\n" on stdout, then reads "ok",
@@ -27,6 +30,7 @@
 #include "windsock-mfa-window.h"
 #include "windsock-picker-window.h"
 #include "windsock-preferences-window.h"
+#include "windsock-signin-window.h"
 #include "ws-secret.h"
 
 #define MAX_URL_LENGTH (64 * 1024)
@@ -165,6 +169,110 @@ run_copy (int    argc,
   /* Not shown (no display, say): still wiped. */
   g_clear_pointer (&request.url, ws_secret_bytes_unref);
   return status;
+}
+
+/* The sign-in: one process per sso-session */
+
+typedef struct
+{
+  WsAwsContext    *context;
+  const char      *profile;
+  WsSsoLoginFlags  flags;
+  GtkWidget       *window;   /* weak */
+  GPtrArray       *callers;  /* GApplicationCommandLine of later `signin`s for the session */
+  int              status;   /* the process's exit status */
+} SignIn;
+
+/* The later callers exit with the sign-in's result: their command line
+ * answers when released. */
+static void
+on_signin_finished (GtkWidget *window,
+                    gboolean   signed_in,
+                    SignIn    *sign_in)
+{
+  sign_in->status = signed_in ? 0 : 1;
+  for (guint i = 0; i < sign_in->callers->len; i++)
+    g_application_command_line_set_exit_status (g_ptr_array_index (sign_in->callers, i), sign_in->status);
+  g_ptr_array_set_size (sign_in->callers, 0);
+}
+
+static int
+on_signin_command_line (GtkApplication          *application,
+                        GApplicationCommandLine *command_line,
+                        SignIn                  *sign_in)
+{
+  if (sign_in->window == NULL)
+    {
+      g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+      g_autoptr(WsLauncher) launcher = ws_launcher_new (settings);
+
+      sign_in->window = windsock_signin_window_new (application, sign_in->context, launcher,
+                                                    sign_in->profile, sign_in->flags);
+      g_object_add_weak_pointer (G_OBJECT (sign_in->window), (gpointer *) &sign_in->window);
+      g_signal_connect (sign_in->window, "finished", G_CALLBACK (on_signin_finished), sign_in);
+    }
+  /* A second `signin` for the session gets this window, not another. */
+  if (g_application_command_line_get_is_remote (command_line))
+    g_ptr_array_add (sign_in->callers, g_object_ref (command_line));
+  gtk_window_present (GTK_WINDOW (sign_in->window));
+  return 0;
+}
+
+/* A unique application per sso-session (the hash keeps the name a valid
+ * D-Bus element), never the service's name. A profile without a session
+ * gets one of its own: its window says what is missing. */
+static char *
+signin_application_id (WsAwsConfig *config,
+                       const char  *profile)
+{
+  const char *key = windsock_signin_session_key (config, profile);
+  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA1, key != NULL ? key : profile, -1);
+
+  return g_strconcat (APP_ID ".SignIn.S", hash, NULL);
+}
+
+static void
+on_signin_startup (GtkApplication *application)
+{
+  load_style ();
+  /* The application id is the session's: the icon is still Windsock's. */
+  gtk_window_set_default_icon_name (APP_ID);
+}
+
+static int
+run_signin (int    argc,
+            char **argv)
+{
+  g_auto(GStrv) environ = g_get_environ ();
+  g_autoptr(WsAwsClient) client = NULL;
+  g_autoptr(WsAwsContext) context = NULL;
+  g_autoptr(GtkApplication) application = NULL;
+  g_autoptr(GPtrArray) callers = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *application_id = NULL;
+  SignIn sign_in = { NULL, NULL, WS_SSO_LOGIN_DEFAULT, NULL, callers, 1 };
+  int status;
+
+  if (argc == 4 && g_str_equal (argv[3], "--use-device-code"))
+    sign_in.flags = WS_SSO_LOGIN_DEVICE_CODE;
+  else if (argc != 3)
+    {
+      g_printerr ("%s\n", _("Usage: windsock-ui signin PROFILE [--use-device-code]"));
+      return 2;
+    }
+
+  client = ws_aws_client_new ();
+  context = ws_aws_context_new (client, (const char * const *) environ);
+  sign_in.context = context;
+  sign_in.profile = argv[2];
+  application_id = signin_application_id (ws_aws_context_get_config (context), sign_in.profile);
+
+  application = gtk_application_new (application_id, G_APPLICATION_HANDLES_COMMAND_LINE);
+  g_signal_connect (application, "startup", G_CALLBACK (on_signin_startup), NULL);
+  g_signal_connect (application, "command-line", G_CALLBACK (on_signin_command_line), &sign_in);
+  /* Only the program's name: the arguments were read here, and a second
+   * instance's are not needed by the first. */
+  status = g_application_run (G_APPLICATION (application), 1, argv);
+  return status != 0 ? status : sign_in.status;
 }
 
 /* The MFA prompt: codes go out on stdout, AWS's verdicts come in on stdin */
@@ -317,8 +425,10 @@ main (int    argc,
     return run_mfa (argc, argv);
   if (argc >= 2 && g_str_equal (argv[1], "copy"))
     return run_copy (argc, argv);
+  if (argc >= 2 && g_str_equal (argv[1], "signin"))
+    return run_signin (argc, argv);
 
   g_printerr ("%s\n", _("Usage: windsock-ui pick | windsock-ui preferences | windsock-ui copy [--seconds N] < URL | "
-                         "windsock-ui mfa PROFILE MFA_SERIAL"));
+                         "windsock-ui signin PROFILE [--use-device-code] | windsock-ui mfa PROFILE MFA_SERIAL"));
   return 2;
 }
