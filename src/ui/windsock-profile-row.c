@@ -35,7 +35,7 @@ struct _WindsockProfileRow
 
 G_DEFINE_FINAL_TYPE (WindsockProfileRow, windsock_profile_row, GTK_TYPE_LIST_BOX_ROW)
 
-enum { PROP_0, PROP_NAME, PROP_CONTEXT, PROP_CHECKED, PROP_CHOOSING, N_PROPS };
+enum { PROP_0, PROP_NAME, PROP_CONTEXT, PROP_CHECKED, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 /* Words for a person */
@@ -329,9 +329,6 @@ windsock_profile_row_get_property (GObject    *object,
     case PROP_CHECKED:
       g_value_set_boolean (value, windsock_profile_row_get_checked (self));
       break;
-    case PROP_CHOOSING:
-      g_value_set_boolean (value, gtk_widget_get_visible (GTK_WIDGET (self->check)));
-      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -355,9 +352,6 @@ windsock_profile_row_set_property (GObject      *object,
       break;
     case PROP_CHECKED:
       windsock_profile_row_set_checked (self, g_value_get_boolean (value));
-      break;
-    case PROP_CHOOSING:
-      windsock_profile_row_set_choosing (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -391,9 +385,6 @@ windsock_profile_row_class_init (WindsockProfileRowClass *klass)
   properties[PROP_CHECKED] =
     g_param_spec_boolean ("checked", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_CHOOSING] =
-    g_param_spec_boolean ("choosing", NULL, NULL, FALSE,
-                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,

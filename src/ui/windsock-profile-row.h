@@ -37,6 +37,6 @@ const char *windsock_profile_row_describe_source (const char *source);
 char       *windsock_profile_row_describe_expiry (GDateTime  *expiration,
                                                   GDateTime  *now);
 
-/* Properties: checked (b, notifies), choosing (b). */
+/* Properties: checked (b, notifies). */
 
 G_END_DECLS
