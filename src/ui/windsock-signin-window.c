@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "windsock-signin-window.h"
+#include "ws-aws-error.h"
 
 /* How long "Signed in" stays before the window closes. */
 #define DONE_SECONDS 1
@@ -80,7 +81,7 @@ describe_session (WindsockSigninWindow *self)
   if (session != NULL && start_url == NULL)
     start_url = ws_aws_config_get_sso_session_value (config, session, "sso_start_url");
   if (session != NULL && start_url != NULL)
-    return g_strdup_printf (_("IAM Identity Center session “%s” · %s"), session, start_url);
+    return g_strdup_printf (_("IAM Identity Center session “%s”\n%s"), session, start_url);
   if (session != NULL)
     return g_strdup_printf (_("IAM Identity Center session “%s”"), session);
   return g_strdup (start_url);
@@ -114,14 +115,14 @@ set_state (WindsockSigninWindow *self,
   gtk_widget_set_visible (GTK_WIDGET (self->use_code_button),
                           state < STATE_DONE && !(self->flags & WS_SSO_LOGIN_DEVICE_CODE));
   gtk_widget_set_visible (GTK_WIDGET (self->retry_button), state == STATE_FAILED);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->cancel_button), state != STATE_DONE);
+  gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), state != STATE_DONE);
 
   /* Keyboard first: the focus is on what one would do next. */
   if (state == STATE_FAILED)
     gtk_widget_grab_focus (GTK_WIDGET (self->retry_button));
   else if (waiting)
     gtk_widget_grab_focus (GTK_WIDGET (self->open_again_button));
-  else
+  else if (state == STATE_STARTING)
     gtk_widget_grab_focus (GTK_WIDGET (self->cancel_button));
 }
 
@@ -213,6 +214,22 @@ on_restart (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* WsSso words its errors for the command line ("run `windsock login`");
+ * here the remedy is the Try Again button. */
+static char *
+describe_error (const GError *error)
+{
+  if (g_error_matches (error, WS_AWS_ERROR, WS_AWS_ERROR_ACCESS_DENIED))
+    return g_strdup (_("The sign-in was denied in the browser. Try again, and allow it there."));
+  if (g_error_matches (error, WS_AWS_ERROR, WS_AWS_ERROR_SSO_LOGIN_REQUIRED))
+    return g_strdup (_("The sign-in was not completed in the browser in time. Try again."));
+  if (g_error_matches (error, WS_AWS_ERROR, WS_AWS_ERROR_NETWORK) ||
+      g_error_matches (error, WS_AWS_ERROR, WS_AWS_ERROR_TIMEOUT))
+    return g_strdup_printf (_("IAM Identity Center could not be reached (%s). Check your network connection, then try again."),
+                            error->message);
+  return g_strdup (error->message);
+}
+
 static void
 on_signed_in (GObject      *source,
               GAsyncResult *result,
@@ -221,6 +238,7 @@ on_signed_in (GObject      *source,
   g_autoptr(WindsockSigninWindow) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *status = NULL;
+  g_autofree char *detail = NULL;
 
   if (ws_sso_login_finish (WS_SSO (source), result, &error))
     {
@@ -240,7 +258,8 @@ on_signed_in (GObject      *source,
 
   g_clear_object (&self->cancellable);
   status = g_strdup_printf (_("Could not sign in to %s"), self->profile);
-  set_state (self, STATE_FAILED, status, error->message);
+  detail = describe_error (error);
+  set_state (self, STATE_FAILED, status, detail);
 }
 
 static void
