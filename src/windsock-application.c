@@ -73,6 +73,7 @@ typedef struct
   LaunchMode           mode;
   char                *activation_token;
   GPtrArray           *invocations;   /* GDBusMethodInvocation waiting for the outcome */
+  gboolean             after_sign_in; /* the retry once signed in */
 } Launch;
 
 static void
@@ -226,6 +227,12 @@ remember_recent (WindsockApplication *self,
 
 /* Launching */
 
+static gboolean sign_in (WindsockApplication  *self,
+                         const char           *profile,
+                         const char           *activation_token,
+                         Launch               *waiting,
+                         GError              **error);
+
 static void
 launch_complete (Launch       *launch,
                  const GError *error)
@@ -250,10 +257,20 @@ launch_complete (Launch       *launch,
       remember_recent (self, launch->ref);
     }
   /* A caller on D-Bus (the CLI) reports the error itself; a click only
-   * has the notification. */
+   * has the notification, or, when the sign-in expired, the sign-in window
+   * (which retries the click). */
   else if (launch->invocations->len == 0
            && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    notify_launch_error (self, launch, error);
+    {
+      g_autoptr(GError) sign_in_error = NULL;
+
+      if (!g_error_matches (error, WS_AWS_ERROR, WS_AWS_ERROR_SSO_LOGIN_REQUIRED) || launch->after_sign_in ||
+          launch->profile == NULL ||
+          !sign_in (self, launch->profile, launch->activation_token, launch, &sign_in_error))
+        notify_launch_error (self, launch, error);
+      if (sign_in_error != NULL)
+        g_warning ("Could not show the sign-in window: %s", sign_in_error->message);
+    }
 
   g_hash_table_remove (self->launches, launch->key);
 }
@@ -378,14 +395,16 @@ launch_environment (WindsockApplication   *self,
                                   name, airflow_version, self->cancellable, on_login_url, launch);
 }
 
-/* SSO sign-in (device code: the browser shows the page, a notification
- * the code to compare) */
+/* SSO sign-in: `windsock-ui signin PROFILE`, a window and a process of
+ * its own, one per sso-session however often it is asked for (a second
+ * one shows the first window and exits with its result). */
 
 typedef struct
 {
   WindsockApplication *app;
   char                *profile;
-  char                *activation_token;
+  char                *retry_ref;   /* the launch that waits for it, or NULL */
+  LaunchMode           retry_mode;
 } SignIn;
 
 static void
@@ -393,92 +412,73 @@ sign_in_free (SignIn *sign_in)
 {
   g_object_unref (sign_in->app);
   g_free (sign_in->profile);
-  g_free (sign_in->activation_token);
+  g_free (sign_in->retry_ref);
   g_free (sign_in);
 }
 
-static char *
-sign_in_notification_id (const char *profile)
+/* Once: a launch that still finds no usable token says so in a
+ * notification rather than opening the window again. */
+static void
+retry_after_sign_in (WindsockApplication *self,
+                     const char          *ref,
+                     LaunchMode           mode)
 {
-  return g_strconcat ("sign-in:", profile, NULL);
+  g_autofree char *key = g_strdup_printf ("%d:%s", mode, ref);
+  Launch *launch;
+
+  launch_environment (self, ref, mode, NULL, NULL);
+  launch = g_hash_table_lookup (self->launches, key);
+  if (launch != NULL)
+    launch->after_sign_in = TRUE;
 }
 
 static void
-on_verification_opened (GObject      *source,
-                        GAsyncResult *result,
-                        gpointer      user_data)
+on_sign_in_exited (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
-  g_autoptr(GError) error = NULL;
-
-  /* The notification carries the address's code either way. */
-  if (!ws_launcher_open_uri_finish (WS_LAUNCHER (source), result, &error))
-    g_message ("Could not open the sign-in page: %s", error->message);
-}
-
-static void
-show_device_code (const char *user_code,
-                  const char *verification_uri,
-                  gpointer    user_data)
-{
+  GSubprocess *process = G_SUBPROCESS (source);
   SignIn *sign_in = user_data;
   WindsockApplication *self = sign_in->app;
-  g_autoptr(GNotification) notification = NULL;
-  g_autofree char *id = sign_in_notification_id (sign_in->profile);
-  g_autofree char *title = g_strdup_printf (_("Signing in to %s"), sign_in->profile);
-  g_autofree char *body = g_strdup_printf (_("Check that your browser shows the code %s, then "
-                                             "approve the sign-in there."), user_code);
 
-  notification = g_notification_new (title);
-  g_notification_set_body (notification, body);
-  g_application_send_notification (G_APPLICATION (self), id, notification);
-
-  ws_launcher_open_uri_async (self->launcher, verification_uri, sign_in->activation_token, FALSE,
-                              self->cancellable, on_verification_opened, NULL);
-}
-
-static void
-on_signed_in (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  SignIn *sign_in = user_data;
-  WindsockApplication *self = sign_in->app;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *id = sign_in_notification_id (sign_in->profile);
-
-  if (ws_sso_login_finish (WS_SSO (source), result, &error))
+  /* Cancelled or failed: the window said so; nothing to add. */
+  if (g_subprocess_wait_finish (process, result, NULL) &&
+      g_subprocess_get_if_exited (process) && g_subprocess_get_exit_status (process) == 0)
     {
-      withdraw (self, id);
       ws_credentials_provider_invalidate (ws_aws_context_get_provider (self->context), NULL);
       ws_catalog_refresh (self->catalog);
-    }
-  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_autoptr(GNotification) notification = NULL;
-      g_autofree char *title = g_strdup_printf (_("Could not sign in to %s"), sign_in->profile);
-
-      notification = g_notification_new (title);
-      g_notification_set_body (notification, error->message);
-      g_notification_add_button_with_target (notification, _("Retry"), "app.sign-in", "s",
-                                             sign_in->profile);
-      g_application_send_notification (G_APPLICATION (self), id, notification);
+      if (sign_in->retry_ref != NULL)
+        retry_after_sign_in (self, sign_in->retry_ref, sign_in->retry_mode);
     }
   sign_in_free (sign_in);
 }
 
-static void
-sign_in (WindsockApplication *self,
-         const char          *profile,
-         char                *activation_token)
+/* @waiting: (nullable): the launch to retry once signed in */
+static gboolean
+sign_in (WindsockApplication  *self,
+         const char           *profile,
+         const char           *activation_token,
+         Launch               *waiting,
+         GError              **error)
 {
-  SignIn *request = g_new0 (SignIn, 1);
+  const char * const args[] = { "signin", profile, NULL };
+  g_autoptr(GSubprocess) process = NULL;
+  SignIn *request;
 
+  process = spawn_ui_process (args, G_SUBPROCESS_FLAGS_NONE, activation_token, error);
+  if (process == NULL)
+    return FALSE;
+
+  request = g_new0 (SignIn, 1);
   request->app = g_object_ref (self);
   request->profile = g_strdup (profile);
-  request->activation_token = activation_token;
-  /* WsSso joins a second request for the same sso-session to the first. */
-  ws_sso_login_async (ws_aws_context_get_sso (self->context), profile, WS_SSO_LOGIN_DEVICE_CODE, show_device_code, request,
-                      self->cancellable, on_signed_in, request);
+  if (waiting != NULL)
+    {
+      request->retry_ref = g_strdup (waiting->ref);
+      request->retry_mode = waiting->mode;
+    }
+  g_subprocess_wait_async (process, self->cancellable, on_sign_in_exited, request);
+  return TRUE;
 }
 
 /* Windows */
@@ -545,8 +545,11 @@ on_sign_in (GSimpleAction *action,
             gpointer       user_data)
 {
   WindsockApplication *self = user_data;
+  g_autofree char *activation_token = take_activation_token (self);
+  g_autoptr(GError) error = NULL;
 
-  sign_in (self, g_variant_get_string (parameter, NULL), take_activation_token (self));
+  if (!sign_in (self, g_variant_get_string (parameter, NULL), activation_token, NULL, &error))
+    g_warning ("Could not show the sign-in window: %s", error->message);
 }
 
 static void

@@ -446,24 +446,77 @@ assert_notification_clean (const WsTestNotification *notification)
   "sso_start_url = https://corp.awsapps.com/start\n" \
   "sso_region = us-east-1\n"
 
+/* What IAM Identity Center's portal answers once signed in (several:
+ * the catalog and a launch may each ask). */
 static void
-push_device_sign_in (WsFakeAws *fake)
+push_role_credentials (WsFakeAws *fake)
 {
-  ws_fake_aws_push_response (fake, "POST", "/client/register", 200, NULL, "application/json",
-                             "{\"clientId\":\"cid\",\"clientSecret\":\"csecret\","
-                             "\"clientIdIssuedAt\":1700000000,\"clientSecretExpiresAt\":4102444800}");
-  ws_fake_aws_push_response (fake, "POST", "/device_authorization", 200, NULL, "application/json",
-                             "{\"deviceCode\":\"dc\",\"userCode\":\"ABCD-EFGH\","
-                             "\"verificationUri\":\"https://device.sso.us-east-1.amazonaws.com/\","
-                             "\"verificationUriComplete\":\"https://device.sso.us-east-1.amazonaws.com/?user_code=ABCD-EFGH\","
-                             "\"expiresIn\":600,\"interval\":1}");
-  ws_fake_aws_push_response (fake, "POST", "/token", 200, NULL, "application/json",
-                             "{\"accessToken\":\"sso-access-token\",\"tokenType\":\"Bearer\","
-                             "\"expiresIn\":28800,\"refreshToken\":\"sso-refresh-token\"}");
-  ws_fake_aws_push_response (fake, "GET", "/federation/credentials", 200, NULL, "application/json",
-                             "{\"roleCredentials\":{\"accessKeyId\":\"ASIASSOROLE\","
-                             "\"secretAccessKey\":\"sso/role/secret\",\"sessionToken\":\"sso-session-token\","
-                             "\"expiration\":4102444800000}}");
+  for (guint i = 0; i < 3; i++)
+    ws_fake_aws_push_response (fake, "GET", "/federation/credentials", 200, NULL, "application/json",
+                               "{\"roleCredentials\":{\"accessKeyId\":\"ASIASSOROLE\","
+                               "\"secretAccessKey\":\"sso/role/secret\",\"sessionToken\":\"sso-session-token\","
+                               "\"expiration\":4102444800000}}");
+}
+
+#define SSO_CACHE_FILE "ee0bfd2552fbd840c02cc48b6e823320543c450f.json"  /* printf corp | sha1sum */
+
+/* `windsock-ui signin` as a script: records its arguments and token as
+ * the recording UI does (and every run, one a line, in RECORD.all), writes
+ * the AWS CLI's token cache when @signs_in, and exits 0 (signed in, or so
+ * it says). */
+static void
+install_signin_ui (Fixture  *fixture,
+                   gboolean  signs_in)
+{
+  g_autofree char *script = g_build_filename (fixture->cli.home, "windsock-ui-signin", NULL);
+  g_autofree char *cache_dir = g_build_filename (fixture->cli.home, ".aws", "sso", "cache", NULL);
+  g_autofree char *write_cache = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+
+  write_cache = g_strdup_printf ("mkdir -p '%s'\n"
+                                 "umask 077\n"
+                                 "printf '%%s' '{\"startUrl\": \"https://corp.awsapps.com/start\", "
+                                 "\"region\": \"us-east-1\", \"accessToken\": \"sso-access-token\", "
+                                 "\"expiresAt\": \"2099-01-01T00:00:00Z\"}' > '%s/%s'\n",
+                                 cache_dir, cache_dir, SSO_CACHE_FILE);
+  text = g_strdup_printf ("#!/bin/sh\n"
+                          "echo \"$*\" >> '%s.all'\n"
+                          "%s"
+                          "printf '%%s\\n%%s' \"$*\" \"$XDG_ACTIVATION_TOKEN\" > '%s.part' && mv '%s.part' '%s'\n",
+                          fixture->ui_record, signs_in ? write_cache : "",
+                          fixture->ui_record, fixture->ui_record, fixture->ui_record);
+  g_file_set_contents (script, text, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (script, 0700), ==, 0);
+  cli_fixture_setenv (&fixture->cli, "WINDSOCK_UI", script);
+}
+
+/* How often the sign-in window was started. */
+static guint
+count_sign_ins (Fixture *fixture)
+{
+  g_autofree char *path = g_strconcat (fixture->ui_record, ".all", NULL);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint count = 0;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return 0;
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    count += g_str_has_prefix (lines[i], "signin ");
+  return count;
+}
+
+static gboolean
+notified_about (Fixture    *fixture,
+                const char *part)
+{
+  for (guint i = 0; i < ws_test_notifications_get_n_notifications (fixture->notifications); i++)
+    if (strstr (ws_test_notifications_get (fixture->notifications, i)->summary, part) != NULL)
+      return TRUE;
+  return FALSE;
 }
 
 typedef struct
@@ -481,9 +534,9 @@ row_gone (gpointer data)
   return ws_test_sni_menu_find (layout, wait->label) < 0;
 }
 
-/* An SSO profile without a token gets "Sign in…"; clicking it runs the
- * device sign-in (the page in the browser, the code in a notification),
- * writes the AWS CLI's cache, and the profile is listed again. */
+/* An SSO profile without a token gets "Sign in…"; clicking it opens the
+ * sign-in window (windsock-ui signin); once it signed in, the profile is
+ * listed again with the token it wrote. */
 static void
 test_sso_sign_in (Fixture       *fixture,
                   gconstpointer  data)
@@ -492,37 +545,79 @@ test_sso_sign_in (Fixture       *fixture,
   g_autoptr(WsTestSniItem) item = NULL;
   g_autoptr(WsTestSniMenu) menu = NULL;
   g_autoptr(GVariant) layout = NULL;
-  g_autofree char *cache = g_build_filename (fixture->cli.home, ".aws", "sso", "cache",
-                                             "ee0bfd2552fbd840c02cc48b6e823320543c450f.json", NULL);
-  g_autofree char *opened = NULL;
+  g_autofree char *record = NULL;
   g_autofree char *bearer = NULL;
-  const WsTestNotification *notification;
   GoneWait gone = { NULL, "Sign in to sso-dev" };
-  GStatBuf st;
 
   cli_fixture_write_aws (&fixture->cli, "config", SSO_CONFIG);
   ws_fake_aws_add_credentials (fixture->cli.fake, "ASIASSOROLE", "sso/role/secret", "sso-session-token");
+  install_signin_ui (fixture, TRUE);
   start_service (fixture);
   item = wait_for_item (fixture, watcher);
   menu = ws_test_sni_menu_new (item);
   layout = wait_for_row (menu, "Sign in to sso-dev");
 
-  push_device_sign_in (fixture->cli.fake);
+  push_role_credentials (fixture->cli.fake);
   g_assert_true (ws_test_sni_menu_event (menu, ws_test_sni_menu_find (layout, "Sign in to sso-dev"),
                                          "clicked", NULL));
-
-  opened = wait_for_record (fixture->browser_record);
-  g_assert_cmpstr (opened, ==, "https://device.sso.us-east-1.amazonaws.com/?user_code=ABCD-EFGH");
-  notification = wait_for_notification (fixture, "Signing in to sso-dev");
-  g_assert_nonnull (strstr (notification->body, "ABCD-EFGH"));
-  assert_notification_clean (notification);
+  record = wait_for_record (fixture->ui_record);
+  g_assert_true (g_str_has_prefix (record, "signin sso-dev\n"));
 
   gone.menu = menu;
   poll_until (row_gone, &gone, "the sign-in row to go");
-  g_assert_cmpint (g_stat (cache, &st), ==, 0);
-  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
   bearer = ws_fake_aws_get_last_header (fixture->cli.fake, "/federation/credentials", "x-amz-sso_bearer_token");
   g_assert_cmpstr (bearer, ==, "sso-access-token");
+  g_assert_cmpuint (count_sign_ins (fixture), ==, 1);
+}
+
+/* A click on an environment whose sign-in expired opens the sign-in
+ * window at once, with the click's activation token, and opens the
+ * environment when it signed in. */
+static void
+test_sso_expired_click (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(WsTestSniWatcher) watcher = ws_test_sni_watcher_new (fixture->connection);
+  g_autofree char *ui = NULL;
+  g_autofree char *opened = NULL;
+
+  cli_fixture_write_aws (&fixture->cli, "config", SSO_CONFIG);
+  ws_fake_aws_add_credentials (fixture->cli.fake, "ASIASSOROLE", "sso/role/secret", "sso-session-token");
+  install_signin_ui (fixture, TRUE);
+  start_service (fixture);
+
+  push_role_credentials (fixture->cli.fake);
+  activate_action (fixture, "open-environment", g_variant_new_string ("sso-dev/eu-west-1/analytics"));
+  ui = wait_for_record (fixture->ui_record);
+  g_assert_true (g_str_has_prefix (ui, "signin sso-dev\n"));
+  opened = wait_for_record (fixture->browser_record);
+  assert_opened_analytics (opened);
+  g_assert_cmpuint (count_sign_ins (fixture), ==, 1);
+  g_assert_false (notified_about (fixture, "sso-dev"));
+}
+
+/* Retried once: still no token after the window (it exited 0 without
+ * writing one), the click ends in a notification with Sign In, not in a
+ * second window. */
+static void
+test_sso_retried_once (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(WsTestSniWatcher) watcher = ws_test_sni_watcher_new (fixture->connection);
+  const WsTestNotification *notification;
+  gboolean has_sign_in = FALSE;
+
+  cli_fixture_write_aws (&fixture->cli, "config", SSO_CONFIG);
+  install_signin_ui (fixture, FALSE);
+  start_service (fixture);
+
+  activate_action (fixture, "open-environment", g_variant_new_string ("sso-dev/eu-west-1/analytics"));
+  notification = wait_for_notification (fixture, "Could not open sso-dev/eu-west-1/analytics");
+  assert_notification_clean (notification);
+  for (guint i = 0; notification->actions[i] != NULL && notification->actions[i + 1] != NULL; i += 2)
+    has_sign_in |= g_str_equal (notification->actions[i + 1], "Sign In");
+  g_assert_true (has_sign_in);
+  g_assert_cmpuint (count_sign_ins (fixture), ==, 1);
 }
 
 /* A refused click becomes a notification that says why, with Retry; the
@@ -964,6 +1059,8 @@ main (int    argc,
   ADD ("/service/notification/error-and-retry", test_error_notification);
   ADD ("/service/mfa-profile", test_mfa_profile);
   ADD ("/service/tray/sso-sign-in", test_sso_sign_in);
+  ADD ("/service/sso-expired-click", test_sso_expired_click);
+  ADD ("/service/sso-retried-once", test_sso_retried_once);
   ADD ("/service/no-watcher", test_no_watcher);
   ADD ("/service/activate-again", test_activate_again);
   ADD ("/service/tray/late-panel", test_late_panel);
