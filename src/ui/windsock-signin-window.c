@@ -4,9 +4,9 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#include <gio/gdesktopappinfo.h>
 #include <glib/gi18n.h>
 
+#include "windsock-activation.h"
 #include "windsock-signin-window.h"
 #include "ws-aws-error.h"
 
@@ -126,22 +126,6 @@ set_state (WindsockSigninWindow *self,
     gtk_widget_grab_focus (GTK_WIDGET (self->cancel_button));
 }
 
-/* A fresh activation token from our own (focused) window, so that the
- * browser may come to the front (xdg-activation on Wayland, startup
- * notification on X11). */
-static char *
-dup_activation_token (WindsockSigninWindow *self)
-{
-  GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (self));
-  g_autoptr(GdkAppLaunchContext) context = gdk_display_get_app_launch_context (display);
-  g_autoptr(GAppInfo) info = G_APP_INFO (g_desktop_app_info_new (APP_ID ".desktop"));
-
-  /* GLib 2.74 wants an application; the service's, when installed. */
-  if (info == NULL)
-    info = g_app_info_create_from_commandline ("windsock", "Windsock", G_APP_INFO_CREATE_NONE, NULL);
-  return g_app_launch_context_get_startup_notify_id (G_APP_LAUNCH_CONTEXT (context), info, NULL);
-}
-
 static void
 on_page_opened (GObject      *source,
                 GAsyncResult *result,
@@ -165,7 +149,8 @@ on_page_opened (GObject      *source,
 static void
 open_page (WindsockSigninWindow *self)
 {
-  g_autofree char *token = dup_activation_token (self);
+  /* A fresh token: the one we were started with brought this window up. */
+  g_autofree char *token = windsock_dup_activation_token (GTK_WIDGET (self));
 
   ws_launcher_open_uri_async (self->launcher, self->page, token, FALSE, self->cancellable,
                               on_page_opened, g_object_ref (self));
