@@ -904,10 +904,10 @@ mfa_window_tell (MfaWindow    *window,
                  const GError *error)
 {
   g_autoptr(GError) write_error = NULL;
+  g_autofree char *message = error != NULL ? g_strdelimit (g_strdup (error->message), "\r\n", ' ') : NULL;
   g_autofree char *line = NULL;
 
-  line = error != NULL ? g_strdup_printf ("%s %s\n", verdict, g_strdelimit (g_strdup (error->message), "\r\n", ' '))
-                       : g_strdup_printf ("%s\n", verdict);
+  line = message != NULL ? g_strdup_printf ("%s %s\n", verdict, message) : g_strdup_printf ("%s\n", verdict);
   /* A window already closed is not an error: nobody is left to tell. */
   if (!g_output_stream_write_all (g_subprocess_get_stdin_pipe (window->process), line, strlen (line),
                                   NULL, NULL, &write_error))
