@@ -85,8 +85,10 @@ void                   ws_credentials_provider_invalidate     (WsCredentialsProv
                                                                const char         *profile);
 
 /* Whether credentials for @profile come without asking anything: TRUE
- * when they are cached and fresh or when its chain has no mfa_serial.
- * Background work checks it so as never to prompt. */
+ * when they are cached and fresh, or when each mfa_serial in its chain
+ * has a fresh session in memory (the AWS CLI's cache files are not read
+ * here: that would block). Background work checks it so as never to
+ * prompt. */
 gboolean               ws_credentials_provider_can_resolve_silently (WsCredentialsProvider *self,
                                                                      const char         *profile);
 
