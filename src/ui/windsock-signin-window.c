@@ -199,8 +199,9 @@ on_restart (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* WsSso words its errors for the command line ("run `windsock login`");
- * here the remedy is the Try Again button. */
+/* WsSso words the errors of the sign-in itself for the command line
+ * ("run `windsock login`"); here the remedy is the Try Again button. The
+ * others (network, configuration) say what to check already. */
 static char *
 describe_error (const GError *error)
 {
@@ -208,10 +209,6 @@ describe_error (const GError *error)
     return g_strdup (_("The sign-in was denied in the browser. Try again, and allow it there."));
   if (g_error_matches (error, WS_AWS_ERROR, WS_AWS_ERROR_SSO_LOGIN_REQUIRED))
     return g_strdup (_("The sign-in was not completed in the browser in time. Try again."));
-  if (g_error_matches (error, WS_AWS_ERROR, WS_AWS_ERROR_NETWORK) ||
-      g_error_matches (error, WS_AWS_ERROR, WS_AWS_ERROR_TIMEOUT))
-    return g_strdup_printf (_("IAM Identity Center could not be reached (%s). Check your network connection, then try again."),
-                            error->message);
   return g_strdup (error->message);
 }
 
