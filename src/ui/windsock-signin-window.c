@@ -248,9 +248,19 @@ static void
 start_sign_in (WindsockSigninWindow *self)
 {
   WsSso *sso = ws_aws_context_get_sso (self->context);
+  const GError *config_error = ws_aws_context_get_config_error (self->context);
 
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->page, g_free);
+  /* Else the profile would just be "missing". The context reloads the
+   * file when it is saved: Try Again then finds it fixed. */
+  if (config_error != NULL)
+    {
+      g_autofree char *status = g_strdup_printf (_("Could not sign in to %s"), self->profile);
+
+      set_state (self, STATE_FAILED, status, config_error->message);
+      return;
+    }
   self->cancellable = g_cancellable_new ();
   set_state (self, STATE_STARTING, _("Opening your browser…"), NULL);
   ws_sso_login_async (sso, self->profile, self->flags, on_prompt, self, self->cancellable,

@@ -375,6 +375,20 @@ test_window_error_retry (Fixture       *fixture,
   g_assert_cmpint (fixture->finished, ==, TRUE);
 }
 
+/* A file that cannot be read says where, rather than "no such profile". */
+static void
+test_window_config_error (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *config = g_build_filename (fixture->home, ".aws", "config", NULL);
+
+  write_file (config, CONFIG "this line is no setting\n");
+  show_window (fixture, WS_SSO_LOGIN_DEVICE_CODE);
+  ws_ui_wait_until (retry_shown, fixture);
+  g_assert_nonnull (strstr (label_text (fixture, "detail_label"), "line 11"));
+  g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, NULL, "/"), ==, 0);
+}
+
 /* Cancel (and closing) cancels the sign-in: no cache, not signed in. */
 static void
 test_window_cancel (Fixture       *fixture,
@@ -686,6 +700,7 @@ main (int    argc,
   ADD ("/signin/window/device-code", "device", test_window_device_code);
   ADD ("/signin/window/error-retry", "device", test_window_error_retry);
   ADD ("/signin/window/cancel", "device", test_window_cancel);
+  ADD ("/signin/window/config-error", "device", test_window_config_error);
   ADD ("/signin/window/use-code", "device", test_window_use_code);
   ADD ("/signin/window/pkce", NULL, test_window_pkce);
   ADD ("/signin/process/device-code", "device", test_process_device_code);
