@@ -47,6 +47,7 @@ typedef struct
   char                  *region;
   gboolean               json;
   gboolean               use_device_code;
+  gboolean               no_browser;
   gboolean               forward_declined;  /* the service passed it back to us */
 } Cli;
 
@@ -629,18 +630,26 @@ on_verification_opened (GObject      *source,
     g_printerr ("%s\n", _("Could not open a web browser; open the address above yourself."));
 }
 
+/* As `aws sso login`, the address is printed too, for a browser that did
+ * not open or one on another device (it holds no secret: the code comes
+ * back to this process only). */
 static void
-show_device_code (const char *user_code,
-                  const char *verification_uri,
-                  gpointer    user_data)
+show_sign_in_page (const char *user_code,
+                   const char *verification_uri,
+                   gpointer    user_data)
 {
   Cli *cli = user_data;
 
-  g_print (_("To sign in, open this page and confirm the code %s:\n%s\n"),
-           user_code, verification_uri);
+  if (user_code != NULL)
+    g_print (_("To sign in, open this page and confirm the code %s:\n%s\n"),
+             user_code, verification_uri);
+  else
+    g_print (_("To sign in, open this page in a web browser on this computer:\n%s\n"),
+             verification_uri);
   g_print ("%s\n", _("Waiting for the sign-in to be approved…"));
-  g_app_info_launch_default_for_uri_async (verification_uri, NULL, cli->cancellable,
-                                           on_verification_opened, cli);
+  if (!cli->no_browser)
+    g_app_info_launch_default_for_uri_async (verification_uri, NULL, cli->cancellable,
+                                             on_verification_opened, cli);
 }
 
 static void
@@ -673,11 +682,10 @@ cli_login (Cli   *cli,
       return cli->exit_code;
     }
 
-  /* The device-code flow is the one this release implements, so
-   * --use-device-code is accepted for the AWS CLI's muscle memory. */
   sso = ws_sso_new (cli->client, cli->config, (const char * const *) cli->environ);
-  ws_sso_login_async (sso, cli->profile, WS_SSO_LOGIN_DEVICE_CODE, show_device_code, cli, cli->cancellable,
-                      on_logged_in, cli);
+  ws_sso_login_async (sso, cli->profile,
+                      cli->use_device_code ? WS_SSO_LOGIN_DEVICE_CODE : WS_SSO_LOGIN_DEFAULT,
+                      show_sign_in_page, cli, cli->cancellable, on_logged_in, cli);
   g_main_loop_run (cli->loop);
 
   return cli->exit_code;
@@ -789,7 +797,9 @@ command_context (Cli           *cli,
   };
   const GOptionEntry login_entries[] = {
     { "use-device-code", 0, 0, G_OPTION_ARG_NONE, &cli->use_device_code,
-      N_("Sign in with a device code (the default here)"), NULL },
+      N_("Sign in with a device code, for a browser on another device"), NULL },
+    { "no-browser", 0, 0, G_OPTION_ARG_NONE, &cli->no_browser,
+      N_("Print the sign-in page instead of opening it in the web browser"), NULL },
     { NULL }
   };
   GOptionContext *context = g_option_context_new (command->parameter ? _(command->parameter) : NULL);

@@ -1,5 +1,5 @@
-/* test-cli.c — `windsock url/open/list` end to end, as a subprocess against
- * the SoupServer fake of AWS
+/* test-cli.c — `windsock url/open/list/login` end to end, as a subprocess
+ * against the SoupServer fake of AWS
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -387,8 +387,9 @@ test_open (CliFixture    *fixture,
   "sso_start_url = https://corp.awsapps.com/start\n" \
   "sso_region = us-east-1\n"
 
-/* windsock login: device authorization (one pending poll), the AWS CLI's
- * cache written 0600, then an SSO profile opens Airflow with it. */
+/* windsock login --use-device-code: device authorization (one pending
+ * poll), the AWS CLI's cache written 0600, then an SSO profile opens Airflow
+ * with it. */
 static void
 test_login_then_url (CliFixture    *fixture,
                      gconstpointer  data)
@@ -421,10 +422,11 @@ test_login_then_url (CliFixture    *fixture,
                              "{\"accessToken\":\"sso-access-token\",\"tokenType\":\"Bearer\","
                              "\"expiresIn\":28800,\"refreshToken\":\"sso-refresh-token\"}");
 
-  login = cli_fixture_run (fixture, "login", "sso-dev", NULL);
+  login = cli_fixture_run (fixture, "login", "--use-device-code", "sso-dev", NULL);
   g_assert_cmpstr (login->err, ==, "");
   g_assert_cmpint (login->status, ==, 0);
   g_assert_nonnull (strstr (login->out, "ABCD-EFGH"));
+  g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, "GET", "/authorize"), ==, 0);
   g_assert_null (strstr (login->out, "sso-access-token"));
   g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, "POST", "/token"), ==, 2);
 
@@ -450,6 +452,190 @@ test_login_then_url (CliFixture    *fixture,
                                                            "x-amz-sso_bearer_token");
     g_assert_cmpstr (bearer, ==, "sso-access-token");
   }
+}
+
+/* SHA-1 of the sso-session name "corp", as the AWS CLI names it. */
+#define CORP_CACHE_FILE "ee0bfd2552fbd840c02cc48b6e823320543c450f.json"
+
+/* The test plays the browser that `windsock login` opens: once the
+ * recording browser was run with the authorize address, it follows it
+ * (maybe with a forged state) to the CLI's loopback listener. */
+typedef struct
+{
+  WsFakeAws  *fake;
+  char       *record;
+  const char *forged_state;
+  gboolean    followed;
+  guint       status;
+  char       *page;
+  GError     *error;
+} Browser;
+
+static void
+on_followed (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Browser *browser = user_data;
+
+  ws_fake_aws_follow_authorize_finish (WS_FAKE_AWS (source), result, &browser->status,
+                                       &browser->page, &browser->error);
+  browser->followed = TRUE;
+}
+
+static gboolean
+browse_once_opened (gpointer user_data)
+{
+  Browser *browser = user_data;
+  g_autofree char *address = NULL;
+
+  /* The recording browser writes its record atomically. */
+  if (!g_file_get_contents (browser->record, &address, NULL, NULL))
+    return G_SOURCE_CONTINUE;
+
+  if (browser->forged_state != NULL)
+    {
+      g_autoptr(GRegex) regex = g_regex_new ("([?&]state=)[^&]*", 0, 0, NULL);
+      g_autofree char *replacement = g_strdup_printf ("\\g<1>%s", browser->forged_state);
+      char *forged = g_regex_replace (regex, address, -1, 0, replacement, 0, NULL);
+
+      g_free (address);
+      address = forged;
+    }
+
+  ws_fake_aws_follow_authorize_async (browser->fake, address, NULL, on_followed, browser);
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs `windsock login ARGS… sso-dev` with the test as its browser. */
+static CliResult *
+run_login_with_browser (CliFixture *fixture,
+                        Browser    *browser,
+                        const char *option)
+{
+  g_autofree char *mimeapps = NULL;
+  g_autofree char *associations = NULL;
+  g_autofree char *with_http = NULL;
+  CliResult *result;
+  guint watch;
+
+  browser->fake = fixture->fake;
+  browser->record = ws_test_install_recording_browser (fixture->home, "recorder");
+  /* The fake's authorize page is plain http: the recorder takes it too. */
+  mimeapps = g_build_filename (fixture->home, ".config", "mimeapps.list", NULL);
+  g_assert_true (g_file_get_contents (mimeapps, &associations, NULL, NULL));
+  with_http = g_strconcat (associations, "x-scheme-handler/http=recorder.desktop\n", NULL);
+  g_assert_true (g_file_set_contents (mimeapps, with_http, -1, NULL));
+  cli_fixture_write_aws (fixture, "config", SSO_CONFIG);
+  watch = g_timeout_add (20, browse_once_opened, browser);
+
+  result = option != NULL ? cli_fixture_run (fixture, "login", option, "sso-dev", NULL)
+                          : cli_fixture_run (fixture, "login", "sso-dev", NULL);
+
+  if (!browser->followed)
+    g_source_remove (watch);
+  return result;
+}
+
+static void
+browser_clear (Browser *browser)
+{
+  g_free (browser->record);
+  g_free (browser->page);
+  g_clear_error (&browser->error);
+}
+
+/* windsock login: the authorization code with PKCE by default, the
+ * browser redirected back to the CLI, the AWS CLI's cache written 0600. */
+static void
+test_login_pkce (CliFixture    *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *cache = g_build_filename (fixture->home, ".aws", "sso", "cache", CORP_CACHE_FILE, NULL);
+  g_autofree char *prefix = g_strdup_printf ("%s/authorize?response_type=code&", ws_fake_aws_get_url (fixture->fake));
+  g_autoptr(CliResult) login = NULL;
+  g_autofree char *cached = NULL;
+  Browser browser = { 0 };
+  GStatBuf st;
+
+  login = run_login_with_browser (fixture, &browser, NULL);
+  g_assert_cmpstr (login->err, ==, "");
+  g_assert_cmpint (login->status, ==, 0);
+  g_assert_nonnull (strstr (login->out, prefix));
+  g_assert_nonnull (strstr (login->out, "Signed in"));
+
+  g_assert_true (browser.followed);
+  g_assert_no_error (browser.error);
+  g_assert_cmpuint (browser.status, ==, 200);
+  g_assert_nonnull (strstr (browser.page, "Signed in"));
+  g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, "POST", "/device_authorization"), ==, 0);
+
+  g_assert_cmpint (g_stat (cache, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_true (g_file_get_contents (cache, &cached, NULL, NULL));
+  g_assert_nonnull (strstr (cached, "\"accessToken\":\"fake-access-token-3\""));
+  g_assert_nonnull (strstr (cached, "\"refreshToken\":\"fake-refresh-token-3\""));
+  /* Neither the code nor the tokens are printed. */
+  g_assert_null (strstr (login->out, "fake-code-"));
+  g_assert_null (strstr (login->out, "fake-access-token"));
+  browser_clear (&browser);
+}
+
+static void
+test_login_pkce_denied (CliFixture    *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(CliResult) login = NULL;
+  Browser browser = { 0 };
+
+  ws_fake_aws_set_authorize_error (fixture->fake, "access_denied");
+  login = run_login_with_browser (fixture, &browser, NULL);
+  g_assert_cmpint (login->status, ==, 5);
+  g_assert_nonnull (strstr (login->err, "denied in the browser"));
+  g_assert_nonnull (strstr (login->err, "windsock login sso-dev"));
+  g_assert_nonnull (strstr (browser.page, "denied in the browser"));
+  browser_clear (&browser);
+}
+
+static void
+test_login_pkce_state_mismatch (CliFixture    *fixture,
+                                gconstpointer  data)
+{
+  g_autofree char *cache = g_build_filename (fixture->home, ".aws", "sso", "cache", CORP_CACHE_FILE, NULL);
+  g_autoptr(CliResult) login = NULL;
+  Browser browser = { .forged_state = "forged" };
+
+  login = run_login_with_browser (fixture, &browser, NULL);
+  g_assert_cmpint (login->status, ==, 1);
+  g_assert_nonnull (strstr (login->err, "other than this one"));
+  g_assert_cmpuint (browser.status, ==, 400);
+  g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, "POST", "/token"), ==, 0);
+  g_assert_false (g_file_test (cache, G_FILE_TEST_EXISTS));
+  browser_clear (&browser);
+}
+
+/* --no-browser prints the page and opens nothing. */
+static void
+test_login_no_browser (CliFixture    *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *record = ws_test_install_recording_browser (fixture->home, "recorder");
+  g_autoptr(CliResult) login = NULL;
+
+  cli_fixture_write_aws (fixture, "config", SSO_CONFIG);
+  ws_fake_aws_push_response (fixture->fake, "POST", "/device_authorization", 200, NULL, "application/json",
+                             "{\"deviceCode\":\"dc\",\"userCode\":\"ABCD-EFGH\","
+                             "\"verificationUri\":\"https://device.sso.us-east-1.amazonaws.com/\","
+                             "\"verificationUriComplete\":\"https://device.sso.us-east-1.amazonaws.com/?user_code=ABCD-EFGH\","
+                             "\"expiresIn\":600,\"interval\":1}");
+  ws_fake_aws_push_response (fixture->fake, "POST", "/token", 200, NULL, "application/json",
+                             "{\"accessToken\":\"sso-access-token\",\"tokenType\":\"Bearer\",\"expiresIn\":28800}");
+
+  login = cli_fixture_run (fixture, "login", "--use-device-code", "--no-browser", "sso-dev", NULL);
+  g_assert_cmpstr (login->err, ==, "");
+  g_assert_cmpint (login->status, ==, 0);
+  g_assert_nonnull (strstr (login->out, "https://device.sso.us-east-1.amazonaws.com/?user_code=ABCD-EFGH"));
+  g_assert_false (g_file_test (record, G_FILE_TEST_EXISTS));
 }
 
 static void
@@ -545,6 +731,10 @@ main (int    argc,
   ADD ("/cli/list/endless-pages", test_list_endless_pages);
   ADD ("/cli/open", test_open);
   ADD ("/cli/login-then-url", test_login_then_url);
+  ADD ("/cli/login/pkce", test_login_pkce);
+  ADD ("/cli/login/pkce-denied", test_login_pkce_denied);
+  ADD ("/cli/login/pkce-state-mismatch", test_login_pkce_state_mismatch);
+  ADD ("/cli/login/no-browser", test_login_no_browser);
   ADD ("/cli/sso-login-required", test_sso_login_required);
   ADD ("/cli/help", test_help);
   ADD ("/cli/autostart", test_autostart);
