@@ -37,6 +37,32 @@ format_details (WsEnvironment *environment)
                           version);
 }
 
+/* The badge's tint: fine, on its way (or in maintenance), or broken. */
+static const char *
+status_class (const char *status)
+{
+  if (status == NULL)
+    return NULL;
+  if (g_str_equal (status, "AVAILABLE"))
+    return "status-ok";
+  if (g_str_has_suffix (status, "_FAILED") || g_str_equal (status, "UNAVAILABLE") ||
+      g_str_equal (status, "DELETED"))
+    return "status-bad";
+  return "status-busy";
+}
+
+/* @label, tinted for @status (%NULL: not at all). */
+static void
+set_status (WindsockPickerRow *self,
+            const char        *label,
+            const char        *status)
+{
+  const char *classes[] = { "status", "caption", status_class (status), NULL };
+
+  gtk_label_set_label (self->status_label, label);
+  gtk_widget_set_css_classes (GTK_WIDGET (self->status_label), classes);
+}
+
 void
 windsock_picker_row_set_environment (WindsockPickerRow *self,
                                      WsEnvironment     *environment)
@@ -51,7 +77,7 @@ windsock_picker_row_set_environment (WindsockPickerRow *self,
     {
       gtk_label_set_label (self->name_label, "");
       gtk_label_set_label (self->details_label, "");
-      gtk_label_set_label (self->status_label, "");
+      set_status (self, "", NULL);
       gtk_widget_set_visible (GTK_WIDGET (self->reason_label), FALSE);
       return;
     }
@@ -60,8 +86,8 @@ windsock_picker_row_set_environment (WindsockPickerRow *self,
   details = format_details (environment);
   gtk_label_set_label (self->name_label, ws_environment_get_name (environment));
   gtk_label_set_label (self->details_label, details);
-  gtk_label_set_label (self->status_label,
-                       ws_environment_status_to_label (ws_environment_get_status (environment)));
+  set_status (self, ws_environment_status_to_label (ws_environment_get_status (environment)),
+              ws_environment_get_status (environment));
   gtk_label_set_label (self->reason_label, reason != NULL ? reason : "");
   gtk_widget_set_visible (GTK_WIDGET (self->reason_label), !usable && reason != NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self), usable);

@@ -33,6 +33,7 @@ struct _WindsockPickerWindow
   GStrv                 favourites;
   GStrv                 recent;
   GCancellable         *cancellable;  /* of the action being sent */
+  gboolean              refreshing;   /* asked to; until the cache changes */
 
   GtkFilterListModel   *filter_model;
   GtkSortListModel     *sort_model;
@@ -46,6 +47,9 @@ struct _WindsockPickerWindow
   GtkWidget            *error_bar;
   GtkLabel             *error_label;
   GtkLabel             *no_match_label;
+  GtkLabel             *empty_title;
+  GtkLabel             *empty_detail;
+  GtkWidget            *spinner;
   GtkWidget            *keys_hint;
 };
 
@@ -139,7 +143,8 @@ environment_group (WindsockPickerWindow *self,
   return GROUP_OTHER;
 }
 
-/* Ties keep the catalog's order: GtkSortListModel sorts stably. */
+/* Favourites, recent, the rest; in each, what can be opened first, then
+ * the best matches. Ties keep the catalog's order: GtkSortListModel sorts stably. */
 static int
 compare_environments (gconstpointer a,
                       gconstpointer b,
@@ -150,9 +155,16 @@ compare_environments (gconstpointer a,
   int group_a = environment_group (self, (WsEnvironment *) a, &index_a);
   int group_b = environment_group (self, (WsEnvironment *) b, &index_b);
   int score_a, score_b;
+  gboolean usable_a, usable_b;
 
   if (group_a != group_b)
     return group_a < group_b ? GTK_ORDERING_SMALLER : GTK_ORDERING_LARGER;
+
+  /* What cannot be opened goes below what can. */
+  usable_a = ws_environment_is_usable ((WsEnvironment *) a, NULL);
+  usable_b = ws_environment_is_usable ((WsEnvironment *) b, NULL);
+  if (usable_a != usable_b)
+    return usable_a ? GTK_ORDERING_SMALLER : GTK_ORDERING_LARGER;
 
   score_a = environment_score (self, (WsEnvironment *) a);
   score_b = environment_score (self, (WsEnvironment *) b);
@@ -164,13 +176,63 @@ compare_environments (gconstpointer a,
 
 /* What the list shows */
 
+/* The first problem discovery had with a profile, if any: why the list
+ * may be empty. */
+static const GError *
+first_profile_error (WindsockPickerWindow *self)
+{
+  GPtrArray *profiles = ws_catalog_get_profiles (self->catalog);
+
+  for (guint i = 0; i < profiles->len; i++)
+    {
+      const WsCatalogProfile *profile = g_ptr_array_index (profiles, i);
+
+      if (profile->error != NULL)
+        return profile->error;
+    }
+  return NULL;
+}
+
+/* Looking now, never looked, or looked and found nothing (and why). */
+static void
+update_empty_page (WindsockPickerWindow *self)
+{
+  const GError *error = first_profile_error (self);
+  const char *title, *detail;
+
+  if (self->refreshing)
+    {
+      title = _("Looking for environments…");
+      detail = _("The list fills in as soon as Windsock has looked in your AWS profiles.");
+    }
+  else if (ws_catalog_get_last_refresh (self->catalog) == 0)
+    {
+      title = _("Windsock has not looked for environments yet");
+      detail = _("Refresh to look in your AWS profiles now.");
+    }
+  else
+    {
+      title = _("No Airflow environments found");
+      detail = error != NULL ? error->message
+                             : _("None of your AWS profiles can see an Amazon MWAA environment "
+                                 "in the regions Windsock looks in. Check them in Preferences, then refresh.");
+    }
+
+  gtk_label_set_label (self->empty_title, title);
+  gtk_label_set_label (self->empty_detail, detail);
+  gtk_widget_set_visible (self->spinner, self->refreshing);
+}
+
 static void
 update_page (WindsockPickerWindow *self)
 {
   const char *page = "list";
 
   if (g_list_model_get_n_items (G_LIST_MODEL (self->catalog)) == 0)
-    page = "empty";
+    {
+      update_empty_page (self);
+      page = "empty";
+    }
   else if (g_list_model_get_n_items (G_LIST_MODEL (self->sort_model)) == 0)
     {
       g_autofree char *text = g_strdup_printf (_("No environment matches “%s”"),
@@ -195,12 +257,26 @@ select_position (WindsockPickerWindow *self,
   gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", position);
 }
 
-/* The best match is the one Enter opens. */
+/* The best match that can be opened is the one Enter opens. */
 static void
 show_matches (WindsockPickerWindow *self)
 {
+  GListModel *model = G_LIST_MODEL (self->selection);
+  guint n = g_list_model_get_n_items (model);
+  guint first = 0;
+
   update_page (self);
-  select_position (self, 0);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(WsEnvironment) environment = g_list_model_get_item (model, i);
+
+      if (ws_environment_is_usable (environment, NULL))
+        {
+          first = i;
+          break;
+        }
+    }
+  select_position (self, first);
 }
 
 static void
@@ -231,6 +307,18 @@ on_search_changed (WindsockPickerWindow *self)
   refilter (self);
 }
 
+/* Typing reaches the entry from anywhere in the window (the key capture);
+ * the focus follows, so that the cursor shows where the text goes. */
+static void
+on_text_changed (WindsockPickerWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  GtkWidget *entry = GTK_WIDGET (self->search_entry);
+
+  if (focus == NULL || (focus != entry && !gtk_widget_is_ancestor (focus, entry)))
+    gtk_widget_grab_focus (entry);
+}
+
 static void
 on_settings_changed (WindsockPickerWindow *self)
 {
@@ -247,6 +335,7 @@ load_catalog (WindsockPickerWindow *self)
 {
   g_clear_object (&self->catalog);
   self->catalog = ws_catalog_new (NULL, self->settings, self->cache_path);
+  self->refreshing = FALSE;
   gtk_filter_list_model_set_model (self->filter_model, G_LIST_MODEL (self->catalog));
   show_matches (self);
 }
@@ -430,6 +519,9 @@ on_action_sent (GObject      *source,
 
   message = describe_error (error);
   show_error (self, message);
+  /* Nobody is looking after all. */
+  self->refreshing = FALSE;
+  update_page (self);
 }
 
 /* Sends one action (with @ref, or none); one at a time. */
@@ -489,18 +581,35 @@ on_refresh_clicked (WindsockPickerWindow *self)
 {
   /* Stays open: the list fills in when the new cache is written. */
   send_action (self, "refresh", NULL, FALSE);
+  self->refreshing = TRUE;
+  update_page (self);
 }
 
+/* By @delta rows, stopping at either end. */
 static void
 move_selection (WindsockPickerWindow *self,
                 int                   delta)
 {
   guint selected = gtk_single_selection_get_selected (self->selection);
+  guint last = g_list_model_get_n_items (G_LIST_MODEL (self->selection)) - 1;
 
-  if (selected == GTK_INVALID_LIST_POSITION || (delta < 0 && selected == 0))
+  if (selected == GTK_INVALID_LIST_POSITION || (delta < 0 && (guint) -delta > selected))
     select_position (self, 0);
   else
-    select_position (self, selected + delta);
+    select_position (self, MIN (selected + delta, last));
+}
+
+/* The rows that fit in the view, as Page Up/Down in any list moves. */
+static int
+rows_per_page (WindsockPickerWindow *self)
+{
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view));
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+  double upper = gtk_adjustment_get_upper (adjustment);
+
+  if (upper <= 0)
+    return 1;
+  return MAX (1, (int) (gtk_adjustment_get_page_size (adjustment) * n / upper));
 }
 
 /* Caught before the search entry sees them, so the focus can stay in the
@@ -530,6 +639,27 @@ on_key_pressed (WindsockPickerWindow *self,
     case GDK_KEY_Down:
     case GDK_KEY_KP_Down:
       move_selection (self, 1);
+      return TRUE;
+    case GDK_KEY_Page_Up:
+    case GDK_KEY_KP_Page_Up:
+      move_selection (self, -rows_per_page (self));
+      return TRUE;
+    case GDK_KEY_Page_Down:
+    case GDK_KEY_KP_Page_Down:
+      move_selection (self, rows_per_page (self));
+      return TRUE;
+    /* Plain Home and End stay with the entry's text. */
+    case GDK_KEY_Home:
+    case GDK_KEY_KP_Home:
+      if (!(state & GDK_CONTROL_MASK))
+        return FALSE;
+      select_position (self, 0);
+      return TRUE;
+    case GDK_KEY_End:
+    case GDK_KEY_KP_End:
+      if (!(state & GDK_CONTROL_MASK))
+        return FALSE;
+      move_selection (self, G_MAXINT);
       return TRUE;
     case GDK_KEY_Return:
     case GDK_KEY_KP_Enter:
@@ -670,8 +800,12 @@ windsock_picker_window_class_init (WindsockPickerWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WindsockPickerWindow, error_bar);
   gtk_widget_class_bind_template_child (widget_class, WindsockPickerWindow, error_label);
   gtk_widget_class_bind_template_child (widget_class, WindsockPickerWindow, no_match_label);
+  gtk_widget_class_bind_template_child (widget_class, WindsockPickerWindow, empty_title);
+  gtk_widget_class_bind_template_child (widget_class, WindsockPickerWindow, empty_detail);
+  gtk_widget_class_bind_template_child (widget_class, WindsockPickerWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, WindsockPickerWindow, keys_hint);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_text_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_list_activate);
   gtk_widget_class_bind_template_callback (widget_class, on_refresh_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_key_pressed);

@@ -5,6 +5,8 @@
  */
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "windsock-fuzzy.h"
 #include "windsock-picker-row.h"
 #include "windsock-picker-window.h"
@@ -256,6 +258,8 @@ test_row_content (Fixture       *fixture,
           g_assert_cmpstr (row_label (row, "status_label"), ==,
                            ws_environment_status_to_label ("AVAILABLE"));
           g_assert_true (gtk_widget_get_sensitive (row));
+          g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (gtk_widget_get_template_child (
+                           row, WINDSOCK_TYPE_PICKER_ROW, "status_label")), "status-ok"));
           checked++;
         }
       else if (g_strcmp0 (name, "ingest-raw") == 0)
@@ -267,6 +271,8 @@ test_row_content (Fixture       *fixture,
           g_assert_cmpstr (row_label (row, "reason_label"), ==, reason);
           g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gtk_widget_get_template_child (
                            row, WINDSOCK_TYPE_PICKER_ROW, "reason_label"))));
+          g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (gtk_widget_get_template_child (
+                           row, WINDSOCK_TYPE_PICKER_ROW, "status_label")), "status-busy"));
           checked++;
         }
     }
@@ -293,10 +299,12 @@ test_filter (Fixture       *fixture,
   account = dup_listed (fixture);
   g_assert_cmpstr (account, ==, "housekeeping");
 
-  /* Every word must match, each in any field. */
+  /* Every word must match, each in any field; what cannot be opened
+   * (training is unavailable) comes after what can, and is not selected. */
   type_search (fixture, "central tr");
   words = dup_listed (fixture);
-  g_assert_cmpstr (words, ==, "training,feature-store");
+  g_assert_cmpstr (words, ==, "feature-store,training");
+  g_assert_cmpuint (gtk_single_selection_get_selected (template_child (fixture, "selection")), ==, 0);
 
   type_search (fixture, "zzz");
   none = dup_listed (fixture);
@@ -441,6 +449,30 @@ refresh_button (Fixture *fixture)
   return refresh;
 }
 
+static const char *
+empty_label (Fixture    *fixture,
+             const char *name)
+{
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (template_child (fixture, "stack")), ==, "empty");
+  return gtk_label_get_label (template_child (fixture, name));
+}
+
+static gboolean
+spinner_stopped (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return !gtk_widget_get_visible (template_child (fixture, "spinner"));
+}
+
+static gboolean
+list_shown (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return g_str_equal (gtk_stack_get_visible_child_name (template_child (fixture, "stack")), "list");
+}
+
 static gboolean
 clicked_twice (gpointer data)
 {
@@ -467,6 +499,12 @@ test_empty_refresh (Fixture       *fixture,
   ws_ui_wait_until (clicked_twice, fixture);
   g_assert_nonnull (fixture->window);
   g_assert_cmpstr (g_ptr_array_index (ws_fake_service_get_calls (fixture->service), 1), ==, "refresh");
+  g_assert_cmpstr (empty_label (fixture, "empty_title"), ==, "Looking for environments…");
+  g_assert_false (spinner_stopped (fixture));
+
+  /* The service wrote the new cache. */
+  ws_ui_write_cache (fixture->cache_path, environments);
+  ws_ui_wait_until (list_shown, fixture);
 }
 
 static gboolean
@@ -488,6 +526,111 @@ test_reload (Fixture       *fixture,
   ws_ui_write_cache (fixture->cache_path, fresh);
   ws_ui_wait_until (catalog_reloaded, fixture);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (template_child (fixture, "stack")), ==, "list");
+}
+
+static guint
+selected (Fixture *fixture)
+{
+  return gtk_single_selection_get_selected (template_child (fixture, "selection"));
+}
+
+static void
+test_page_keys (Fixture       *fixture,
+                gconstpointer  data)
+{
+  guint last = g_strv_length ((GStrv) environments) - 1;
+
+  show_window (fixture);
+  g_assert_true (press_key (fixture, GDK_KEY_End, GDK_CONTROL_MASK));
+  g_assert_cmpuint (selected (fixture), ==, last);
+  /* Stops at either end. */
+  g_assert_true (press_key (fixture, GDK_KEY_Page_Down, 0));
+  g_assert_cmpuint (selected (fixture), ==, last);
+  g_assert_true (press_key (fixture, GDK_KEY_Page_Up, 0));
+  g_assert_cmpuint (selected (fixture), <, last);
+  g_assert_true (press_key (fixture, GDK_KEY_Home, GDK_CONTROL_MASK));
+  g_assert_cmpuint (selected (fixture), ==, 0);
+  g_assert_true (press_key (fixture, GDK_KEY_Page_Up, 0));
+  g_assert_cmpuint (selected (fixture), ==, 0);
+  g_assert_true (press_key (fixture, GDK_KEY_Page_Down, 0));
+  g_assert_cmpuint (selected (fixture), >, 0);
+  /* Plain Home and End move in the entry's text. */
+  g_assert_false (press_key (fixture, GDK_KEY_Home, 0));
+  g_assert_false (press_key (fixture, GDK_KEY_End, 0));
+}
+
+static gboolean
+entry_says_ana (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return g_str_equal (gtk_editable_get_text (GTK_EDITABLE (template_child (fixture, "search_entry"))), "ana");
+}
+
+/* Real key events, through the X server: typing goes to the search even
+ * when the list has the focus (Tab, or a click, put it there). */
+static void
+test_typing_in_list (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *found = g_find_program_in_path ("xdotool");
+  g_autofree char *window_id = NULL;
+  GtkWidget *entry;
+
+  if (found == NULL)
+    {
+      g_test_skip ("xdotool is not installed");
+      return;
+    }
+
+  show_window (fixture);
+  entry = template_child (fixture, "search_entry");
+  window_id = ws_ui_focus_window ("Open Airflow");
+  g_assert_true (gtk_widget_grab_focus (template_child (fixture, "list_view")));
+  g_assert_false (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (fixture->window)), entry));
+
+  g_free (ws_ui_xdotool ("type", "--window", window_id, "--delay", "20", "ana", NULL));
+  ws_ui_wait_until (entry_says_ana, fixture);
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (fixture->window)), entry));
+}
+
+/* Never looked, looked and found nothing (and why), asked to look. */
+static void
+test_empty_states (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  const char *failed = "{\"version\": 1, \"updated\": 1, \"environments\": [], "
+                       "\"profiles\": [{\"name\": \"ok\"}, "
+                       "{\"name\": \"work\", \"error\": \"Sign in to profile work again.\"}]}";
+  const char * const none[] = { NULL };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_remove (fixture->cache_path), ==, 0);
+  show_window (fixture);
+  g_assert_cmpstr (empty_label (fixture, "empty_title"), ==, "Windsock has not looked for environments yet");
+  g_assert_false (gtk_widget_get_visible (template_child (fixture, "spinner")));
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  ws_ui_wait_for_finalize ((gpointer *) &fixture->window);
+
+  ws_ui_write_cache (fixture->cache_path, none);
+  show_window (fixture);
+  g_assert_cmpstr (empty_label (fixture, "empty_title"), ==, "No Airflow environments found");
+  g_assert_nonnull (strstr (empty_label (fixture, "empty_detail"), "Preferences"));
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  ws_ui_wait_for_finalize ((gpointer *) &fixture->window);
+
+  g_file_set_contents (fixture->cache_path, failed, -1, &error);
+  g_assert_no_error (error);
+  show_window (fixture);
+  g_assert_cmpstr (empty_label (fixture, "empty_detail"), ==, "Sign in to profile work again.");
+
+  /* Nobody answers the Refresh: no spinner left turning. */
+  g_signal_emit_by_name (refresh_button (fixture), "clicked");
+  g_assert_cmpstr (empty_label (fixture, "empty_title"), ==, "Looking for environments…");
+  g_assert_true (gtk_widget_get_visible (template_child (fixture, "spinner")));
+  ws_ui_wait_until (error_shown, fixture);
+  g_assert_true (spinner_stopped (fixture));
+  g_assert_cmpstr (empty_label (fixture, "empty_title"), ==, "No Airflow environments found");
 }
 
 /* The real process, typed at through the X server as a person would. */
@@ -549,9 +692,12 @@ main (int    argc,
   ADD_KEY ("ctrl-enter-copies", ctrl_enter_case);
   ADD_KEY ("alt-enter-private", alt_enter_case);
   ADD ("arrows", TRUE, test_arrows);
+  ADD ("page-keys", FALSE, test_page_keys);
+  ADD ("typing-in-list", FALSE, test_typing_in_list);
   ADD ("escape-closes", TRUE, test_escape);
   ADD ("unusable-not-opened", TRUE, test_unusable);
   ADD ("service-missing", FALSE, test_service_missing);
+  ADD ("empty-states", FALSE, test_empty_states);
   ADD ("empty-refresh", TRUE, test_empty_refresh);
   ADD ("reload-on-change", FALSE, test_reload);
   ADD ("process", TRUE, test_process);
