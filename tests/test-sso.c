@@ -1047,6 +1047,7 @@ on_followed (GObject      *source,
 {
   Fixture *fixture = user_data;
 
+  g_clear_pointer (&fixture->page, g_free);
   ws_fake_aws_follow_authorize_finish (WS_FAKE_AWS (source), result, &fixture->page_status,
                                        &fixture->page, &fixture->follow_error);
   fixture->followed = TRUE;
