@@ -29,11 +29,9 @@ ws_sso_cache_file_name (const char *session_name_or_start_url)
   return g_strconcat (hex, ".json", NULL);
 }
 
-/* Python's json.dumps() with its default ensure_ascii: everything outside
- * printable ASCII becomes \uXXXX (surrogate pairs above the BMP). */
-static void
-append_python_json_string (GString    *out,
-                           const char *text)
+void
+ws_sso_cache_append_python_json (GString    *out,
+                                 const char *text)
 {
   g_autofree char *valid = NULL;
 
@@ -84,7 +82,7 @@ ws_sso_registration_cache_file_name (const char         *start_url,
   g_return_val_if_fail (sso_region != NULL, NULL);
 
   /* The keys in sort_keys order, with Python's ", " and ": " separators. */
-  append_python_json_string (key, sso_region);
+  ws_sso_cache_append_python_json (key, sso_region);
   g_string_append (key, ", \"scopes\": ");
   if (scopes == NULL)
     g_string_append (key, "null");
@@ -95,14 +93,14 @@ ws_sso_registration_cache_file_name (const char         *start_url,
         {
           if (i > 0)
             g_string_append (key, ", ");
-          append_python_json_string (key, scopes[i]);
+          ws_sso_cache_append_python_json (key, scopes[i]);
         }
       g_string_append_c (key, ']');
     }
   g_string_append (key, ", \"session_name\": ");
-  append_python_json_string (key, session_name);
+  ws_sso_cache_append_python_json (key, session_name);
   g_string_append (key, ", \"startUrl\": ");
-  append_python_json_string (key, start_url);
+  ws_sso_cache_append_python_json (key, start_url);
   g_string_append (key, ", \"tool\": \"botocore\"}");
 
   return ws_sso_cache_file_name (key->str);

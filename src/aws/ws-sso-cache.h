@@ -28,6 +28,11 @@ char          *ws_sso_registration_cache_file_name (const char         *start_ur
 /* Pure: an `expiresAt` as the AWS tools write it ("Z", "UTC", numeric
  * offsets, fractional seconds; no zone means UTC), or %NULL. */
 GDateTime     *ws_sso_parse_time                   (const char         *text);
+/* Python's json.dumps() of @text (null when %NULL) with its default
+ * ensure_ascii: everything outside printable ASCII becomes \uXXXX
+ * (surrogate pairs above the BMP) — the AWS CLI hashes such keys. */
+void           ws_sso_cache_append_python_json     (GString            *out,
+                                                    const char         *text);
 /* Pure: a time as the AWS CLI writes it, "2024-01-31T12:00:00Z". */
 char          *ws_sso_format_time                  (GDateTime          *time);
 

@@ -166,42 +166,6 @@ ws_sts_parse_credentials (const char  *xml,
 
 /* The AWS CLI's cache */
 
-/* Python's json.dumps() with its default ensure_ascii: everything outside
- * printable ASCII becomes \uXXXX (surrogate pairs above the BMP). */
-static void
-append_python_json_string (GString    *out,
-                           const char *text)
-{
-  g_autofree char *valid = g_utf8_make_valid (text, -1);
-
-  g_string_append_c (out, '"');
-  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      switch (c)
-        {
-        case '"':  g_string_append (out, "\\\""); break;
-        case '\\': g_string_append (out, "\\\\"); break;
-        case '\n': g_string_append (out, "\\n"); break;
-        case '\r': g_string_append (out, "\\r"); break;
-        case '\t': g_string_append (out, "\\t"); break;
-        case '\b': g_string_append (out, "\\b"); break;
-        case '\f': g_string_append (out, "\\f"); break;
-        default:
-          if (c >= 0x20 && c <= 0x7e)
-            g_string_append_c (out, (char) c);
-          else if (c < 0x10000)
-            g_string_append_printf (out, "\\u%04x", c);
-          else
-            g_string_append_printf (out, "\\u%04x\\u%04x",
-                                    0xd800 + ((c - 0x10000) >> 10),
-                                    0xdc00 + ((c - 0x10000) & 0x3ff));
-        }
-    }
-  g_string_append_c (out, '"');
-}
-
 /* Appends `"name": value` (a string) to a key being built in sort_keys
  * order, with Python's ", " and ": " separators; nothing when NULL. */
 static void
@@ -215,7 +179,7 @@ key_add (GString    *key,
   g_string_append (key, key->len > 1 ? ", \"" : "\"");
   g_string_append (key, name);
   g_string_append (key, "\": ");
-  append_python_json_string (key, value);
+  ws_sso_cache_append_python_json (key, value);
 }
 
 static char *
