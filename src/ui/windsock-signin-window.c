@@ -34,7 +34,7 @@ struct _WindsockSigninWindow
   char                 *page;          /* where the browser goes */
   State                 state;
   gboolean              started;
-  gboolean              finished;
+  gboolean              finished;      /* closing or gone: nothing more to show */
   guint                 close_id;
 
   GtkSpinner           *spinner;
@@ -124,6 +124,21 @@ set_state (WindsockSigninWindow *self,
     gtk_widget_grab_focus (GTK_WIDGET (self->open_again_button));
   else if (state == STATE_STARTING)
     gtk_widget_grab_focus (GTK_WIDGET (self->cancel_button));
+}
+
+static void
+show_starting (WindsockSigninWindow *self)
+{
+  set_state (self, STATE_STARTING, _("Opening your browser…"), NULL);
+}
+
+static void
+show_failure (WindsockSigninWindow *self,
+              const char           *detail)
+{
+  g_autofree char *status = g_strdup_printf (_("Could not sign in to %s"), self->profile);
+
+  set_state (self, STATE_FAILED, status, detail);
 }
 
 static void
@@ -219,7 +234,6 @@ on_signed_in (GObject      *source,
 {
   g_autoptr(WindsockSigninWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *status = NULL;
   g_autofree char *detail = NULL;
 
   if (ws_sso_login_finish (WS_SSO (source), result, &error))
@@ -239,9 +253,8 @@ on_signed_in (GObject      *source,
     }
 
   g_clear_object (&self->cancellable);
-  status = g_strdup_printf (_("Could not sign in to %s"), self->profile);
   detail = describe_error (error);
-  set_state (self, STATE_FAILED, status, detail);
+  show_failure (self, detail);
 }
 
 static void
@@ -256,13 +269,11 @@ start_sign_in (WindsockSigninWindow *self)
    * file when it is saved: Try Again then finds it fixed. */
   if (config_error != NULL)
     {
-      g_autofree char *status = g_strdup_printf (_("Could not sign in to %s"), self->profile);
-
-      set_state (self, STATE_FAILED, status, config_error->message);
+      show_failure (self, config_error->message);
       return;
     }
   self->cancellable = g_cancellable_new ();
-  set_state (self, STATE_STARTING, _("Opening your browser…"), NULL);
+  show_starting (self);
   ws_sso_login_async (sso, self->profile, self->flags, on_prompt, self, self->cancellable,
                       on_signed_in, g_object_ref (self));
 }
@@ -283,7 +294,7 @@ on_use_code_clicked (WindsockSigninWindow *self)
   else
     {
       /* on_signed_in() starts again once the old one is gone. */
-      set_state (self, STATE_STARTING, _("Opening your browser…"), NULL);
+      show_starting (self);
       g_cancellable_cancel (self->cancellable);
     }
 }
@@ -423,6 +434,6 @@ windsock_signin_window_new (GtkApplication  *application,
   session = describe_session (self);
   gtk_label_set_label (self->session_label, session != NULL ? session : "");
   gtk_widget_set_visible (GTK_WIDGET (self->session_label), session != NULL);
-  set_state (self, STATE_STARTING, _("Opening your browser…"), NULL);
+  show_starting (self);
   return GTK_WIDGET (self);
 }
