@@ -761,9 +761,37 @@ waiter_free (Waiter *waiter)
   g_free (waiter);
 }
 
+static void login_return (Login  *login,
+                          GError *error);
+
+/* No request reaches the Login any more, and no timer fires. */
+static void
+login_stop_listening (Login *login)
+{
+  if (login->timeout != NULL)
+    {
+      g_source_destroy (login->timeout);
+      g_clear_pointer (&login->timeout, g_source_unref);
+    }
+  if (login->listener != NULL)
+    {
+      soup_server_remove_handler (login->listener, NULL);
+      soup_server_disconnect (login->listener);
+      g_clear_object (&login->listener);
+    }
+}
+
 static void
 login_clear (Login *login)
 {
+  /* Normally login_complete() stopped it and told the waiters; a
+   * browser page whose connection went before "finished" ends it here. */
+  g_clear_object (&login->callback);
+  login_stop_listening (login);
+  if (login->waiters->len > 0)
+    login_return (login, login->outcome != NULL ? g_steal_pointer (&login->outcome)
+                                                : g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                                       _("The sign-in was cancelled.")));
   g_object_unref (login->self);
   sso_session_free (login->session);
   g_free (login->key);
@@ -783,8 +811,6 @@ login_clear (Login *login)
   ws_secret_free (login->state);
   ws_secret_free (login->code_verifier);
   g_clear_error (&login->outcome);
-  /* login_complete() ran: every Login ends through it. */
-  g_assert (login->listener == NULL && login->timeout == NULL && login->callback == NULL);
 }
 
 static Login *
@@ -905,14 +931,7 @@ login_complete (Login  *login,
       return;
     }
 
-  if (login->listener != NULL)
-    {
-      /* No request reaches the Login any more. */
-      soup_server_remove_handler (login->listener, NULL);
-      soup_server_disconnect (login->listener);
-      g_clear_object (&login->listener);
-    }
-
+  login_stop_listening (login);
   login_return (login, error);
 }
 
