@@ -513,19 +513,11 @@ run_login_with_browser (CliFixture *fixture,
                         Browser    *browser,
                         const char *option)
 {
-  g_autofree char *mimeapps = NULL;
-  g_autofree char *associations = NULL;
-  g_autofree char *with_http = NULL;
   CliResult *result;
   guint watch;
 
   browser->fake = fixture->fake;
   browser->record = ws_test_install_recording_browser (fixture->home, "recorder");
-  /* The fake's authorize page is plain http: the recorder takes it too. */
-  mimeapps = g_build_filename (fixture->home, ".config", "mimeapps.list", NULL);
-  g_assert_true (g_file_get_contents (mimeapps, &associations, NULL, NULL));
-  with_http = g_strconcat (associations, "x-scheme-handler/http=recorder.desktop\n", NULL);
-  g_assert_true (g_file_set_contents (mimeapps, with_http, -1, NULL));
   cli_fixture_write_aws (fixture, "config", SSO_CONFIG);
   watch = g_timeout_add (20, browse_once_opened, browser);
 

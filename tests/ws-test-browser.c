@@ -60,7 +60,9 @@ ws_test_install_recording_browser (const char *home,
                                   executable_name, script);
   write_file (desktop, desktop_text, 0600);
 
-  mimeapps_text = g_strdup_printf ("[Default Applications]\nx-scheme-handler/https=%s\n", desktop_id);
+  /* http too: the fake's OIDC authorize page is http://127.0.0.1. */
+  mimeapps_text = g_strdup_printf ("[Default Applications]\nx-scheme-handler/http=%s\n"
+                                   "x-scheme-handler/https=%s\n", desktop_id, desktop_id);
   write_file (mimeapps, mimeapps_text, 0600);
 
   return g_steal_pointer (&record);

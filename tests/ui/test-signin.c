@@ -677,7 +677,6 @@ main (int    argc,
   g_autoptr(GTestDBus) bus = NULL;
   g_autofree char *data_home = NULL;
   g_autofree char *config_home = NULL;
-  g_autofree char *mimeapps = NULL;
   g_autofree char *xdotool = g_find_program_in_path ("xdotool");
   int status;
 
@@ -687,11 +686,6 @@ main (int    argc,
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   g_setenv ("XDG_CONFIG_HOME", config_home, TRUE);
   browser_record = ws_test_install_recording_browser (browser_home, "recorder");
-  /* The fake's authorize page is http://127.0.0.1: the browser takes http too. */
-  mimeapps = g_build_filename (config_home, "mimeapps.list", NULL);
-  write_file (mimeapps, "[Default Applications]\n"
-                        "x-scheme-handler/http=recorder.desktop\n"
-                        "x-scheme-handler/https=recorder.desktop\n");
   bus = ws_ui_test_init (&argc, &argv);
   g_assert_nonnull (g_getenv ("WINDSOCK_UI"));
   g_assert_nonnull (xdotool);
