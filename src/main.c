@@ -6,12 +6,12 @@
  */
 #include <errno.h>
 #include <glib/gi18n.h>
-#include <locale.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "windsock-application.h"
 #include "windsock-cli.h"
+#include "ws-i18n.h"
 
 static gboolean
 is_service_invocation (int    argc,
@@ -38,13 +38,7 @@ int
 main (int    argc,
       char **argv)
 {
-  /* WINDSOCK_LOCALEDIR: the tests' catalogues, in the build tree. */
-  const char *localedir = g_getenv ("WINDSOCK_LOCALEDIR");
-
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  ws_i18n_init ();
 
   if (is_service_invocation (argc, argv))
     {

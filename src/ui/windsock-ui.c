@@ -17,7 +17,6 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <errno.h>
-#include <locale.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -31,6 +30,7 @@
 #include "windsock-picker-window.h"
 #include "windsock-preferences-window.h"
 #include "windsock-signin-window.h"
+#include "ws-i18n.h"
 #include "ws-secret.h"
 
 #define MAX_URL_LENGTH (64 * 1024)
@@ -412,10 +412,7 @@ int
 main (int    argc,
       char **argv)
 {
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  ws_i18n_init ();
 
   if (argc == 2 && g_str_equal (argv[1], "pick"))
     return run_window (argv, G_CALLBACK (on_pick_activate));
