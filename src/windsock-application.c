@@ -658,20 +658,23 @@ update_tray (WindsockApplication *self)
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->catalog));
   guint failing = 0;
   const GError *config_error = ws_aws_context_get_config_error (self->context);
+  g_autofree char *environments = NULL;
   g_autofree char *body = NULL;
 
   for (guint i = 0; profiles != NULL && i < profiles->len; i++)
     if (((WsCatalogProfile *) g_ptr_array_index (profiles, i))->error != NULL)
       failing++;
 
+  environments = g_strdup_printf (ngettext ("%u environment", "%u environments", n), n);
   if (config_error != NULL)
     body = g_strdup (config_error->message);
   else if (failing > 0)
-    body = g_strdup_printf (ngettext ("%u environment · %u profile needs attention",
-                                      "%u environments · %u profiles need attention", failing),
-                            n, failing);
+    /* Translators: "%s" is "N environments" */
+    body = g_strdup_printf (ngettext ("%s · %u profile needs attention",
+                                      "%s · %u profiles need attention", failing),
+                            environments, failing);
   else
-    body = g_strdup_printf (ngettext ("%u environment", "%u environments", n), n);
+    body = g_steal_pointer (&environments);
 
   ws_status_notifier_set_tooltip (self->notifier, "Windsock", body);
   ws_status_notifier_set_icon_name (self->notifier, config_error != NULL
