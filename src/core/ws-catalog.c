@@ -123,7 +123,7 @@ problem_for_error (const GError *error)
     switch (error->code)
       {
       case WS_AWS_ERROR_SSO_LOGIN_REQUIRED:
-        return g_strdup (_("Sign-in needed — choose “Sign in…”"));
+        return g_strdup (_("Sign-in needed"));
       case WS_AWS_ERROR_MFA_REQUIRED:
         return g_strdup (_("MFA code needed — open an environment to enter it"));
       case WS_AWS_ERROR_ACCESS_DENIED:
