@@ -37,6 +37,8 @@ struct _WindsockPickerWindow
 
   GtkFilterListModel   *filter_model;
   GtkSortListModel     *sort_model;
+  GtkSliceListModel    *first_rows;   /* all of them after the first frame */
+  gulong                first_paint_id;
   GtkSingleSelection   *selection;
   GtkCustomFilter      *filter;
   GtkCustomSorter      *sorter;
@@ -696,6 +698,41 @@ bind_row (GtkSignalListItemFactory *factory,
   gtk_list_item_set_activatable (item, ws_environment_is_usable (environment, NULL));
 }
 
+/* The first frame */
+
+/* Before its first allocation a GtkListView makes a row for up to 200
+ * items, which would double the time to a usable window: the first frame
+ * gets the rows that fit, the rest come right after it. */
+static void
+on_first_paint (WindsockPickerWindow *self,
+                GdkFrameClock        *clock)
+{
+  g_clear_signal_handler (&self->first_paint_id, clock);
+  gtk_slice_list_model_set_size (self->first_rows, G_MAXUINT);
+}
+
+static void
+windsock_picker_window_realize (GtkWidget *widget)
+{
+  WindsockPickerWindow *self = WINDSOCK_PICKER_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (windsock_picker_window_parent_class)->realize (widget);
+
+  if (gtk_slice_list_model_get_size (self->first_rows) != G_MAXUINT)
+    self->first_paint_id = g_signal_connect_object (gtk_widget_get_frame_clock (widget), "after-paint",
+                                                    G_CALLBACK (on_first_paint), self, G_CONNECT_SWAPPED);
+}
+
+static void
+windsock_picker_window_unrealize (GtkWidget *widget)
+{
+  WindsockPickerWindow *self = WINDSOCK_PICKER_WINDOW (widget);
+
+  g_clear_signal_handler (&self->first_paint_id, gtk_widget_get_frame_clock (widget));
+
+  GTK_WIDGET_CLASS (windsock_picker_window_parent_class)->unrealize (widget);
+}
+
 /* GObject */
 
 static void
@@ -780,6 +817,8 @@ windsock_picker_window_class_init (WindsockPickerWindowClass *klass)
   object_class->dispose = windsock_picker_window_dispose;
   object_class->finalize = windsock_picker_window_finalize;
   object_class->set_property = windsock_picker_window_set_property;
+  widget_class->realize = windsock_picker_window_realize;
+  widget_class->unrealize = windsock_picker_window_unrealize;
 
   properties[PROP_SETTINGS] =
     g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
@@ -793,6 +832,7 @@ windsock_picker_window_class_init (WindsockPickerWindowClass *klass)
                                                "/io/github/windsock/Windsock/ui/windsock-picker-window.ui");
   gtk_widget_class_bind_template_child (widget_class, WindsockPickerWindow, filter_model);
   gtk_widget_class_bind_template_child (widget_class, WindsockPickerWindow, sort_model);
+  gtk_widget_class_bind_template_child (widget_class, WindsockPickerWindow, first_rows);
   gtk_widget_class_bind_template_child (widget_class, WindsockPickerWindow, selection);
   gtk_widget_class_bind_template_child (widget_class, WindsockPickerWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, WindsockPickerWindow, stack);

@@ -559,6 +559,34 @@ test_page_keys (Fixture       *fixture,
   g_assert_false (press_key (fixture, GDK_KEY_End, 0));
 }
 
+#define MANY 40
+
+static gboolean
+all_listed (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return g_list_model_get_n_items (G_LIST_MODEL (template_child (fixture, "selection"))) == MANY;
+}
+
+/* The first frame shows only the rows that fit; the others follow it. */
+static void
+test_many (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autoptr(GPtrArray) specs = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < MANY; i++)
+    g_ptr_array_add (specs, g_strdup_printf ("default/eu-west-1/env-%02u/AVAILABLE/2.8.1/111111111111", i));
+  g_ptr_array_add (specs, NULL);
+  ws_ui_write_cache (fixture->cache_path, (const char * const *) specs->pdata);
+
+  show_window (fixture);
+  ws_ui_wait_until (all_listed, fixture);
+  g_assert_true (press_key (fixture, GDK_KEY_End, GDK_CONTROL_MASK));
+  g_assert_cmpuint (selected (fixture), ==, MANY - 1);
+}
+
 static gboolean
 entry_says_ana (gpointer data)
 {
@@ -693,6 +721,7 @@ main (int    argc,
   ADD_KEY ("alt-enter-private", alt_enter_case);
   ADD ("arrows", TRUE, test_arrows);
   ADD ("page-keys", FALSE, test_page_keys);
+  ADD ("many-environments", FALSE, test_many);
   ADD ("typing-in-list", FALSE, test_typing_in_list);
   ADD ("escape-closes", TRUE, test_escape);
   ADD ("unusable-not-opened", TRUE, test_unusable);
