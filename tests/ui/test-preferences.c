@@ -999,6 +999,14 @@ test_credentials_cancelled (Fixture       *fixture,
 
 /* The real process, closed by a key as a person would. */
 
+static gboolean
+no_preferences_window (gpointer data)
+{
+  g_autofree char *found = ws_ui_xdotool ("search", "--name", "^Preferences$", NULL);
+
+  return found == NULL || *found == '\0';
+}
+
 static void
 test_process_closes (Fixture       *fixture,
                      gconstpointer  data)
@@ -1023,9 +1031,15 @@ test_process_closes (Fixture       *fixture,
                                   g_getenv ("WINDSOCK_UI"), "preferences", NULL);
       g_assert_no_error (error);
       window_id = ws_ui_focus_window ("Preferences");
-      g_free (ws_ui_xdotool ("key", "--window", window_id, keys[i], NULL));
+      /* Typed on the keyboard (XTEST), to the focused window: an event
+       * sent to a window id could reach the next process's window, which
+       * the X server may give the same id. */
+      g_free (ws_ui_xdotool ("key", keys[i], NULL));
       ws_ui_wait_for_exit (process);
       g_assert_true (g_subprocess_get_successful (process));
+      /* The X server may list the window a moment after its process went;
+       * the next search must find the next process's only. */
+      ws_ui_wait_until (no_preferences_window, NULL);
     }
 }
 
