@@ -412,6 +412,9 @@ describe_error (const GError *error)
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     return g_strdup (_("Windsock did not answer. Try again in a moment."));
 
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED))
+    return g_strdup (error->message);
+
   stripped = g_error_copy (error);
   g_dbus_error_strip_remote_error (stripped);
   return g_strdup_printf (_("Windsock could not do that: %s"), stripped->message);
@@ -474,6 +477,21 @@ on_activate_replied (GObject      *source,
     g_task_return_boolean (task, TRUE);
 }
 
+/* Takes @error, from g_bus_get(): what to tell the person instead (GIO's
+ * says which program it failed to run). */
+static GError *
+no_bus_error (GError *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return error;
+
+  g_debug ("No session bus: %s", error->message);
+  g_error_free (error);
+  return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                              _("Windsock cannot be reached: this session has no D-Bus session bus. "
+                                "Log in to a desktop session, then try again."));
+}
+
 static void
 on_bus_ready (GObject      *source,
               GAsyncResult *result,
@@ -487,7 +505,7 @@ on_bus_ready (GObject      *source,
   connection = g_bus_get_finish (result, &error);
   if (connection == NULL)
     {
-      g_task_return_error (task, error);
+      g_task_return_error (task, no_bus_error (error));
       g_object_unref (task);
       return;
     }
