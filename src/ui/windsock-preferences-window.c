@@ -13,7 +13,7 @@
 
 #include <gio/gdesktopappinfo.h>
 
-#include "windsock-mfa-window.h"
+#include "windsock-mfa-prompt.h"
 #include "windsock-preferences-window.h"
 #include "windsock-profile-row.h"
 #include "ws-autostart.h"
@@ -21,7 +21,6 @@
 #include "ws-endpoint.h"
 #include "ws-launcher.h"
 #include "ws-mwaa-protocol.h"
-#include "ws-secret.h"
 
 struct _WindsockPreferencesWindow
 {
@@ -31,7 +30,6 @@ struct _WindsockPreferencesWindow
   GStrv                 environ;
   char                 *cache_path;
   WsAwsContext         *context;
-  GHashTable           *mfa_windows;   /* mfa_serial → the window asking for its code */
   GPtrArray            *browser_ids;   /* the dropdown's; "" first, the default browser */
   GtkStringList        *browser_names;
   GtkStringList        *private_refs;  /* the environments listed under Private window */
@@ -173,106 +171,6 @@ load_profiles (WindsockPreferencesWindow *self)
         gtk_string_list_append (pinnable, names[i]);
     }
   gtk_drop_down_set_model (self->pinned_profile_dropdown, G_LIST_MODEL (pinnable));
-}
-
-/* MFA: a Test of a profile with mfa_serial asks for the code in a
- * window of this process. The provider asks again in the same window
- * when AWS refuses a code, and says when the device's turn is over. */
-
-#define MFA_REPLY_KEY "windsock-mfa-reply"
-
-static void
-on_mfa_submitted (WindsockMfaWindow *window,
-                  const char        *code)
-{
-  g_autoptr(GTask) reply = g_object_steal_data (G_OBJECT (window), MFA_REPLY_KEY);
-
-  if (reply != NULL)
-    g_task_return_pointer (reply, g_strdup (code), ws_secret_free);
-}
-
-/* A reply still waiting when its window goes (Cancel, Esc, closed with
- * Preferences) is answered as cancelled. */
-static void
-reply_cancelled (gpointer data)
-{
-  g_autoptr(GTask) reply = data;
-
-  g_task_return_new_error (reply, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("No MFA code was entered."));
-}
-
-static void
-on_mfa_cancelled (WindsockMfaWindow *window)
-{
-  g_object_set_data (G_OBJECT (window), MFA_REPLY_KEY, NULL);
-}
-
-static void
-forget_mfa_window (WindsockMfaWindow         *window,
-                   WindsockPreferencesWindow *self)
-{
-  GHashTableIter iter;
-  gpointer value;
-
-  g_hash_table_iter_init (&iter, self->mfa_windows);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    if (value == window)
-      g_hash_table_iter_remove (&iter);
-}
-
-static void
-prompt_mfa (const char *profile,
-            const char *mfa_serial,
-            GTask      *reply,
-            gpointer    user_data)
-{
-  WindsockPreferencesWindow *self = user_data;
-  WindsockMfaWindow *window = g_hash_table_lookup (self->mfa_windows, mfa_serial);
-  const GError *previous = ws_mfa_prompt_get_previous_error (reply);
-
-  if (window == NULL)
-    {
-      window = WINDSOCK_MFA_WINDOW (windsock_mfa_window_new (gtk_window_get_application (GTK_WINDOW (self)),
-                                                             profile, mfa_serial));
-      gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (self));
-      gtk_window_set_modal (GTK_WINDOW (window), TRUE);
-      gtk_window_set_destroy_with_parent (GTK_WINDOW (window), TRUE);
-      g_signal_connect (window, "submitted", G_CALLBACK (on_mfa_submitted), NULL);
-      g_signal_connect (window, "cancelled", G_CALLBACK (on_mfa_cancelled), NULL);
-      g_signal_connect_object (window, "destroy", G_CALLBACK (forget_mfa_window), self, 0);
-      g_hash_table_insert (self->mfa_windows, g_strdup (mfa_serial), window);
-    }
-  else if (previous != NULL)
-    windsock_mfa_window_show_error (window, previous->message);
-
-  g_object_set_data_full (G_OBJECT (window), MFA_REPLY_KEY, g_object_ref (reply), reply_cancelled);
-  gtk_window_present (GTK_WINDOW (window));
-}
-
-static void
-on_mfa_finished (WsCredentialsProvider     *provider,
-                 const char                *mfa_serial,
-                 const GError              *error,
-                 WindsockPreferencesWindow *self)
-{
-  WindsockMfaWindow *window = g_hash_table_lookup (self->mfa_windows, mfa_serial);
-
-  if (window == NULL)
-    return;
-  if (error == NULL)
-    windsock_mfa_window_finish_ok (window);
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    gtk_window_destroy (GTK_WINDOW (window));
-  else
-    windsock_mfa_window_show_failure (window, error->message);
-}
-
-/* Each reload of the AWS files brings a new provider. */
-static void
-watch_provider (WindsockPreferencesWindow *self)
-{
-  g_signal_connect_object (ws_aws_context_get_provider (self->context), "mfa-finished",
-                           G_CALLBACK (on_mfa_finished), self, 0);
 }
 
 /* The lists of extra regions and pinned environments */
@@ -753,10 +651,8 @@ windsock_preferences_window_constructed (GObject *object)
   if (self->environ == NULL)
     self->environ = g_get_environ ();
   self->context = ws_aws_context_new (client, (const char * const *) self->environ);
-  self->mfa_windows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  ws_aws_context_set_mfa_prompt (self->context, prompt_mfa, self, NULL);
-  watch_provider (self);
-  g_signal_connect_object (self->context, "changed", G_CALLBACK (watch_provider), self, G_CONNECT_SWAPPED);
+  /* A profile with mfa_serial asks for the code when it is tested. */
+  windsock_mfa_prompt_install (self->context, GTK_WINDOW (self));
 
   load_profiles (self);
   profiles = g_settings_get_strv (self->settings, "profiles");
@@ -798,7 +694,6 @@ windsock_preferences_window_finalize (GObject *object)
 
   g_clear_object (&self->settings);
   g_clear_object (&self->context);
-  g_clear_pointer (&self->mfa_windows, g_hash_table_unref);
   g_clear_object (&self->browser_names);
   g_clear_object (&self->private_refs);
   g_clear_pointer (&self->browser_ids, g_ptr_array_unref);
