@@ -19,6 +19,10 @@ G_DECLARE_FINAL_TYPE (WindsockPreferencesWindow, windsock_preferences_window, WI
  *   changed (the service follows them live)
  * @environ: (nullable): the environment that names the AWS configuration
  *   files and the autostart folder; %NULL for the process's
+ *
+ * Property "cache-path" (construct-only, nullable): the catalog cache
+ * whose environments are listed under Private window; %NULL for the
+ * default one, which the service writes.
  */
 GtkWidget *windsock_preferences_window_new (GtkApplication     *application,
                                             GSettings          *settings,

@@ -10,6 +10,7 @@
  */
 #include <glib/gi18n.h>
 
+#include "windsock-activation.h"
 #include "windsock-profile-row.h"
 #include "ws-aws-error.h"
 
@@ -244,12 +245,28 @@ windsock_profile_row_test (WindsockProfileRow *self)
 
 /* Signing in, by the service */
 
+typedef struct
+{
+  char     *profile;
+  GVariant *platform_data;
+} SignIn;
+
+static void
+sign_in_free (SignIn *sign_in)
+{
+  g_free (sign_in->profile);
+  g_variant_unref (sign_in->platform_data);
+  g_free (sign_in);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SignIn, sign_in_free)
+
 static void
 on_bus (GObject      *source,
         GAsyncResult *result,
         gpointer      user_data)
 {
-  g_autofree char *profile = user_data;
+  g_autoptr(SignIn) sign_in = user_data;
   g_autoptr(GDBusConnection) connection = NULL;
   g_autoptr(GDBusActionGroup) service = NULL;
   g_autoptr(GError) error = NULL;
@@ -263,13 +280,35 @@ on_bus (GObject      *source,
 
   /* The call starts the service by D-Bus activation when it is not running. */
   service = g_dbus_action_group_get (connection, SERVICE_ID, SERVICE_PATH);
-  g_action_group_activate_action (G_ACTION_GROUP (service), "sign-in", g_variant_new_string (profile));
+  g_remote_action_group_activate_action_full (G_REMOTE_ACTION_GROUP (service), "sign-in",
+                                              g_variant_new_string (sign_in->profile),
+                                              sign_in->platform_data);
+}
+
+/* The token lets the browser the service opens come to the front. */
+static GVariant *
+build_platform_data (WindsockProfileRow *self)
+{
+  g_autofree char *token = windsock_dup_activation_token (GTK_WIDGET (self));
+  GVariantBuilder builder;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+  if (token != NULL)
+    {
+      g_variant_builder_add (&builder, "{sv}", "activation-token", g_variant_new_string (token));
+      g_variant_builder_add (&builder, "{sv}", "desktop-startup-id", g_variant_new_string (token));
+    }
+  return g_variant_ref_sink (g_variant_builder_end (&builder));
 }
 
 static void
 on_sign_in_clicked (WindsockProfileRow *self)
 {
-  g_bus_get (G_BUS_TYPE_SESSION, NULL, on_bus, g_strdup (self->name));
+  SignIn *sign_in = g_new0 (SignIn, 1);
+
+  sign_in->profile = g_strdup (self->name);
+  sign_in->platform_data = build_platform_data (self);
+  g_bus_get (G_BUS_TYPE_SESSION, NULL, on_bus, sign_in);
   show_result (self, _("Signing in…"),
                _("Finish signing in in your browser, then test again."), FALSE);
 }

@@ -809,6 +809,8 @@ test_credentials_sign_in (Fixture       *fixture,
                           gconstpointer  data)
 {
   g_autoptr(WsFakeService) service = ws_fake_service_new ();
+  GVariant *platform_data;
+  const char *token = NULL;
   GtkWidget *row;
   GtkWidget *sign_in;
 
@@ -826,6 +828,11 @@ test_credentials_sign_in (Fixture       *fixture,
   g_signal_emit_by_name (sign_in, "clicked");
   ws_ui_wait_until (service_called, service);
   g_assert_cmpstr (g_ptr_array_index (ws_fake_service_get_calls (service), 0), ==, "sign-in sso");
+  /* With a token, for the browser the service opens to come to the front. */
+  platform_data = ws_fake_service_get_platform_data (service);
+  g_assert_nonnull (platform_data);
+  g_assert_true (g_variant_lookup (platform_data, "activation-token", "&s", &token));
+  g_assert_cmpstr (token, !=, "");
   g_assert_true (gtk_widget_get_visible (row_child (row, "detail_label")));
 
   /* Testing again starts afresh. */
