@@ -428,6 +428,15 @@ test_process_failure (Fixture       *fixture,
 }
 
 static void
+test_process_failure_silent (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = process_error (fixture, "exit 1");
+
+  g_assert_nonnull (strstr (error->message, "printed nothing on stderr"));
+}
+
+static void
 test_process_stderr_bounded (Fixture       *fixture,
                              gconstpointer  data)
 {
@@ -1319,6 +1328,7 @@ main (int    argc,
   add_fixture_test ("/credentials/files/nothing", test_no_credentials);
   add_fixture_test ("/credentials/process/success", test_process_success);
   add_fixture_test ("/credentials/process/failure", test_process_failure);
+  add_fixture_test ("/credentials/process/failure-silent", test_process_failure_silent);
   add_fixture_test ("/credentials/process/stderr-bounded", test_process_stderr_bounded);
   add_fixture_test ("/credentials/process/garbage", test_process_garbage);
   add_fixture_test ("/credentials/process/version-2", test_process_version_2);

@@ -178,7 +178,9 @@ process_on_caller_cancelled (GCancellable *cancellable,
 static char *
 process_stderr_text (ProcessRun *run)
 {
-  g_autofree char *text = g_utf8_make_valid ((const char *) run->err->data, run->err->len);
+  /* An empty GByteArray has no data at all. */
+  g_autofree char *text = g_utf8_make_valid (run->err->len > 0 ? (const char *) run->err->data : "",
+                                             run->err->len);
 
   g_strstrip (text);
   if (*text == '\0')
