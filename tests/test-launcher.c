@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include <gio/gdesktopappinfo.h>
 #include <glib/gstdio.h>
 
 #include "ws-autostart.h"
@@ -291,6 +292,42 @@ pretend_flatpak (Fixture *fixture)
   g_file_set_contents (info, "[Application]\nname=io.github.windsock.Windsock\n", -1, &error);
   g_assert_no_error (error);
   g_setenv ("WINDSOCK_FLATPAK_INFO", info, TRUE);
+}
+
+/* What Preferences asks before promising a private window. */
+static void
+test_has_private_window (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  /* GIO loads an entry only when its program exists. */
+  const struct { const char *program, *arguments; gboolean expected; } cases[] = {
+    { "firefox", "%u", TRUE },
+    { "chromium", "--new-window %U", TRUE },
+    { "flatpak", "run --branch=stable --command=brave com.brave.Browser @@u %u @@", TRUE },
+    { "flatpak", "run org.example.Unknown @@u %u @@", FALSE },
+    { "recorder", "%u", FALSE },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *program = g_build_filename (fixture->home, cases[i].program, NULL);
+      g_autofree char *text = g_strdup_printf ("[Desktop Entry]\nType=Application\nName=B\nExec=%s %s\n",
+                                               program, cases[i].arguments);
+      g_autoptr(GKeyFile) key_file = g_key_file_new ();
+      g_autoptr(GDesktopAppInfo) app = NULL;
+
+      g_assert_true (g_file_set_contents (program, "#!/bin/sh\n", -1, NULL));
+      g_assert_cmpint (g_chmod (program, 0700), ==, 0);
+      g_assert_true (g_key_file_load_from_data (key_file, text, -1, G_KEY_FILE_NONE, NULL));
+      app = g_desktop_app_info_new_from_keyfile (key_file);
+      g_assert_nonnull (app);
+      g_assert_cmpint (ws_launcher_has_private_window (G_APP_INFO (app)), ==, cases[i].expected);
+
+      /* Sandboxed, only the portal opens pages: never a private window. */
+      pretend_flatpak (fixture);
+      g_assert_false (ws_launcher_has_private_window (G_APP_INFO (app)));
+      g_unsetenv ("WINDSOCK_FLATPAK_INFO");
+    }
 }
 
 /* The host's browsers cannot be run from the sandbox: the page goes to
@@ -699,6 +736,7 @@ main (int    argc,
   add_fixture_test ("/launcher/private-window/chosen", test_private_window_chosen);
   add_fixture_test ("/launcher/private-window/flatpak", test_private_window_flatpak);
   add_fixture_test ("/launcher/private-window/unknown", test_private_window_unknown);
+  add_fixture_test ("/launcher/has-private-window", test_has_private_window);
   add_fixture_test ("/launcher/flatpak/chosen-browser", test_flatpak_chosen_browser);
   add_fixture_test ("/launcher/flatpak/private-window", test_flatpak_private_window);
   add_fixture_test ("/launcher/no-browser", test_no_browser);

@@ -218,6 +218,20 @@ browser_command (GAppInfo  *app,
   return g_strv_builder_end (builder);
 }
 
+gboolean
+ws_launcher_has_private_window (GAppInfo *app)
+{
+  g_auto(GStrv) command = NULL;
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (G_IS_APP_INFO (app), FALSE);
+
+  if (ws_sandbox_is_flatpak () || !(command = browser_command (app, NULL)))
+    return FALSE;
+  name = browser_executable_name (command);
+  return ws_launcher_private_window_option (name) != NULL;
+}
+
 /* The one place the URL is handed to a browser process: on its command
  * line, as every browser accepts it (see issue 5). */
 static gboolean

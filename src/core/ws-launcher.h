@@ -48,5 +48,9 @@ gboolean    ws_launcher_open_uri_finish     (WsLauncher          *self,
  * executable's basename ("firefox" → "--private-window", "chromium" →
  * "--incognito", …), or NULL when unknown. */
 const char *ws_launcher_private_window_option (const char *executable);
+/* Whether Windsock can open a private window in @app: its command line
+ * names a browser of that table (directly or through `flatpak run`), and
+ * Windsock itself is not sandboxed (the portal opens normal windows only). */
+gboolean    ws_launcher_has_private_window  (GAppInfo            *app);
 
 G_END_DECLS

@@ -21,6 +21,7 @@
 #include "ws-endpoint.h"
 #include "ws-launcher.h"
 #include "ws-mwaa-protocol.h"
+#include "ws-sandbox.h"
 
 struct _WindsockPreferencesWindow
 {
@@ -499,18 +500,17 @@ static void
 update_private_note (WindsockPreferencesWindow *self)
 {
   g_autoptr(GAppInfo) browser = dup_chosen_browser (self);
-  g_autofree char *executable = NULL;
   g_autofree char *message = NULL;
 
-  if (browser != NULL)
-    {
-      executable = g_path_get_basename (g_app_info_get_executable (browser));
-      if (ws_launcher_private_window_option (executable) == NULL)
-        message = g_strdup_printf (_("Windsock does not know how to open a private window in %s, "
-                                     "so these environments open in a normal window. Choose "
-                                     "another browser in General to change that."),
-                                   g_app_info_get_display_name (browser));
-    }
+  if (ws_sandbox_is_flatpak ())
+    message = g_strdup (_("Inside the Flatpak, pages open through your desktop’s default browser, "
+                          "which cannot be asked for a private window: copy the sign-in link into "
+                          "one instead."));
+  else if (browser != NULL && !ws_launcher_has_private_window (browser))
+    message = g_strdup_printf (_("Windsock does not know how to open a private window in %s, "
+                                 "so these environments open in a normal window. Choose "
+                                 "another browser in General to change that."),
+                               g_app_info_get_display_name (browser));
   show_message (self->private_note_label, message);
 }
 
@@ -593,6 +593,8 @@ bind_browser (WindsockPreferencesWindow *self)
   g_settings_bind_with_mapping (self->settings, "browser", self->browser_dropdown, "selected",
                                 G_SETTINGS_BIND_DEFAULT, get_browser_index, set_browser_id,
                                 self, NULL);
+  /* The sandbox can only hand pages to the OpenURI portal. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->browser_dropdown), !ws_sandbox_is_flatpak ());
   update_private_note (self);
   g_signal_connect_object (self->settings, "changed::browser",
                            G_CALLBACK (update_private_note), self, G_CONNECT_SWAPPED);

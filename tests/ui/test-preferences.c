@@ -683,6 +683,27 @@ test_private_note (Fixture       *fixture,
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (note)));
 }
 
+/* Inside Flatpak (WINDSOCK_FLATPAK_INFO stands for /.flatpak-info) the
+ * portal opens every page: no browser to choose, no private window. */
+static void
+test_private_note_flatpak (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autofree char *info = g_build_filename (fixture->home, "flatpak-info", NULL);
+  GtkLabel *note;
+
+  write_file (info, "[Application]\nname=io.github.windsock.Windsock\n");
+  g_setenv ("WINDSOCK_FLATPAK_INFO", info, TRUE);
+  g_settings_set_string (fixture->settings, "browser", TEST_FIREFOX_ID);
+  show_window (fixture);
+  g_unsetenv ("WINDSOCK_FLATPAK_INFO");
+
+  note = template_child (fixture, "private_note_label");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (note)));
+  g_assert_nonnull (strstr (gtk_label_get_label (note), "Flatpak"));
+  g_assert_false (gtk_widget_get_sensitive (template_child (fixture, "browser_dropdown")));
+}
+
 /* Test, per profile */
 
 static const char *
@@ -1116,6 +1137,7 @@ main (int    argc,
   ADD ("malformed-config", malformed_config_text, test_malformed_config);
   ADD ("private-environments", config_text, test_private_environments);
   ADD ("private-note", config_text, test_private_note);
+  ADD ("private-note-flatpak", config_text, test_private_note_flatpak);
   g_test_add_func ("/preferences/describe-expiry", test_describe_expiry);
   ADD ("credentials-static", credentials_config_text, test_credentials_static);
   ADD ("credentials-sso", credentials_config_text, test_credentials_sso);
