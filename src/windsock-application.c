@@ -349,6 +349,27 @@ resolve_environment (WindsockApplication  *self,
   return ws_mwaa_parse_environment_ref (ref, profile, region, name, error);
 }
 
+/* Preferences' "private window" per environment holds for every way of
+ * opening it (tray, picker, `windsock open`), not only the menu. */
+static gboolean
+wants_private_window (WindsockApplication *self,
+                      const char          *profile,
+                      const char          *region,
+                      const char          *name)
+{
+  g_auto(GStrv) chosen = NULL;
+  g_autofree char *ref = NULL;
+
+  if (self->settings == NULL)
+    return FALSE;
+  chosen = g_settings_get_strv (self->settings, "private-environments");
+  /* A bare name resolves in the default profile, which has a name there. */
+  ref = ws_environment_format_ref (profile != NULL ? profile
+                                                   : ws_aws_config_get_default_profile_name (ws_aws_context_get_environ (self->context)),
+                                   region, name);
+  return g_strv_contains ((const char * const *) chosen, ref);
+}
+
 static void
 launch_environment (WindsockApplication   *self,
                     const char            *ref,
@@ -388,6 +409,8 @@ launch_environment (WindsockApplication   *self,
       launch_complete (launch, error);
       return;
     }
+  if (mode == LAUNCH_OPEN && wants_private_window (self, launch->profile, region, name))
+    launch->mode = LAUNCH_PRIVATE;
   ws_mwaa_create_login_url_async (ws_aws_context_get_mwaa (self->context),
                                   ws_aws_config_request_profile (ws_aws_context_get_environ (self->context),
                                                                  launch->profile),

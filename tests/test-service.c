@@ -894,6 +894,33 @@ test_private_window (Fixture       *fixture,
   assert_opened_analytics (args[1]);
 }
 
+/* "Private window" chosen in Preferences holds for a plain open too (the
+ * settings come from a keyfile here, the service's memory backend being
+ * out of the test's reach). */
+static void
+test_private_window_chosen (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autofree char *firefox_record = ws_test_install_recording_browser (fixture->cli.home, "firefox");
+  g_autofree char *keyfile = g_build_filename (fixture->cli.home, ".config", "glib-2.0", "settings",
+                                               "keyfile", NULL);
+  g_autofree char *keyfile_dir = g_path_get_dirname (keyfile);
+  g_autofree char *record = NULL;
+  g_auto(GStrv) args = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (keyfile_dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (keyfile, "[io/github/windsock/Windsock]\n"
+                                               "private-environments=['default/eu-west-1/analytics']\n",
+                                      -1, NULL));
+  cli_fixture_setenv (&fixture->cli, "GSETTINGS_BACKEND", "keyfile");
+  start_service (fixture);
+  activate_action (fixture, "open-environment", g_variant_new_string ("default/eu-west-1/analytics"));
+  record = wait_for_record (firefox_record);
+  args = g_strsplit (record, "\n", -1);
+  g_assert_cmpstr (args[0], ==, "--private-window");
+  assert_opened_analytics (args[1]);
+}
+
 /* CreateWebLoginToken answered only when the test says so. */
 typedef struct
 {
@@ -1070,6 +1097,7 @@ main (int    argc,
   ADD ("/service/rapid-clicks", test_rapid_clicks);
   ADD ("/service/copy-login-url", test_copy_login_url);
   ADD ("/service/private-window", test_private_window);
+  ADD ("/service/private-window-chosen", test_private_window_chosen);
   ADD ("/service/survives-failures", test_survives_failures);
 
 #undef ADD
