@@ -292,7 +292,7 @@ parser_error (Parser      *parser,
               GError     **error,
               const char  *why)
 {
-  /* TRANSLATORS: a file name, a line number, then why the line is wrong */
+  /* Translators: a file name, a line number, then why the line is wrong */
   g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_CONFIG, _("%s, line %u: %s"),
                parser->file_name, parser->line_number, why);
   return FALSE;
@@ -698,7 +698,7 @@ read_error (const char  *path,
             GError     **error)
 {
   g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_CONFIG,
-               /* TRANSLATORS: a file name, then why it cannot be used */
+               /* Translators: a file name, then why it cannot be used */
                _("Could not read the AWS config file “%s” (%s); check that it names a readable text file."),
                path, why);
   return FALSE;

@@ -25,12 +25,12 @@ format_details (WsEnvironment *environment)
   const char *version = ws_environment_get_airflow_version (environment);
 
   if (version == NULL || *version == '\0')
-    /* TRANSLATORS: profile · region of an Airflow environment */
+    /* Translators: profile · region of an Airflow environment */
     return g_strdup_printf (_("%s · %s"),
                             ws_environment_get_profile (environment),
                             ws_environment_get_region (environment));
 
-  /* TRANSLATORS: profile · region · Airflow version */
+  /* Translators: profile · region · Airflow version */
   return g_strdup_printf (_("%s · %s · Airflow %s"),
                           ws_environment_get_profile (environment),
                           ws_environment_get_region (environment),

@@ -7,8 +7,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <glib/gi18n.h>
-#include <gio/gdesktopappinfo.h>
 
+#include "windsock-activation.h"
 #include "windsock-fuzzy.h"
 #include "windsock-picker-row.h"
 #include "windsock-picker-window.h"
@@ -420,21 +420,6 @@ describe_error (const GError *error)
   return g_strdup_printf (_("Windsock could not do that: %s"), stripped->message);
 }
 
-/* Lets the service hand focus on to the browser (xdg-activation on
- * Wayland, startup notification on X11). */
-static char *
-dup_activation_token (WindsockPickerWindow *self)
-{
-  GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (self));
-  g_autoptr(GdkAppLaunchContext) context = gdk_display_get_app_launch_context (display);
-  g_autoptr(GAppInfo) info = G_APP_INFO (g_desktop_app_info_new (APP_ID ".desktop"));
-
-  /* GLib 2.74 wants an application; the service's, when installed. */
-  if (info == NULL)
-    info = g_app_info_create_from_commandline ("windsock", "Windsock", G_APP_INFO_CREATE_NONE, NULL);
-  return g_app_launch_context_get_startup_notify_id (G_APP_LAUNCH_CONTEXT (context), info, NULL);
-}
-
 /* org.gtk.Actions.Activate's (s av a{sv}), as
  * g_remote_action_group_activate_action_full() sends it; called directly
  * because that one cannot report an error. */
@@ -443,7 +428,7 @@ build_activate_call (WindsockPickerWindow *self,
                      const char           *action,
                      const char           *ref)
 {
-  g_autofree char *token = dup_activation_token (self);
+  g_autofree char *token = windsock_dup_activation_token (GTK_WIDGET (self));
   GVariantBuilder parameter;
   GVariantBuilder platform_data;
 

@@ -82,13 +82,13 @@ windsock_profile_row_describe_expiry (GDateTime *expiration,
   if (minutes < 1)
     return g_strdup (_("expires in less than a minute"));
   if (hours < 1)
-    /* TRANSLATORS: a short time left, "min" for minutes */
+    /* Translators: a short time left, "min" for minutes */
     return g_strdup_printf (_("expires in %d min"), (int) minutes);
   if (hours < 48 && minutes % 60 == 0)
-    /* TRANSLATORS: time left, "h" for hours */
+    /* Translators: time left, "h" for hours */
     return g_strdup_printf (_("expires in %d h"), (int) hours);
   if (hours < 48)
-    /* TRANSLATORS: time left, "h" for hours, "min" for minutes */
+    /* Translators: time left, "h" for hours, "min" for minutes */
     return g_strdup_printf (_("expires in %d h %d min"), (int) hours, (int) (minutes % 60));
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "expires in %d day", "expires in %d days",
                                        (gulong) (hours / 24)),
@@ -177,7 +177,7 @@ show_credentials (WindsockProfileRow *self,
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *expiry = windsock_profile_row_describe_expiry (ws_credentials_get_expiration (credentials), now);
-  /* TRANSLATORS: where credentials come from · when they expire */
+  /* Translators: where credentials come from · when they expire */
   g_autofree char *status = g_strdup_printf (_("%s · %s"),
                                              windsock_profile_row_describe_source (ws_credentials_get_source (credentials)),
                                              expiry);
