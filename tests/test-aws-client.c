@@ -1202,6 +1202,15 @@ test_parse_fallback (void)
   assert_parsed (503, "", "<html>Service Unavailable</html>", "503", "");
 }
 
+/* libsoup passes header bytes on as they came; the code goes into a
+ * message that is sent on D-Bus (found by fuzz-aws-error). */
+static void
+test_parse_header_not_utf8 (void)
+{
+  assert_parsed (403, "Acc\xe8sDenied:http://x", NULL, "Acc\xef\xbf\xbdsDenied", "");
+  assert_parsed (400, "\xff\xfe#Throttling", NULL, "Throttling", "");
+}
+
 /* A hostile body nested deeper than json-glib can recurse is no error
  * document, not a crash. */
 static void
@@ -1354,6 +1363,7 @@ main (int   argc,
   g_test_add_func ("/error/parse-xml", test_parse_xml);
   g_test_add_func ("/error/parse-oauth", test_parse_oauth);
   g_test_add_func ("/error/parse-fallback", test_parse_fallback);
+  g_test_add_func ("/error/parse-header-not-utf8", test_parse_header_not_utf8);
   g_test_add_func ("/error/parse-deep-nesting", test_parse_deep_nesting);
   g_test_add_func ("/error/aws-code-other-domain", test_aws_code_other_domain);
   g_test_add_func ("/error/from-code", test_from_code);

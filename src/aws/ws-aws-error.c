@@ -70,11 +70,14 @@ ws_aws_error_get_http_status (const GError *error)
 
 /* --- Parsing an error answer ------------------------------------------------ */
 
-/* "ValidationException:http://internal…" and "com.amazon…#NotFound" → the name. */
+/* "ValidationException:http://internal…" and "com.amazon…#NotFound" → the name.
+ * The header is not checked for UTF-8 by libsoup; the code ends up in
+ * messages that go on D-Bus, which must be. */
 static char *
 clean_code (const char *raw)
 {
-  g_autofree char *code = g_strndup (raw, strcspn (raw, ":"));
+  g_autofree char *valid = g_utf8_make_valid (raw, -1);
+  g_autofree char *code = g_strndup (valid, strcspn (valid, ":"));
   const char *hash = strrchr (code, '#');
 
   return g_strdup (g_strstrip (hash != NULL ? (char *) hash + 1 : code));
