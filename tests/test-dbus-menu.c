@@ -1088,6 +1088,48 @@ test_bad_arguments (Fixture       *f,
   g_assert_cmpuint (f->shown->len, ==, 0);
 }
 
+/* ws_dbus_menu_call() is what answers the bus (and the fuzz target):
+ * the same replies and errors, without a bus. */
+static void
+test_direct_call (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) direct = NULL;
+  g_autoptr(GVariant) bus = NULL;
+  GVariant *reply;
+
+  direct = ws_dbus_menu_call (f->dbus_menu, "GetLayout",
+                              g_variant_new_parsed ("(0, -1, @as [])"), &error);
+  g_assert_no_error (error);
+  bus = call (f, "GetLayout", g_variant_new_parsed ("(0, -1, @as [])"));
+  g_assert_true (g_variant_equal (direct, bus));
+
+  reply = ws_dbus_menu_call (f->dbus_menu, "Event",
+                             g_variant_new ("(isvu)", find_id (f, "_Open"), "clicked",
+                                            g_variant_new_int32 (0), 0), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_variant_get_type_string (reply), ==, "()");
+  g_variant_unref (reply);
+  g_assert_cmpuint (f->log->len, >, 0);
+
+  reply = ws_dbus_menu_call (f->dbus_menu, "Event",
+                             g_variant_new ("(isvu)", 9999, "clicked", g_variant_new_int32 (0), 0),
+                             &error);
+  g_assert_null (reply);
+  g_assert_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS);
+  g_clear_error (&error);
+
+  /* What GDBus would have refused never reaches the handlers. */
+  reply = ws_dbus_menu_call (f->dbus_menu, "GetLayout", g_variant_new ("(is)", 0, "all"), &error);
+  g_assert_null (reply);
+  g_assert_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS);
+  g_clear_error (&error);
+  reply = ws_dbus_menu_call (f->dbus_menu, "Frobnicate", g_variant_new ("()"), &error);
+  g_assert_null (reply);
+  g_assert_error (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD);
+}
+
 static void
 test_set_model (Fixture       *f,
                 gconstpointer  data)
@@ -1357,6 +1399,7 @@ main (int   argc,
   ADD ("items-changed", test_items_changed);
   ADD ("action-changes", test_action_changes);
   ADD ("bad-arguments", test_bad_arguments);
+  ADD ("direct-call", test_direct_call);
   ADD ("set-model", test_set_model);
   ADD ("unexport", test_unexport);
   ADD ("dispose", test_dispose);

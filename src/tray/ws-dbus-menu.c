@@ -789,14 +789,14 @@ emit_updates (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* D-Bus methods */
+/* D-Bus methods: each returns its reply, or NULL and sets @error. */
 
-static void
-return_unknown_id (GDBusMethodInvocation *invocation,
-                   int                    id)
+static GVariant *
+unknown_id_error (int      id,
+                  GError **error)
 {
-  g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
-                                         "No menu item %d", id);
+  g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS, "No menu item %d", id);
+  return NULL;
 }
 
 static void
@@ -854,10 +854,10 @@ new_id_array (GArray *ids)
   return g_variant_new_fixed_array (G_VARIANT_TYPE_INT32, ids->data, ids->len, sizeof (gint32));
 }
 
-static void
-method_get_layout (WsDBusMenu            *self,
-                   GVariant              *parameters,
-                   GDBusMethodInvocation *invocation)
+static GVariant *
+method_get_layout (WsDBusMenu  *self,
+                   GVariant    *parameters,
+                   GError     **error)
 {
   g_autofree const char **names = NULL;
   int parent_id;
@@ -867,19 +867,14 @@ method_get_layout (WsDBusMenu            *self,
   g_variant_get (parameters, "(ii^a&s)", &parent_id, &depth, &names);
   item = lookup_item (self, parent_id);
   if (item == NULL)
-    {
-      return_unknown_id (invocation, parent_id);
-      return;
-    }
-  g_dbus_method_invocation_return_value (invocation,
-                                         g_variant_new ("(u@(ia{sv}av))", self->revision,
-                                                        get_layout (self, item, depth, names)));
+    return unknown_id_error (parent_id, error);
+  return g_variant_new ("(u@(ia{sv}av))", self->revision, get_layout (self, item, depth, names));
 }
 
-static void
-method_get_group_properties (WsDBusMenu            *self,
-                             GVariant              *parameters,
-                             GDBusMethodInvocation *invocation)
+static GVariant *
+method_get_group_properties (WsDBusMenu  *self,
+                             GVariant    *parameters,
+                             GError     **error)
 {
   g_autoptr(GVariant) ids = NULL;
   g_autofree const char **names = NULL;
@@ -900,13 +895,13 @@ method_get_group_properties (WsDBusMenu            *self,
       if (item != NULL)
         g_variant_builder_add (&builder, "(i@a{sv})", item->id, get_properties (self, item, names));
     }
-  g_dbus_method_invocation_return_value (invocation, g_variant_new ("(a(ia{sv}))", &builder));
+  return g_variant_new ("(a(ia{sv}))", &builder);
 }
 
-static void
-method_get_property (WsDBusMenu            *self,
-                     GVariant              *parameters,
-                     GDBusMethodInvocation *invocation)
+static GVariant *
+method_get_property (WsDBusMenu  *self,
+                     GVariant    *parameters,
+                     GError     **error)
 {
   g_autoptr(GVariant) props = NULL;
   g_autoptr(GVariant) value = NULL;
@@ -917,38 +912,36 @@ method_get_property (WsDBusMenu            *self,
   g_variant_get (parameters, "(i&s)", &id, &name);
   item = lookup_item (self, id);
   if (item == NULL)
-    {
-      return_unknown_id (invocation, id);
-      return;
-    }
+    return unknown_id_error (id, error);
   props = get_properties (self, item, (const char * const []) { name, NULL });
   value = g_variant_lookup_value (props, name, NULL);
   if (value == NULL)
-    g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
-                                           "Menu item %d has no property %s", id, name);
-  else
-    g_dbus_method_invocation_return_value (invocation, g_variant_new ("(v)", value));
+    {
+      g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+                   "Menu item %d has no property %s", id, name);
+      return NULL;
+    }
+  return g_variant_new ("(v)", value);
 }
 
-static void
-method_event (WsDBusMenu            *self,
-              GVariant              *parameters,
-              GDBusMethodInvocation *invocation)
+static GVariant *
+method_event (WsDBusMenu  *self,
+              GVariant    *parameters,
+              GError     **error)
 {
   const char *event_id;
   int id;
 
   g_variant_get (parameters, "(i&svu)", &id, &event_id, NULL, NULL);
   if (!handle_event (self, id, event_id))
-    return_unknown_id (invocation, id);
-  else
-    g_dbus_method_invocation_return_value (invocation, NULL);
+    return unknown_id_error (id, error);
+  return g_variant_new ("()");
 }
 
-static void
-method_event_group (WsDBusMenu            *self,
-                    GVariant              *parameters,
-                    GDBusMethodInvocation *invocation)
+static GVariant *
+method_event_group (WsDBusMenu  *self,
+                    GVariant    *parameters,
+                    GError     **error)
 {
   g_autoptr(GVariantIter) events = NULL;
   g_autoptr(GArray) errors = g_array_new (FALSE, FALSE, sizeof (gint32));
@@ -959,14 +952,13 @@ method_event_group (WsDBusMenu            *self,
   while (g_variant_iter_loop (events, "(i&svu)", &id, &event_id, NULL, NULL))
     if (!handle_event (self, id, event_id))
       g_array_append_val (errors, id);
-  g_dbus_method_invocation_return_value (invocation,
-                                         g_variant_new ("(@ai)", new_id_array (errors)));
+  return g_variant_new ("(@ai)", new_id_array (errors));
 }
 
-static void
-method_about_to_show (WsDBusMenu            *self,
-                      GVariant              *parameters,
-                      GDBusMethodInvocation *invocation)
+static GVariant *
+method_about_to_show (WsDBusMenu  *self,
+                      GVariant    *parameters,
+                      GError     **error)
 {
   int id;
 
@@ -974,15 +966,14 @@ method_about_to_show (WsDBusMenu            *self,
   /* The menu is kept up to date ahead of time: changing it now would be
    * mis-sized by some hosts (waybar #1149). */
   if (!handle_about_to_show (self, id))
-    return_unknown_id (invocation, id);
-  else
-    g_dbus_method_invocation_return_value (invocation, g_variant_new ("(b)", FALSE));
+    return unknown_id_error (id, error);
+  return g_variant_new ("(b)", FALSE);
 }
 
-static void
-method_about_to_show_group (WsDBusMenu            *self,
-                            GVariant              *parameters,
-                            GDBusMethodInvocation *invocation)
+static GVariant *
+method_about_to_show_group (WsDBusMenu  *self,
+                            GVariant    *parameters,
+                            GError     **error)
 {
   g_autoptr(GVariant) ids = NULL;
   g_autoptr(GArray) updates = g_array_new (FALSE, FALSE, sizeof (gint32));
@@ -995,15 +986,13 @@ method_about_to_show_group (WsDBusMenu            *self,
   for (gsize i = 0; i < n_ids; i++)
     if (!handle_about_to_show (self, id[i]))
       g_array_append_val (errors, id[i]);
-  g_dbus_method_invocation_return_value (invocation,
-                                         g_variant_new ("(@ai@ai)", new_id_array (updates),
-                                                        new_id_array (errors)));
+  return g_variant_new ("(@ai@ai)", new_id_array (updates), new_id_array (errors));
 }
 
 static const struct
 {
   const char *name;
-  void (*handle) (WsDBusMenu *, GVariant *, GDBusMethodInvocation *);
+  GVariant *(*handle) (WsDBusMenu *, GVariant *, GError **);
 } methods[] = {
   { "GetLayout", method_get_layout },
   { "GetGroupProperties", method_get_group_properties },
@@ -1013,6 +1002,68 @@ static const struct
   { "AboutToShow", method_about_to_show },
   { "AboutToShowGroup", method_about_to_show_group },
 };
+
+/* The in-arguments of @method as one tuple type, or NULL if no such method. */
+static GVariantType *
+method_in_type (const char *method_name)
+{
+  GDBusMethodInfo *method = g_dbus_interface_info_lookup_method (interface_info, method_name);
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+
+  if (method == NULL)
+    return NULL;
+  for (guint i = 0; method->in_args != NULL && method->in_args[i] != NULL; i++)
+    g_ptr_array_add (args, (gpointer) G_VARIANT_TYPE (method->in_args[i]->signature));
+  return g_variant_type_new_tuple ((const GVariantType * const *) args->pdata, args->len);
+}
+
+GVariant *
+ws_dbus_menu_call (WsDBusMenu  *self,
+                   const char  *method_name,
+                   GVariant    *parameters,
+                   GError     **error)
+{
+  g_autoptr(GVariantType) in_type = NULL;
+  g_autoptr(GVariant) sunk = NULL;
+  /* A signal handler may drop the last other reference. */
+  g_autoptr(WsDBusMenu) keep = NULL;
+
+  g_return_val_if_fail (WS_IS_DBUS_MENU (self), NULL);
+  g_return_val_if_fail (method_name != NULL, NULL);
+  g_return_val_if_fail (parameters != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  sunk = g_variant_ref_sink (parameters);
+
+  /* What GDBus checks against the introspection data before a call. */
+  in_type = method_in_type (method_name);
+  if (in_type == NULL)
+    {
+      g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD,
+                   "No such method %s", method_name);
+      return NULL;
+    }
+  if (!g_variant_is_of_type (parameters, in_type))
+    {
+      g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+                   "Type of message, “%s”, does not match the expected type “%.*s”",
+                   g_variant_get_type_string (parameters),
+                   (int) g_variant_type_get_string_length (in_type),
+                   g_variant_type_peek_string (in_type));
+      return NULL;
+    }
+
+  keep = g_object_ref (self);
+  for (gsize i = 0; i < G_N_ELEMENTS (methods); i++)
+    if (g_str_equal (method_name, methods[i].name))
+      {
+        GVariant *reply = methods[i].handle (self, parameters, error);
+
+        return reply != NULL ? g_variant_ref_sink (reply) : NULL;
+      }
+  /* Every method of the introspection data has a handler. */
+  g_assert_not_reached ();
+}
 
 static void
 method_call (GDBusConnection       *connection,
@@ -1024,17 +1075,13 @@ method_call (GDBusConnection       *connection,
              GDBusMethodInvocation *invocation,
              gpointer               user_data)
 {
-  /* A signal handler may drop the last other reference. */
-  g_autoptr(WsDBusMenu) self = g_object_ref (user_data);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = ws_dbus_menu_call (user_data, method_name, parameters, &error);
 
-  for (gsize i = 0; i < G_N_ELEMENTS (methods); i++)
-    if (g_str_equal (method_name, methods[i].name))
-      {
-        methods[i].handle (self, parameters, invocation);
-        return;
-      }
-  /* GDBus only passes on the methods of the introspection data. */
-  g_assert_not_reached ();
+  if (reply == NULL)
+    g_dbus_method_invocation_return_gerror (invocation, error);
+  else
+    g_dbus_method_invocation_return_value (invocation, reply);
 }
 
 static const char *

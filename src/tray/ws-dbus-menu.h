@@ -41,6 +41,15 @@ void        ws_dbus_menu_unexport  (WsDBusMenu       *self);
  * change; one LayoutUpdated is emitted. */
 void        ws_dbus_menu_set_model (WsDBusMenu       *self,
                                     GMenuModel       *model);
+/* One com.canonical.dbusmenu method call, handled as for a caller on the
+ * bus (which is how those are handled): @parameters of another type than
+ * the method's are refused as GDBus does; floating @parameters are
+ * consumed. Returns: (transfer full) the
+ * reply tuple, or %NULL and a G_DBUS_ERROR. */
+GVariant   *ws_dbus_menu_call      (WsDBusMenu       *self,
+                                    const char       *method_name,
+                                    GVariant         *parameters,
+                                    GError          **error);
 
 /* Signals:
  *   about-to-show (int id): a host is about to show the menu (or the submenu
