@@ -30,21 +30,11 @@
 #include "windsock-picker-window.h"
 #include "windsock-preferences-window.h"
 #include "windsock-signin-window.h"
+#include "windsock-style.h"
 #include "ws-i18n.h"
 #include "ws-secret.h"
 
 #define MAX_URL_LENGTH (64 * 1024)
-
-static void
-load_style (void)
-{
-  g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
-
-  gtk_css_provider_load_from_resource (provider, "/io/github/windsock/Windsock/ui/style.css");
-  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                              GTK_STYLE_PROVIDER (provider),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-}
 
 /* The same id as the service, for the desktop file's name and icon, but
  * non-unique: it must never take the service's bus name. */
@@ -53,7 +43,7 @@ ui_application_new (void)
 {
   GtkApplication *application = gtk_application_new (APP_ID, G_APPLICATION_NON_UNIQUE);
 
-  g_signal_connect (application, "startup", G_CALLBACK (load_style), NULL);
+  g_signal_connect (application, "startup", G_CALLBACK (windsock_style_load), NULL);
   return application;
 }
 
@@ -234,7 +224,7 @@ signin_application_id (WsAwsConfig *config,
 static void
 on_signin_startup (GtkApplication *application)
 {
-  load_style ();
+  windsock_style_load ();
   /* The application id is the session's: the icon is still Windsock's. */
   gtk_window_set_default_icon_name (APP_ID);
 }

@@ -214,6 +214,7 @@ test_window_keeps_other_content (void)
 
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
   ws_ui_wait_until (clipboard_local, clipboard);
+  ws_ui_save_screenshot (window, "copy");
   /* The user copies something else, then closes the window. */
   gdk_clipboard_set_text (clipboard, "something else");
   gtk_window_destroy (GTK_WINDOW (window));

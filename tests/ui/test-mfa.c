@@ -167,6 +167,7 @@ test_window_submit (void)
   g_assert_nonnull (error_label);
   g_assert_true (gtk_widget_get_visible (error_label));
   g_assert_cmpstr (gtk_editable_get_text (find_entry (data.window)), ==, "");
+  ws_ui_save_screenshot (data.window, "mfa-error");
   type_code (window_id, "654321");
   ws_ui_wait_until (has_two_codes, &data);
   g_assert_cmpstr (g_ptr_array_index (data.codes, 1), ==, "654321");

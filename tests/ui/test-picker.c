@@ -277,6 +277,7 @@ test_row_content (Fixture       *fixture,
         }
     }
   g_assert_cmpuint (checked, ==, 2);
+  ws_ui_save_screenshot (fixture->window, "picker");
 }
 
 static void
@@ -435,6 +436,7 @@ test_service_missing (Fixture       *fixture,
 
   message = gtk_label_get_label (template_child (fixture, "error_label"));
   g_assert_nonnull (strstr (message, "Windsock is not running"));
+  ws_ui_save_screenshot (fixture->window, "picker-error");
   /* Still there, to try again. */
   g_assert_true (gtk_widget_get_mapped (fixture->window));
 }

@@ -834,6 +834,7 @@ test_credentials_sign_in (Fixture       *fixture,
   const char *token = NULL;
   GtkWidget *row;
   GtkWidget *sign_in;
+  GtkStack *stack;
 
   /* Expired an hour ago, and no refresh token. */
   write_sso_token (fixture, -G_TIME_SPAN_HOUR);
@@ -859,6 +860,14 @@ test_credentials_sign_in (Fixture       *fixture,
   /* Testing again starts afresh. */
   row = test_profile (fixture, "sso");
   g_assert_cmpstr (row_status (row), ==, "Sign-in needed");
+  ws_ui_save_screenshot (fixture->window, "preferences-sign-in-needed");
+
+  /* The other pages, as drawn. */
+  stack = GTK_STACK (gtk_widget_get_ancestor (template_child (fixture, "private_list"), GTK_TYPE_STACK));
+  gtk_stack_set_visible_child_name (stack, "environments");
+  ws_ui_save_screenshot (fixture->window, "preferences-environments");
+  gtk_stack_set_visible_child_name (stack, "general");
+  ws_ui_save_screenshot (fixture->window, "preferences-general");
 }
 
 static void
@@ -871,6 +880,7 @@ test_credentials_broken (Fixture       *fixture,
   show_window (fixture);
   row = test_profile (fixture, "broken");
   g_assert_cmpstr (row_status (row), ==, "Credential process failed");
+  ws_ui_save_screenshot (fixture->window, "preferences-profiles");
   g_assert_true (gtk_widget_has_css_class (row_child (row, "status_label"), "profile-error"));
   detail = row_child (row, "detail_label");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (detail)));

@@ -229,34 +229,6 @@ show_window (Fixture         *fixture,
   gtk_window_present (GTK_WINDOW (fixture->window));
 }
 
-/* With WINDSOCK_SCREENSHOT_DIR set, the window as drawn, to look at
- * (light and dark: GTK_THEME=Adwaita:dark). */
-static void
-save_screenshot (Fixture    *fixture,
-                 const char *name)
-{
-  const char *dir = g_getenv ("WINDSOCK_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-
-  if (dir == NULL)
-    return;
-  /* Laid out and drawn as it is now. */
-  ws_test_run_for (300);
-  paintable = gtk_widget_paintable_new (fixture->window);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot),
-                          gdk_paintable_get_intrinsic_width (paintable),
-                          gdk_paintable_get_intrinsic_height (paintable));
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (fixture->window)), node, NULL);
-  path = g_strdup_printf ("%s/signin-%s.png", dir, name);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-}
-
 static gboolean
 code_shown (gpointer data)
 {
@@ -327,7 +299,7 @@ test_window_device_code (Fixture       *fixture,
   g_assert_false (is_visible (fixture, "retry_button"));
   page = wait_for_browser ();
   g_assert_cmpstr (page, ==, DEVICE_PAGE);
-  save_screenshot (fixture, "code");
+  ws_ui_save_screenshot (GTK_WIDGET (fixture->window), "signin-code");
 
   /* "Open the page again" does. */
   g_signal_emit_by_name (template_child (fixture, "open_again_button"), "clicked");
@@ -337,7 +309,7 @@ test_window_device_code (Fixture       *fixture,
 
   fixture->token_mode = TOKEN_APPROVE;
   ws_ui_wait_until (signed_in_shown, fixture);
-  save_screenshot (fixture, "done");
+  ws_ui_save_screenshot (GTK_WIDGET (fixture->window), "signin-done");
   g_assert_false (is_visible (fixture, "cancel_button"));
   g_assert_true (g_file_test (cache, G_FILE_TEST_IS_REGULAR));
   ws_ui_wait_until (finished, fixture);
@@ -362,7 +334,7 @@ test_window_error_retry (Fixture       *fixture,
   g_assert_true (gtk_widget_has_focus (template_child (fixture, "retry_button")));
   g_assert_cmpint (fixture->finished, ==, -1);
   page = wait_for_browser ();
-  save_screenshot (fixture, "error");
+  ws_ui_save_screenshot (GTK_WIDGET (fixture->window), "signin-error");
 
   fixture->token_mode = TOKEN_PENDING;
   g_signal_emit_by_name (template_child (fixture, "retry_button"), "clicked");
@@ -495,7 +467,7 @@ test_window_pkce (Fixture       *fixture,
   g_assert_cmpstr (label_text (fixture, "status_label"), ==, "Continue in your browser");
   g_assert_false (is_visible (fixture, "code_label"));
   g_assert_true (is_visible (fixture, "open_again_button"));
-  save_screenshot (fixture, "browser");
+  ws_ui_save_screenshot (GTK_WIDGET (fixture->window), "signin-browser");
 
   follow_authorize (fixture, page);
   ws_ui_wait_until (finished, fixture);

@@ -4,6 +4,8 @@
  */
 #include <json-glib/json-glib.h>
 
+#include "windsock-style.h"
+#include "ws-test-util.h"
 #include "ws-ui-test-util.h"
 
 #define WAIT_BOUND_SECONDS 30
@@ -22,6 +24,8 @@ ws_ui_test_init (int    *argc,
   if (display != NULL)
     g_setenv ("DISPLAY", display, TRUE);
   gtk_init ();
+  /* The windows as the app shows them. */
+  windsock_style_load ();
   return bus;
 }
 
@@ -189,4 +193,47 @@ void
 ws_ui_wait_for_exit (GSubprocess *process)
 {
   ws_ui_wait_until (subprocess_exited, process);
+}
+
+static void
+save_png (GtkWidget  *window,
+          const char *path)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot),
+                          gdk_paintable_get_intrinsic_width (paintable),
+                          gdk_paintable_get_intrinsic_height (paintable));
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+void
+ws_ui_save_screenshot (GtkWidget  *window,
+                       const char *name)
+{
+  const char *dir = g_getenv ("WINDSOCK_SCREENSHOT_DIR");
+  GtkSettings *settings = gtk_widget_get_settings (window);
+  g_autofree char *light = NULL;
+  g_autofree char *dark = NULL;
+
+  if (dir == NULL)
+    return;
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  light = g_strdup_printf ("%s/%s.png", dir, name);
+  dark = g_strdup_printf ("%s/%s-dark.png", dir, name);
+
+  /* Laid out and drawn as it is now (a style change takes a frame or two). */
+  ws_test_run_for (300);
+  save_png (window, light);
+  g_object_set (settings, "gtk-application-prefer-dark-theme", TRUE, NULL);
+  ws_test_run_for (300);
+  save_png (window, dark);
+  g_object_set (settings, "gtk-application-prefer-dark-theme", FALSE, NULL);
+  ws_test_run_for (300);
 }

@@ -34,6 +34,11 @@ char *ws_ui_xdotool        (const char *first,
 /* Waits for the visible window titled exactly @title and gives it the
  * focus (the test's X server has no window manager): its id. */
 char *ws_ui_focus_window   (const char *title);
+/* With WINDSOCK_SCREENSHOT_DIR set (the UI tests set it to
+ * <build>/tests/ui/screenshots), @window as drawn now, in the light and
+ * the dark style: NAME.png and NAME-dark.png, to be looked at. */
+void  ws_ui_save_screenshot (GtkWidget  *window,
+                             const char *name);
 /* Until @process has exited. */
 void  ws_ui_wait_for_exit  (GSubprocess *process);
 
