@@ -4,13 +4,17 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include <gio/gdesktopappinfo.h>
 #include <glib/gstdio.h>
 
 #include "ws-autostart.h"
 #include "ws-launcher.h"
+#include "ws-secret.h"
 #include "ws-test-browser.h"
 #include "ws-test-notifications.h"
 #include "ws-test-util.h"
@@ -76,18 +80,28 @@ store_result (GObject      *object,
 }
 
 static gboolean
+open_any_uri (Fixture     *fixture,
+              const char  *uri,
+              const char  *token,
+              gboolean     private_window,
+              GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  ws_launcher_open_uri_async (fixture->launcher, uri, token, private_window, NULL,
+                              store_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return ws_launcher_open_uri_finish (fixture->launcher, result, error);
+}
+
+static gboolean
 open_uri (Fixture     *fixture,
           const char  *token,
           gboolean     private_window,
           GError     **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-
-  ws_launcher_open_uri_async (fixture->launcher, LOGIN_URL, token, private_window, NULL,
-                              store_result, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return ws_launcher_open_uri_finish (fixture->launcher, result, error);
+  return open_any_uri (fixture, LOGIN_URL, token, private_window, error);
 }
 
 static char *
@@ -96,6 +110,22 @@ wait_for_environment (const char *record)
   g_autofree char *path = g_strconcat (record, ".env", NULL);
 
   return ws_test_wait_for_file (path);
+}
+
+/* The browser was handed a redirect page, never the URL itself, and the
+ * page sends it on to @expected (a record: one argument a line). */
+static void
+assert_opened (const char *record,
+               const char *expected)
+{
+  g_autofree char *recorded = ws_test_wait_for_file (record);
+  g_autofree char *opened = NULL;
+
+  g_assert_nonnull (recorded);
+  g_assert_null (strstr (recorded, "web-token"));
+  g_assert_nonnull (strstr (recorded, ".html"));
+  opened = ws_test_browser_resolve (recorded);
+  g_assert_cmpstr (opened, ==, expected);
 }
 
 static void
@@ -126,15 +156,13 @@ test_default_browser (Fixture       *fixture,
                       gconstpointer  data)
 {
   g_autofree char *record = ws_test_install_recording_browser (fixture->home, "recorder");
-  g_autofree char *opened = NULL;
   g_autofree char *environment = NULL;
   g_autoptr(GError) error = NULL;
 
   g_assert_true (open_uri (fixture, TOKEN, FALSE, &error));
   g_assert_no_error (error);
 
-  opened = ws_test_wait_for_file (record);
-  g_assert_cmpstr (opened, ==, LOGIN_URL);
+  assert_opened (record, LOGIN_URL);
   environment = wait_for_environment (record);
   g_assert_cmpstr (environment, ==,
                    "XDG_ACTIVATION_TOKEN=" TOKEN "\nDESKTOP_STARTUP_ID=" TOKEN "\n");
@@ -146,15 +174,13 @@ test_default_browser_without_token (Fixture       *fixture,
                                     gconstpointer  data)
 {
   g_autofree char *record = ws_test_install_recording_browser (fixture->home, "recorder");
-  g_autofree char *opened = NULL;
   g_autofree char *environment = NULL;
   g_autoptr(GError) error = NULL;
 
   g_assert_true (open_uri (fixture, NULL, FALSE, &error));
   g_assert_no_error (error);
 
-  opened = ws_test_wait_for_file (record);
-  g_assert_cmpstr (opened, ==, LOGIN_URL);
+  assert_opened (record, LOGIN_URL);
   environment = wait_for_environment (record);
   g_assert_cmpstr (environment, ==, "XDG_ACTIVATION_TOKEN=\nDESKTOP_STARTUP_ID=\n");
 }
@@ -167,7 +193,6 @@ test_chosen_browser (Fixture       *fixture,
   g_autofree char *chosen = ws_test_install_recording_browser (fixture->home, "chosen");
   /* Installed last, so the default. */
   g_autofree char *fallback = ws_test_install_recording_browser (fixture->home, "recorder");
-  g_autofree char *opened = NULL;
   g_autofree char *environment = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -175,8 +200,7 @@ test_chosen_browser (Fixture       *fixture,
   g_assert_true (open_uri (fixture, TOKEN, FALSE, &error));
   g_assert_no_error (error);
 
-  opened = ws_test_wait_for_file (chosen);
-  g_assert_cmpstr (opened, ==, LOGIN_URL);
+  assert_opened (chosen, LOGIN_URL);
   environment = wait_for_environment (chosen);
   g_assert_nonnull (strstr (environment, "XDG_ACTIVATION_TOKEN=" TOKEN "\n"));
   g_assert_false (g_file_test (fallback, G_FILE_TEST_EXISTS));
@@ -188,15 +212,13 @@ test_chosen_browser_uninstalled (Fixture       *fixture,
                                  gconstpointer  data)
 {
   g_autofree char *record = ws_test_install_recording_browser (fixture->home, "recorder");
-  g_autofree char *opened = NULL;
   g_autoptr(GError) error = NULL;
 
   g_settings_set_string (fixture->settings, "browser", "uninstalled.desktop");
   g_assert_true (open_uri (fixture, NULL, FALSE, &error));
   g_assert_no_error (error);
 
-  opened = ws_test_wait_for_file (record);
-  g_assert_cmpstr (opened, ==, LOGIN_URL);
+  assert_opened (record, LOGIN_URL);
 }
 
 static void
@@ -204,15 +226,13 @@ test_private_window_firefox (Fixture       *fixture,
                              gconstpointer  data)
 {
   g_autofree char *record = ws_test_install_recording_browser (fixture->home, "firefox");
-  g_autofree char *opened = NULL;
   g_autofree char *environment = NULL;
   g_autoptr(GError) error = NULL;
 
   g_assert_true (open_uri (fixture, TOKEN, TRUE, &error));
   g_assert_no_error (error);
 
-  opened = ws_test_wait_for_file (record);
-  g_assert_cmpstr (opened, ==, "--private-window\n" LOGIN_URL);
+  assert_opened (record, "--private-window\n" LOGIN_URL);
   environment = wait_for_environment (record);
   g_assert_cmpstr (environment, ==,
                    "XDG_ACTIVATION_TOKEN=" TOKEN "\nDESKTOP_STARTUP_ID=" TOKEN "\n");
@@ -225,15 +245,13 @@ test_private_window_chosen (Fixture       *fixture,
 {
   g_autofree char *chosen = ws_test_install_recording_browser (fixture->home, "chromium");
   g_autofree char *fallback = ws_test_install_recording_browser (fixture->home, "recorder");
-  g_autofree char *opened = NULL;
   g_autoptr(GError) error = NULL;
 
   g_settings_set_string (fixture->settings, "browser", "chromium.desktop");
   g_assert_true (open_uri (fixture, NULL, TRUE, &error));
   g_assert_no_error (error);
 
-  opened = ws_test_wait_for_file (chosen);
-  g_assert_cmpstr (opened, ==, "--incognito\n" LOGIN_URL);
+  assert_opened (chosen, "--incognito\n" LOGIN_URL);
   g_assert_false (g_file_test (fallback, G_FILE_TEST_EXISTS));
 }
 
@@ -247,7 +265,6 @@ test_private_window_flatpak (Fixture       *fixture,
   g_autofree char *desktop = g_build_filename (fixture->home, ".local", "share", "applications",
                                                "flatpak.desktop", NULL);
   g_autofree char *text = NULL;
-  g_autofree char *opened = NULL;
   g_autoptr(GError) error = NULL;
 
   text = g_strdup_printf ("[Desktop Entry]\nType=Application\nName=Firefox\n"
@@ -261,10 +278,8 @@ test_private_window_flatpak (Fixture       *fixture,
   g_assert_true (open_uri (fixture, NULL, TRUE, &error));
   g_assert_no_error (error);
 
-  opened = ws_test_wait_for_file (record);
-  g_assert_cmpstr (opened, ==,
-                   "run\n--branch=stable\n--command=firefox\n--file-forwarding\norg.mozilla.firefox\n"
-                   "--private-window\n" LOGIN_URL);
+  assert_opened (record, "run\n--branch=stable\n--command=firefox\n--file-forwarding\norg.mozilla.firefox\n"
+                 "--private-window\n@@u\n" LOGIN_URL "\n@@");
 }
 
 static void
@@ -280,6 +295,76 @@ test_private_window_unknown (Fixture       *fixture,
   g_assert_nonnull (strstr (error->message, "Preferences"));
   g_assert_null (strstr (error->message, "web-token"));
   g_assert_false (g_file_test (record, G_FILE_TEST_EXISTS));
+}
+
+/* Whatever the URL holds, the page sends the browser to that very URL,
+ * fragment included: no attribute or script is broken out of. */
+static void
+test_redirect_page_escaping (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  static const char *uri =
+    "https://h.example.test/a b?x=1&y=\"2\"&z=<script>'3'</script>#frag&amp;/+=%41\u00e9";
+  g_autofree char *record = ws_test_install_recording_browser (fixture->home, "recorder");
+  g_autoptr(WsSecret) page = ws_launcher_redirect_page (uri);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (strstr (page, "<script>'"));
+  g_assert_null (strstr (page, "\"2\""));
+  g_assert_nonnull (strstr (page, "#frag&amp;amp;/+=%41\u00e9"));
+
+  g_assert_true (open_any_uri (fixture, uri, NULL, FALSE, &error));
+  g_assert_no_error (error);
+  assert_opened (record, uri);
+}
+
+static void
+set_mtime (const char *path,
+           gint64      seconds_ago)
+{
+  struct timespec times[2] = { { 0, UTIME_OMIT }, { time (NULL) - seconds_ago, 0 } };
+
+  g_assert_cmpint (utimensat (AT_FDCWD, path, times, 0), ==, 0);
+}
+
+/* A page left by a process that exited before deleting it is removed by
+ * the next launcher once its token has expired, and not before; a folder
+ * made with looser permissions is tightened. */
+static void
+test_stale_pages (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *dir = ws_launcher_get_page_dir ();
+  g_autofree char *stale = g_build_filename (dir, "stale.html", NULL);
+  g_autofree char *stale_part = g_build_filename (dir, "stale.html.K3X9ZQ", NULL);
+  g_autofree char *fresh = g_build_filename (dir, "fresh.html", NULL);
+  g_autofree char *record = ws_test_install_recording_browser (fixture->home, "recorder");
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  g_autoptr(WsLauncher) launcher = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_cmpint (g_chmod (dir, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (stale, "old", -1, NULL));
+  g_assert_true (g_file_set_contents (stale_part, "old", -1, NULL));
+  g_assert_true (g_file_set_contents (fresh, "new", -1, NULL));
+  set_mtime (stale, 91);
+  set_mtime (stale_part, 3600);
+  set_mtime (fresh, 30);
+
+  launcher = ws_launcher_new (NULL);
+  while (g_file_test (stale, G_FILE_TEST_EXISTS) || g_file_test (stale_part, G_FILE_TEST_EXISTS))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10 * 1000);
+    }
+  g_assert_true (g_file_test (fresh, G_FILE_TEST_EXISTS));
+
+  g_assert_true (open_uri (fixture, NULL, FALSE, &error));
+  g_assert_no_error (error);
+  assert_opened (record, LOGIN_URL);
+  g_assert_true (g_file_test (fresh, G_FILE_TEST_EXISTS));
 }
 
 /* Inside Flatpak: WINDSOCK_FLATPAK_INFO stands for /.flatpak-info. */
@@ -346,6 +431,8 @@ test_flatpak_chosen_browser (Fixture       *fixture,
   g_assert_true (open_uri (fixture, TOKEN, FALSE, &error));
   g_assert_no_error (error);
 
+  /* The portal takes the URL itself over D-Bus (here, outside a real
+   * sandbox, GIO runs the default browser instead). */
   opened = ws_test_wait_for_file (record);
   g_assert_cmpstr (opened, ==, LOGIN_URL);
   g_assert_false (g_file_test (chosen, G_FILE_TEST_EXISTS));
@@ -732,6 +819,8 @@ main (int    argc,
   add_fixture_test ("/launcher/default-browser-without-token", test_default_browser_without_token);
   add_fixture_test ("/launcher/chosen-browser", test_chosen_browser);
   add_fixture_test ("/launcher/chosen-browser-uninstalled", test_chosen_browser_uninstalled);
+  add_fixture_test ("/launcher/redirect-page/escaping", test_redirect_page_escaping);
+  add_fixture_test ("/launcher/redirect-page/stale", test_stale_pages);
   add_fixture_test ("/launcher/private-window/firefox", test_private_window_firefox);
   add_fixture_test ("/launcher/private-window/chosen", test_private_window_chosen);
   add_fixture_test ("/launcher/private-window/flatpak", test_private_window_flatpak);

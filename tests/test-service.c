@@ -288,10 +288,12 @@ lookup_boolean (GVariant   *layout,
 static char *
 wait_for_record (const char *path)
 {
-  char *record = ws_test_wait_for_file (path);
+  g_autofree char *record = ws_test_wait_for_file (path);
 
   g_assert_nonnull (record);
-  return record;
+  /* A browser gets a redirect page, never the login URL itself. */
+  g_assert_null (strstr (record, "aws-console-sso"));
+  return ws_test_browser_resolve (record);
 }
 
 static void

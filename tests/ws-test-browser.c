@@ -5,6 +5,8 @@
 #include "ws-test-browser.h"
 
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -83,4 +85,117 @@ ws_test_wait_for_file (const char *path)
       g_usleep (10 * 1000);
     }
   return contents;
+}
+
+static void
+assert_mode (const char *path,
+             guint       expected)
+{
+  GStatBuf buf;
+
+  g_assert_cmpint (g_lstat (path, &buf), ==, 0);
+  g_assert_cmpuint (buf.st_uid, ==, getuid ());
+  g_assert_cmpuint (buf.st_mode & 07777, ==, expected);
+}
+
+/* The value of the attribute that starts after @prefix in @page, up to
+ * the closing quote, with the markup escapes undone. */
+static char *
+attribute_value (const char *page,
+                 const char *prefix)
+{
+  const char *start = strstr (page, prefix);
+  const char *end;
+  g_autoptr(GString) value = g_string_new (NULL);
+  static const char *entities[][2] = {
+    { "&amp;", "&" }, { "&lt;", "<" }, { "&gt;", ">" },
+    { "&quot;", "\"" }, { "&#39;", "'" }, { "&apos;", "'" },
+  };
+
+  g_assert_nonnull (start);
+  start += strlen (prefix);
+  end = strchr (start, '"');
+  g_assert_nonnull (end);
+  for (const char *p = start; p < end;)
+    {
+      gsize i;
+
+      for (i = 0; i < G_N_ELEMENTS (entities) && !g_str_has_prefix (p, entities[i][0]); i++)
+        ;
+      if (i < G_N_ELEMENTS (entities))
+        {
+          g_string_append (value, entities[i][1]);
+          p += strlen (entities[i][0]);
+        }
+      else if (g_str_has_prefix (p, "&#x"))
+        {
+          g_string_append_c (value, (char) g_ascii_strtoull (p + 3, NULL, 16));
+          p = strchr (p, ';') + 1;
+        }
+      else
+        g_string_append_c (value, *p++);
+    }
+  return g_string_free (g_steal_pointer (&value), FALSE);
+}
+
+/* GIO hands a browser a file:// URL as a path for %u too. */
+static gboolean
+is_redirect_page (const char *argument)
+{
+  return (argument[0] == '/' || g_str_has_prefix (argument, "file://")) &&
+         g_str_has_suffix (argument, ".html");
+}
+
+static char *
+redirect_target (const char *page)
+{
+  g_autofree char *path = page[0] == '/' ? g_strdup (page) : g_filename_from_uri (page, NULL, NULL);
+  g_autofree char *dir = NULL;
+  g_autofree char *dir_name = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *refresh = NULL;
+  char *link;
+
+  g_assert_nonnull (path);
+  dir = g_path_get_dirname (path);
+  /* The runtime dir of the process that wrote it (or its cache dir). */
+  dir_name = g_path_get_basename (dir);
+  g_assert_cmpstr (dir_name, ==, "windsock");
+  assert_mode (dir, 0700);
+  assert_mode (path, 0600);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+
+  refresh = attribute_value (text, "<meta http-equiv=\"refresh\" content=\"0;url=");
+  link = attribute_value (text, "<a id=\"next\" href=\"");
+  g_assert_cmpstr (refresh, ==, link);
+  g_assert_nonnull (strstr (text, "location.replace(document.getElementById(\"next\").href)"));
+  return link;
+}
+
+char *
+ws_test_browser_resolve (const char *recorded)
+{
+  g_auto(GStrv) arguments = NULL;
+
+  g_assert_nonnull (recorded);
+  arguments = g_strsplit (recorded, "\n", -1);
+  for (char **argument = arguments; *argument != NULL; argument++)
+    {
+      if (is_redirect_page (*argument))
+        {
+          char *target = redirect_target (*argument);
+
+          g_free (*argument);
+          *argument = target;
+        }
+    }
+  return g_strjoinv ("\n", arguments);
+}
+
+char *
+ws_test_wait_for_browser (const char *record)
+{
+  g_autofree char *recorded = ws_test_wait_for_file (record);
+
+  return recorded != NULL ? ws_test_browser_resolve (recorded) : NULL;
 }

@@ -26,4 +26,13 @@ char *ws_test_install_recording_browser (const char *home,
  * while waiting), or NULL after a generous bound. */
 char *ws_test_wait_for_file             (const char *path);
 
+/* What a browser was sent to: @recorded (a record, one argument a line)
+ * with each redirect page of the launcher (a file:// URL, or its path as
+ * GIO hands it over) replaced by the URL it sends the browser on to.
+ * Asserts that each page is 0600 in a 0700 folder "windsock" (of the
+ * writer's runtime or cache dir) and names the same URL in its meta refresh and its link. */
+char *ws_test_browser_resolve           (const char *recorded);
+/* ws_test_wait_for_file() of a browser's RECORD, resolved. */
+char *ws_test_wait_for_browser          (const char *record);
+
 G_END_DECLS

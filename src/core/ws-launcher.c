@@ -8,7 +8,17 @@
  * to the portal, and private windows are refused rather than opened as
  * ordinary ones.
  *
- * The URL may carry a sign-in token: it is never logged.
+ * The URL may carry a sign-in token (or an authorization request's state):
+ * it is never logged, and it never goes on a command line, where every
+ * process of the user could read it in /proc/PID/cmdline and some browsers
+ * would keep it in their session data. The browser is handed a file:// URL
+ * of a redirect page instead: written 0600 in a 0700 folder of the user's
+ * runtime dir, it sends the browser on, and is deleted once the page's
+ * token has expired anyway (PAGE_LIFETIME). A process that exits sooner
+ * (`windsock open`) leaves its page to the next launcher, which removes
+ * the pages older than that at start and before each new one. The portal
+ * (inside Flatpak) takes the URL over D-Bus, not on a command line; a Snap
+ * browser cannot read the runtime dir, so it still gets the URL itself.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -18,14 +28,20 @@
 
 #include <gio/gdesktopappinfo.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "ws-sandbox.h"
+#include "ws-secret.h"
+
+/* A web login token is valid for 60 s: the page outlives it a little. */
+#define PAGE_LIFETIME_SECONDS 90
 
 struct _WsLauncher
 {
   GObject    parent_instance;
 
   GSettings *settings;
+  GPtrArray *page_timeouts; /* GSource*: each deletes one redirect page */
 };
 
 G_DEFINE_FINAL_TYPE (WsLauncher, ws_launcher, G_TYPE_OBJECT)
@@ -37,6 +53,9 @@ ws_launcher_finalize (GObject *object)
 {
   WsLauncher *self = WS_LAUNCHER (object);
 
+  /* A page not deleted yet is left to the next launcher's sweep: the
+   * browser may still be about to read it. */
+  g_clear_pointer (&self->page_timeouts, g_ptr_array_unref);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (ws_launcher_parent_class)->finalize (object);
@@ -49,19 +68,71 @@ ws_launcher_class_init (WsLauncherClass *klass)
 }
 
 static void
+destroy_source (gpointer source)
+{
+  g_source_destroy (source);
+  g_source_unref (source);
+}
+
+static void
 ws_launcher_init (WsLauncher *self)
 {
+  self->page_timeouts = g_ptr_array_new_with_free_func (destroy_source);
+}
+
+char *
+ws_launcher_get_page_dir (void)
+{
+  /* GLib falls back to the user's cache dir without XDG_RUNTIME_DIR. */
+  return g_build_filename (g_get_user_runtime_dir (), "windsock", NULL);
+}
+
+/* Removes the redirect pages (and temporary files of unfinished writes)
+ * older than a page lives: left behind by a process that exited first. */
+static void
+remove_stale_pages (const char *dir_path)
+{
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir_path, name, NULL);
+      GStatBuf buf;
+
+      if (g_lstat (path, &buf) == 0 && S_ISREG (buf.st_mode) &&
+          now - (gint64) buf.st_mtime >= PAGE_LIFETIME_SECONDS && g_unlink (path) == 0)
+        g_debug ("Removed a stale sign-in redirect page");
+    }
+}
+
+static void
+remove_stale_pages_thread (GTask        *task,
+                           gpointer      source_object,
+                           gpointer      task_data,
+                           GCancellable *cancellable)
+{
+  g_autofree char *dir = ws_launcher_get_page_dir ();
+
+  remove_stale_pages (dir);
+  g_task_return_boolean (task, TRUE);
 }
 
 WsLauncher *
 ws_launcher_new (GSettings *settings)
 {
   WsLauncher *self;
+  g_autoptr(GTask) sweep = NULL;
 
   g_return_val_if_fail (settings == NULL || G_IS_SETTINGS (settings), NULL);
 
   self = g_object_new (WS_TYPE_LAUNCHER, NULL);
   g_set_object (&self->settings, settings);
+
+  sweep = g_task_new (self, NULL, NULL, NULL);
+  g_task_set_source_tag (sweep, ws_launcher_new);
+  g_task_run_in_thread (sweep, remove_stale_pages_thread);
   return self;
 }
 
@@ -168,10 +239,16 @@ launch_context_new (const char *activation_token)
 static gboolean
 is_field_code (const char *arg)
 {
-  /* %u %U %f %F … of the desktop entry spec, and the @@u @@ markers
-   * around them in the Exec lines Flatpak exports. */
-  return (arg[0] == '%' && arg[1] != '\0' && arg[2] == '\0') ||
-         g_str_has_prefix (arg, "@@");
+  /* %u %U %f %F … of the desktop entry spec. */
+  return arg[0] == '%' && arg[1] != '\0' && arg[2] == '\0';
+}
+
+static gboolean
+is_forwarding_marker (const char *arg)
+{
+  /* The @@u @@ markers around field codes in the Exec lines Flatpak
+   * exports: `flatpak run` hands the files between them to the app. */
+  return g_str_has_prefix (arg, "@@");
 }
 
 /* The browser's name as the table knows it: the executable's basename, or
@@ -192,15 +269,34 @@ browser_executable_name (char **argv)
   return g_steal_pointer (&first);
 }
 
-/* The browser's command line without its field codes, so that the private
- * window option and the URL can be appended. */
+/* The argument a field code stands for: a local path for %f and %F. */
+static char *
+field_code_value (const char *code,
+                  const char *uri)
+{
+  char *path = NULL;
+
+  if (g_ascii_tolower (code[1]) == 'f')
+    path = g_filename_from_uri (uri, NULL, NULL);
+  return path != NULL ? path : g_strdup (uri);
+}
+
+/* The browser's command line as GIO would run it, but without a shell:
+ * @uri (when given) in place of its first URL field code and the other
+ * field codes dropped, and @option (when given) just before the URL.
+ * Flatpak's forwarding markers stay around the URL, so that a browser
+ * Flatpak exported can read a redirect page. */
 static GStrv
-browser_command (GAppInfo  *app,
-                 GError   **error)
+browser_command (GAppInfo    *app,
+                 const char  *option,
+                 const char  *uri,
+                 GError     **error)
 {
   const char *commandline = g_app_info_get_commandline (app);
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_auto(GStrv) argv = NULL;
+  gboolean placed_option = option == NULL;
+  gboolean placed_uri = uri == NULL;
 
   if (commandline == NULL || !g_shell_parse_argv (commandline, NULL, &argv, NULL))
     {
@@ -212,9 +308,32 @@ browser_command (GAppInfo  *app,
 
   for (char **arg = argv; *arg != NULL; arg++)
     {
-      if (!is_field_code (*arg))
+      gboolean is_code = is_field_code (*arg);
+
+      if (!is_code && !is_forwarding_marker (*arg))
+        {
+          g_strv_builder_add (builder, *arg);
+          continue;
+        }
+      if (!placed_option)
+        g_strv_builder_add (builder, option);
+      placed_option = TRUE;
+      if (uri == NULL)
+        continue;
+      if (!is_code)
         g_strv_builder_add (builder, *arg);
+      else if (!placed_uri && strchr ("uUfF", (*arg)[1]) != NULL)
+        {
+          g_autofree char *value = field_code_value (*arg, uri);
+
+          g_strv_builder_add (builder, value);
+          placed_uri = TRUE;
+        }
     }
+  if (!placed_option)
+    g_strv_builder_add (builder, option);
+  if (!placed_uri)
+    g_strv_builder_add (builder, uri);
   return g_strv_builder_end (builder);
 }
 
@@ -226,49 +345,62 @@ ws_launcher_has_private_window (GAppInfo *app)
 
   g_return_val_if_fail (G_IS_APP_INFO (app), FALSE);
 
-  if (ws_sandbox_is_flatpak () || !(command = browser_command (app, NULL)))
+  if (ws_sandbox_is_flatpak () || !(command = browser_command (app, NULL, NULL, NULL)))
     return FALSE;
   name = browser_executable_name (command);
   return ws_launcher_private_window_option (name) != NULL;
 }
 
-/* The one place the URL is handed to a browser process: on its command
- * line, as every browser accepts it (see issue 5). */
-static gboolean
-spawn_private_window (GAppInfo           *app,
-                      const char         *uri,
-                      GAppLaunchContext  *context,
-                      GError            **error)
+/* The option that opens a private window in @app, or NULL and @error. */
+static const char *
+lookup_private_window_option (GAppInfo  *app,
+                              GError   **error)
 {
-  g_auto(GStrv) command = browser_command (app, error);
-  g_auto(GStrv) environment = NULL;
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GStrvBuilder) builder = NULL;
-  g_auto(GStrv) argv = NULL;
-  g_autoptr(GError) local_error = NULL;
+  g_auto(GStrv) command = browser_command (app, NULL, NULL, error);
   g_autofree char *name = NULL;
   const char *option;
 
   if (command == NULL)
-    return FALSE;
+    return NULL;
 
   name = browser_executable_name (command);
   option = ws_launcher_private_window_option (name);
   if (option == NULL)
-    {
-      g_set_error (error, WS_LAUNCHER_ERROR, WS_LAUNCHER_ERROR_NO_PRIVATE_WINDOW,
-                   _("Windsock does not know how to open a private window in %s. "
-                     "Choose Firefox, Chromium, Google Chrome, Brave, Vivaldi, "
-                     "Microsoft Edge, Opera or Web as the browser in Preferences."),
-                   g_app_info_get_display_name (app));
-      return FALSE;
-    }
+    g_set_error (error, WS_LAUNCHER_ERROR, WS_LAUNCHER_ERROR_NO_PRIVATE_WINDOW,
+                 _("Windsock does not know how to open a private window in %s. "
+                   "Choose Firefox, Chromium, Google Chrome, Brave, Vivaldi, "
+                   "Microsoft Edge, Opera or Web as the browser in Preferences."),
+                 g_app_info_get_display_name (app));
+  return option;
+}
 
-  builder = g_strv_builder_new ();
-  g_strv_builder_addv (builder, (const char **) command);
-  g_strv_builder_add_many (builder, option, uri, NULL);
-  argv = g_strv_builder_end (builder);
+/* Snap confinement keeps a browser out of the runtime dir (and every
+ * hidden folder of the home), so it could not read a redirect page. */
+static gboolean
+browser_is_snap (GAppInfo *app)
+{
+  const char *filename = NULL;
+
+  if (G_IS_DESKTOP_APP_INFO (app))
+    filename = g_desktop_app_info_get_filename (G_DESKTOP_APP_INFO (app));
+  return filename != NULL && g_str_has_prefix (filename, "/var/lib/snapd/");
+}
+
+static gboolean
+spawn_private_window (GAppInfo           *app,
+                      const char         *option,
+                      const char         *uri,
+                      GAppLaunchContext  *context,
+                      GError            **error)
+{
+  g_auto(GStrv) argv = browser_command (app, option, uri, error);
+  g_auto(GStrv) environment = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (argv == NULL)
+    return FALSE;
 
   environment = g_app_launch_context_get_environment (context);
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
@@ -286,6 +418,139 @@ spawn_private_window (GAppInfo           *app,
   return TRUE;
 }
 
+/* Redirect pages */
+
+char *
+ws_launcher_redirect_page (const char *uri)
+{
+  g_autoptr(WsSecret) escaped = NULL;
+
+  g_return_val_if_fail (uri != NULL, NULL);
+
+  /* The meta refresh needs no script; the script replaces the page in the
+   * history, so Back does not lead to it. It reads the link's href, so
+   * the URL is escaped once, for an HTML attribute, and never for
+   * JavaScript. A fragment is part of the URL and survives both. */
+  escaped = g_markup_escape_text (uri, -1);
+  return g_strdup_printf ("<!DOCTYPE html>\n"
+                          "<html><head><meta charset=\"utf-8\">\n"
+                          "<meta name=\"referrer\" content=\"no-referrer\">\n"
+                          "<meta http-equiv=\"refresh\" content=\"0;url=%s\">\n"
+                          "<title>Windsock</title></head>\n"
+                          "<body><a id=\"next\" href=\"%s\">%s</a>\n"
+                          "<script>location.replace(document.getElementById(\"next\").href);</script>\n"
+                          "</body></html>\n",
+                          escaped, escaped, _("Continue"));
+}
+
+typedef struct
+{
+  WsLauncher *self;
+  char       *path;
+} PageTimeout;
+
+static void
+page_timeout_free (gpointer data)
+{
+  PageTimeout *timeout = data;
+
+  g_free (timeout->path);
+  g_free (timeout);
+}
+
+static void
+delete_page (const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+
+  g_file_delete_async (file, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+}
+
+static gboolean
+on_page_expired (gpointer user_data)
+{
+  PageTimeout *timeout = user_data;
+
+  delete_page (timeout->path);
+  g_debug ("Deleted a sign-in redirect page");
+  /* Destroys this source; its data goes once this dispatch returns. */
+  g_ptr_array_remove (timeout->self->page_timeouts, g_main_current_source ());
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_page_deletion (WsLauncher *self,
+                        const char *path)
+{
+  GSource *source = g_timeout_source_new_seconds (PAGE_LIFETIME_SECONDS);
+  PageTimeout *timeout = g_new0 (PageTimeout, 1);
+
+  timeout->self = self;
+  timeout->path = g_strdup (path);
+  g_source_set_callback (source, on_page_expired, timeout, page_timeout_free);
+  g_source_set_static_name (source, "[windsock] redirect page deletion");
+  g_source_attach (source, g_main_context_get_thread_default ());
+  g_ptr_array_add (self->page_timeouts, source);
+}
+
+/* In a worker thread: sweeps the stale pages, then writes a new one. */
+static void
+write_page_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  const char *uri = task_data;
+  g_autofree char *dir = ws_launcher_get_page_dir ();
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *name = g_strconcat (uuid, ".html", NULL);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(WsSecret) page = ws_launcher_redirect_page (uri);
+  GError *error = NULL;
+
+  remove_stale_pages (dir);
+  /* Only we write here: tighten a folder made by hand. */
+  if (g_mkdir_with_parents (dir, 0700) == 0)
+    g_chmod (dir, 0700);
+  if (!ws_secret_write_file (path, page, strlen (page), &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, g_steal_pointer (&path), g_free);
+}
+
+/* Opening */
+
+typedef struct
+{
+  GAppInfo          *app;
+  GAppLaunchContext *context;
+  char              *uri;    /* a secret: wiped */
+  const char        *option; /* the private window option, or NULL */
+  char              *page;   /* the redirect page, once written */
+} OpenData;
+
+static void
+open_data_free (OpenData *data)
+{
+  g_clear_object (&data->app);
+  g_clear_object (&data->context);
+  g_clear_pointer (&data->uri, ws_secret_free);
+  g_free (data->page);
+  g_free (data);
+}
+
+static void
+launch_failed (GTask  *task,
+               GError *error)
+{
+  OpenData *data = g_task_get_task_data (task);
+
+  /* No browser will read it. */
+  if (data->page != NULL)
+    delete_page (data->page);
+  g_task_return_error (task, error);
+}
+
 static void
 launch_uris_cb (GObject      *object,
                 GAsyncResult *result,
@@ -296,11 +561,68 @@ launch_uris_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   if (!g_app_info_launch_uris_finish (app, result, &error))
-    g_task_return_new_error (task, WS_LAUNCHER_ERROR, WS_LAUNCHER_ERROR_FAILED,
-                             _("Could not start %s: %s"),
-                             g_app_info_get_display_name (app), error->message);
+    launch_failed (task, g_error_new (WS_LAUNCHER_ERROR, WS_LAUNCHER_ERROR_FAILED,
+                                      _("Could not start %s: %s"),
+                                      g_app_info_get_display_name (app), error->message));
   else
     g_task_return_boolean (task, TRUE);
+}
+
+/* Runs the browser on @target: the redirect page, or for a Snap the URL. */
+static void
+launch_browser (GTask      *task,
+                const char *target)
+{
+  OpenData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (data->option != NULL)
+    {
+      if (spawn_private_window (data->app, data->option, target, data->context, &error))
+        g_task_return_boolean (task, TRUE);
+      else
+        launch_failed (task, error);
+      g_object_unref (task);
+    }
+  else
+    {
+      GList uris = { (gpointer) target, NULL, NULL };
+
+      g_app_info_launch_uris_async (data->app, &uris, data->context, g_task_get_cancellable (task),
+                                    launch_uris_cb, task);
+    }
+}
+
+static void
+page_written_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GTask *task = user_data;
+  OpenData *data = g_task_get_task_data (task);
+  g_autofree char *page_uri = NULL;
+  GError *error = NULL;
+
+  data->page = g_task_propagate_pointer (G_TASK (result), &error);
+  if (data->page == NULL)
+    {
+      g_task_return_new_error (task, WS_LAUNCHER_ERROR, WS_LAUNCHER_ERROR_FAILED,
+                               _("Could not hand the page to the web browser: %s"), error->message);
+      g_error_free (error);
+      g_object_unref (task);
+      return;
+    }
+
+  schedule_page_deletion (g_task_get_source_object (task), data->page);
+  if (g_task_return_error_if_cancelled (task))
+    {
+      delete_page (data->page);
+      g_object_unref (task);
+      return;
+    }
+
+  page_uri = g_filename_to_uri (data->page, NULL, NULL);
+  launch_browser (task, page_uri);
 }
 
 static void
@@ -333,9 +655,10 @@ ws_launcher_open_uri_async (WsLauncher          *self,
                             gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) write = NULL;
   g_autoptr(GAppLaunchContext) context = NULL;
-  g_autoptr(GAppInfo) app = NULL;
   g_autoptr(GError) error = NULL;
+  OpenData *data;
 
   g_return_if_fail (WS_IS_LAUNCHER (self));
   g_return_if_fail (uri != NULL);
@@ -348,38 +671,45 @@ ws_launcher_open_uri_async (WsLauncher          *self,
 
   context = launch_context_new (activation_token);
 
-  if (private_window && ws_sandbox_is_flatpak ())
+  if (ws_sandbox_is_flatpak ())
     {
-      g_task_return_new_error (task, WS_LAUNCHER_ERROR, WS_LAUNCHER_ERROR_NO_PRIVATE_WINDOW,
-                               "%s", _("Private windows are not available in the Windsock Flatpak: "
-                                       "it can only ask your desktop to open the page in the default "
-                                       "browser. Use “Copy sign-in link” and paste it into a private "
-                                       "window instead."));
-      return;
-    }
-  if (private_window)
-    {
-      app = lookup_browser (self, &error);
-      if (app == NULL || !spawn_private_window (app, uri, context, &error))
-        g_task_return_error (task, g_steal_pointer (&error));
+      if (private_window)
+        g_task_return_new_error (task, WS_LAUNCHER_ERROR, WS_LAUNCHER_ERROR_NO_PRIVATE_WINDOW,
+                                 "%s", _("Private windows are not available in the Windsock Flatpak: "
+                                         "it can only ask your desktop to open the page in the default "
+                                         "browser. Use “Copy sign-in link” and paste it into a private "
+                                         "window instead."));
       else
-        g_task_return_boolean (task, TRUE);
+        g_app_info_launch_default_for_uri_async (uri, context, cancellable,
+                                                 launch_default_cb, g_steal_pointer (&task));
       return;
     }
 
-  app = lookup_chosen_browser (self);
-  if (app != NULL)
+  data = g_new0 (OpenData, 1);
+  g_task_set_task_data (task, data, (GDestroyNotify) open_data_free);
+  data->context = g_steal_pointer (&context);
+  data->app = lookup_browser (self, &error);
+  if (data->app == NULL ||
+      (private_window && !(data->option = lookup_private_window_option (data->app, &error))))
     {
-      GList uris = { (gpointer) uri, NULL, NULL };
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
 
-      g_app_info_launch_uris_async (app, &uris, context, cancellable,
-                                    launch_uris_cb, g_steal_pointer (&task));
-    }
-  else
+  if (browser_is_snap (data->app))
     {
-      g_app_info_launch_default_for_uri_async (uri, context, cancellable,
-                                               launch_default_cb, g_steal_pointer (&task));
+      g_debug ("A Snap browser cannot read a redirect page: it gets the URL itself");
+      launch_browser (g_steal_pointer (&task), uri);
+      return;
     }
+
+  /* The write does not take the cancellable: a page written is handed
+   * back, so that it is deleted too. */
+  data->uri = g_strdup (uri);
+  write = g_task_new (self, NULL, page_written_cb, g_steal_pointer (&task));
+  g_task_set_source_tag (write, write_page_thread);
+  g_task_set_task_data (write, data->uri, NULL);
+  g_task_run_in_thread (write, write_page_thread);
 }
 
 gboolean

@@ -29,6 +29,8 @@ G_DECLARE_FINAL_TYPE (WsLauncher, ws_launcher, WS, LAUNCHER, GObject)
 WsLauncher *ws_launcher_new                 (GSettings    *settings);
 /**
  * ws_launcher_open_uri_async:
+ * @uri: may hold a secret: it reaches the browser in a redirect page, never
+ *   on a command line (but for a Snap browser, which cannot read one)
  * @activation_token: (nullable): an XDG activation / startup-notification
  *   token (from the tray's ProvideXdgActivationToken or the caller's
  *   platform data) handed to the browser so it may take focus
@@ -52,5 +54,12 @@ const char *ws_launcher_private_window_option (const char *executable);
  * names a browser of that table (directly or through `flatpak run`), and
  * Windsock itself is not sandboxed (the portal opens normal windows only). */
 gboolean    ws_launcher_has_private_window  (GAppInfo            *app);
+
+/* Where the redirect pages handed to browsers are written:
+ * $XDG_RUNTIME_DIR/windsock (or the user's cache dir without one). */
+char       *ws_launcher_get_page_dir        (void);
+/* Pure: the HTML of a page that sends the browser on to @uri (fragment
+ * included). It holds @uri: free it with ws_secret_free(). */
+char       *ws_launcher_redirect_page       (const char          *uri);
 
 G_END_DECLS
