@@ -46,6 +46,7 @@ typedef struct
   char      *content_type;
   char      *body;
   GDateTime *date;
+  int        fault;          /* a WsFakeAwsFault, or -1 for an answer */
 } FakeResponse;
 
 typedef struct
@@ -83,6 +84,7 @@ struct _WsFakeAws
   GHashTable *held;          /* SoupServerMessage → timeout source id */
   guint       in_flight;
   guint       max_in_flight;
+  GPtrArray  *hung;          /* SoupServerMessage, never answered */
   /* OIDC */
   GHashTable *oidc_clients;  /* client id → FakeClient */
   GHashTable *oidc_codes;    /* authorization code → FakeCode */
@@ -1404,6 +1406,39 @@ serve_pushed_response (SoupServerMessage *msg,
          response->body != NULL ? response->body : "");
 }
 
+/* Writes the start of an answer on the raw connection and closes it. */
+static void
+serve_reset (SoupServerMessage *msg)
+{
+  static const char partial[] = "HTTP/1.1 200 OK\r\n"
+                                "Content-Type: application/json\r\n"
+                                "Content-Length: 64\r\n"
+                                "\r\n"
+                                "{\"WebToken\":\"tok";
+  g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
+
+  g_output_stream_write_all (g_io_stream_get_output_stream (stream), partial, strlen (partial),
+                             NULL, NULL, NULL);
+  g_io_stream_close (stream, NULL, NULL);
+}
+
+static void
+serve_fault (WsFakeAws         *self,
+             SoupServerMessage *msg,
+             WsFakeAwsFault     fault)
+{
+  switch (fault)
+    {
+    case WS_FAKE_AWS_FAULT_RESET:
+      serve_reset (msg);
+      break;
+    case WS_FAKE_AWS_FAULT_HANG:
+      soup_server_message_pause (msg);
+      g_ptr_array_add (self->hung, g_object_ref (msg));
+      break;
+    }
+}
+
 static void
 record_request (WsFakeAws         *self,
                 SoupServerMessage *msg,
@@ -1489,7 +1524,10 @@ server_callback_answer (SoupServer        *server,
 
   if ((pushed = pop_response (self, method, path)))
     {
-      serve_pushed_response (msg, pushed);
+      if (pushed->fault >= 0)
+        serve_fault (self, msg, pushed->fault);
+      else
+        serve_pushed_response (msg, pushed);
       return;
     }
 
@@ -1533,7 +1571,7 @@ server_callback (SoupServer        *server,
   g_signal_connect_object (msg, "finished", G_CALLBACK (on_message_finished), self, G_CONNECT_DEFAULT);
 
   server_callback_answer (server, msg, path, query, user_data);
-  if (self->delay_ms > 0)
+  if (self->delay_ms > 0 && !g_ptr_array_find (self->hung, msg, NULL))
     hold (self, msg);
 }
 
@@ -1551,6 +1589,7 @@ ws_fake_aws_finalize (GObject *object)
 
       soup_server_disconnect (self->server);
       g_clear_object (&self->server);
+      g_clear_pointer (&self->hung, g_ptr_array_unref);
       /* The closed connections are released from idle callbacks; run them
        * so that a test ends with nothing leaked. */
       while (g_main_context_iteration (context, FALSE))
@@ -1595,6 +1634,7 @@ ws_fake_aws_init (WsFakeAws *self)
   self->handlers = g_ptr_array_new_with_free_func (fake_handler_free);
   self->requests = g_ptr_array_new_with_free_func (fake_request_free);
   self->client_ports = g_hash_table_new (NULL, NULL);
+  self->hung = g_ptr_array_new_with_free_func (g_object_unref);
   /* Removing a held message's timeout releases its reference. */
   self->held = g_hash_table_new_full (NULL, NULL, NULL, remove_source);
   self->oidc_clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, fake_client_free);
@@ -1712,6 +1752,24 @@ ws_fake_aws_push_response_with_date (WsFakeAws  *self,
   response->content_type = g_strdup (content_type);
   response->body = g_strdup (body);
   response->date = date != NULL ? g_date_time_ref (date) : NULL;
+  response->fault = -1;
+  g_queue_push_tail (&self->responses, response);
+}
+
+void
+ws_fake_aws_push_fault (WsFakeAws      *self,
+                        const char     *method,
+                        const char     *path_prefix,
+                        WsFakeAwsFault  fault)
+{
+  FakeResponse *response;
+
+  g_return_if_fail (WS_IS_FAKE_AWS (self));
+
+  response = g_new0 (FakeResponse, 1);
+  response->method = g_strdup (method);
+  response->path_prefix = g_strdup (path_prefix);
+  response->fault = fault;
   g_queue_push_tail (&self->responses, response);
 }
 

@@ -62,6 +62,21 @@ void        ws_fake_aws_push_response_with_date (WsFakeAws  *self,
                                            const char *body,
                                            GDateTime  *date);
 
+/* Transport faults, for the next request whose method and path start
+ * match (queued with the pushed answers, FIFO per match). */
+typedef enum
+{
+  /* A 200 with its headers and half its JSON body, then the connection
+   * closes: the network dropped mid-response. */
+  WS_FAKE_AWS_FAULT_RESET,
+  /* Never answered: it stays pending until the fake is freed. */
+  WS_FAKE_AWS_FAULT_HANG,
+} WsFakeAwsFault;
+void        ws_fake_aws_push_fault        (WsFakeAws      *self,
+                                           const char     *method,
+                                           const char     *path_prefix,
+                                           WsFakeAwsFault  fault);
+
 /* A handler for a path prefix, for services whose answers a test writes
  * itself (STS, SSO, OIDC). It runs after signature checking (when
  * @require_signature) and sets the response on @msg. */
