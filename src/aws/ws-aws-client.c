@@ -678,10 +678,19 @@ ws_aws_client_apply_settings (WsAwsClient        *self,
                               GError            **error)
 {
   g_autofree char *ca_bundle = NULL;
+  const char *read_timeout;
+  guint64 timeout;
   guint attempts;
 
   g_return_val_if_fail (WS_IS_AWS_CLIENT (self), FALSE);
   g_return_val_if_fail (WS_IS_AWS_CONFIG (config), FALSE);
+
+  /* The AWS CLI's setting for a server that stops answering (0: never
+   * give up); our own default otherwise, also when it was removed. */
+  read_timeout = ws_aws_config_get_profile_value (config, profile, "cli_read_timeout");
+  if (read_timeout == NULL || !g_ascii_string_to_unsigned (read_timeout, 10, 0, 3600, &timeout, NULL))
+    timeout = DEFAULT_TIMEOUT;
+  ws_aws_client_set_timeout (self, (guint) timeout);
 
   attempts = parse_max_attempts (g_environ_getenv ((char **) environ, "AWS_MAX_ATTEMPTS"));
   if (attempts == 0)

@@ -83,8 +83,9 @@ void         ws_aws_client_set_backoff_scale  (WsAwsClient  *self,
 double       ws_aws_client_backoff_delay      (guint         attempt,
                                                double        random);
 /* What the config files and the environment say about the client, for
- * @profile: attempts (AWS_MAX_ATTEMPTS > max_attempts) and the CA bundle
- * (AWS_CA_BUNDLE > ca_bundle). Fails only on an unreadable bundle. */
+ * @profile: attempts (AWS_MAX_ATTEMPTS > max_attempts), the I/O timeout
+ * (cli_read_timeout, seconds) and the CA bundle (AWS_CA_BUNDLE >
+ * ca_bundle). Fails only on an unreadable bundle. */
 gboolean     ws_aws_client_apply_settings     (WsAwsClient        *self,
                                                WsAwsConfig        *config,
                                                const char         *profile,
