@@ -228,8 +228,9 @@ ws_ui_save_screenshot (GtkWidget  *window,
   light = g_strdup_printf ("%s/%s.png", dir, name);
   dark = g_strdup_printf ("%s/%s-dark.png", dir, name);
 
-  /* Laid out and drawn as it is now (a style change takes a frame or two). */
-  ws_test_run_for (300);
+  /* Laid out and drawn as it is now: a window that grew waits for the X
+   * server's answer, a style change takes a frame or two. */
+  ws_test_run_for (500);
   save_png (window, light);
   g_object_set (settings, "gtk-application-prefer-dark-theme", TRUE, NULL);
   ws_test_run_for (300);
