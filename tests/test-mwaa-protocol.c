@@ -138,6 +138,8 @@ test_ref_invalid (void)
     { "arn:aws-cn:airflow:eu-west-1:123456789012:environment/Name", "partition" },
     { "arn:aws:airflow:cn-north-1:123456789012:environment/Name", "partition" },
     { "arn:aws-moon:airflow:eu-west-1:123456789012:environment/Name", "partition" },
+    /* Found by fuzz-environment-ref: the message goes on D-Bus. */
+    { "arn:a\xb8ws:airflow:eu-west-1:123456789012:environment/Name", "partition" },
     { "arn:aws:airflow::123456789012:environment/Name", "region" },
     { "arn:aws:airflow:eu-west-1:123456789012:environment/", "empty" },
     { "arn:aws:airflow:eu-west-1:123456789012:environment/Name:x", "only contain" },
@@ -154,6 +156,7 @@ test_ref_invalid (void)
       g_assert_false (ws_mwaa_parse_environment_ref (cases[i].input, &profile, &region, &name, &error));
       g_assert_error (error, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_ARGUMENT);
       g_assert_nonnull (strstr (error->message, cases[i].reason));
+      g_assert_true (g_utf8_validate (error->message, -1, NULL));
       g_assert_null (profile);
       g_assert_null (region);
       g_assert_null (name);

@@ -178,9 +178,11 @@ parse_environment_arn (const char  *arn,
 
   if (!g_str_equal (parts[1], ws_endpoint_get_partition (parts[3])))
     {
+      g_autofree char *partition = g_utf8_make_valid (parts[1], -1);
+
       g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_INVALID_ARGUMENT,
                    _("The ARN “%s” names partition “%s”, which does not contain region “%s”; check the ARN."),
-                   shown, parts[1], parts[3]);
+                   shown, partition, parts[3]);
       return FALSE;
     }
 
