@@ -264,11 +264,13 @@ signed_in_shown (gpointer data)
 static char *
 wait_for_browser (void)
 {
-  char *record = ws_test_wait_for_file (browser_record);
+  g_autofree char *record = ws_test_wait_for_file (browser_record);
 
   g_assert_nonnull (record);
   g_remove (browser_record);
-  return record;
+  /* A redirect page, never the page's URL (and its state) itself. */
+  g_assert_null (strstr (record, "http"));
+  return ws_test_browser_resolve (record);
 }
 
 /* The device code is shown large and selectable, the page opens; once
