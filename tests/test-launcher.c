@@ -328,8 +328,8 @@ set_mtime (const char *path,
 }
 
 /* A page left by a process that exited before deleting it is removed by
- * the next launcher once its token has expired, and not before; a folder
- * made with looser permissions is tightened. */
+ * the next launcher once its token has expired, and not before, and
+ * nothing else is; a folder made with looser permissions is tightened. */
 static void
 test_stale_pages (Fixture       *fixture,
                   gconstpointer  data)
@@ -338,6 +338,7 @@ test_stale_pages (Fixture       *fixture,
   g_autofree char *stale = g_build_filename (dir, "stale.html", NULL);
   g_autofree char *stale_part = g_build_filename (dir, "stale.html.K3X9ZQ", NULL);
   g_autofree char *fresh = g_build_filename (dir, "fresh.html", NULL);
+  g_autofree char *catalog = g_build_filename (dir, "catalog.json", NULL);
   g_autofree char *record = ws_test_install_recording_browser (fixture->home, "recorder");
   gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
   g_autoptr(WsLauncher) launcher = NULL;
@@ -348,7 +349,9 @@ test_stale_pages (Fixture       *fixture,
   g_assert_true (g_file_set_contents (stale, "old", -1, NULL));
   g_assert_true (g_file_set_contents (stale_part, "old", -1, NULL));
   g_assert_true (g_file_set_contents (fresh, "new", -1, NULL));
+  g_assert_true (g_file_set_contents (catalog, "{}", -1, NULL));
   set_mtime (stale, 91);
+  set_mtime (catalog, 3600);
   set_mtime (stale_part, 3600);
   set_mtime (fresh, 30);
 
@@ -361,10 +364,13 @@ test_stale_pages (Fixture       *fixture,
     }
   g_assert_true (g_file_test (fresh, G_FILE_TEST_EXISTS));
 
+  /* Swept once more, and for sure, before the page is written. */
   g_assert_true (open_uri (fixture, NULL, FALSE, &error));
   g_assert_no_error (error);
   assert_opened (record, LOGIN_URL);
   g_assert_true (g_file_test (fresh, G_FILE_TEST_EXISTS));
+  /* The cache dir's other files, when the pages fall back to it. */
+  g_assert_true (g_file_test (catalog, G_FILE_TEST_EXISTS));
 }
 
 /* Inside Flatpak: WINDSOCK_FLATPAK_INFO stands for /.flatpak-info. */

@@ -87,8 +87,10 @@ ws_launcher_get_page_dir (void)
   return g_build_filename (g_get_user_runtime_dir (), "windsock", NULL);
 }
 
-/* Removes the redirect pages (and temporary files of unfinished writes)
- * older than a page lives: left behind by a process that exited first. */
+/* Removes the redirect pages (and temporary files of unfinished writes,
+ * "NAME.html.XXXXXX") older than a page lives: left behind by a process
+ * that exited first. Nothing else: without a runtime dir the folder is
+ * the cache dir's, which holds the catalog too. */
 static void
 remove_stale_pages (const char *dir_path)
 {
@@ -101,7 +103,7 @@ remove_stale_pages (const char *dir_path)
       g_autofree char *path = g_build_filename (dir_path, name, NULL);
       GStatBuf buf;
 
-      if (g_lstat (path, &buf) == 0 && S_ISREG (buf.st_mode) &&
+      if (strstr (name, ".html") != NULL && g_lstat (path, &buf) == 0 && S_ISREG (buf.st_mode) &&
           now - (gint64) buf.st_mtime >= PAGE_LIFETIME_SECONDS && g_unlink (path) == 0)
         g_debug ("Removed a stale sign-in redirect page");
     }
