@@ -7,10 +7,14 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <glib.h>
+#include <glib/gstdio.h>
+#include <glib-unix.h>
 #include <json-glib/json-glib.h>
 
+#include <fcntl.h>
 #include <pwd.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ws-aws-config.h"
@@ -586,6 +590,125 @@ test_load_too_large (void)
   assert_load_error (envp, config_path, "10 MiB");
 }
 
+/* 50 MB, sparse: refused after reading 10 MiB, never loaded whole. */
+static void
+test_load_huge (void)
+{
+  g_autofree char *home = NULL;
+  g_auto(GStrv) envp = make_home ("huge", &home);
+  g_autofree char *config_path = g_build_filename (home, ".aws", "config", NULL);
+
+  write_file (config_path, "[profile a]\nregion = eu-west-1\n", -1);
+  g_assert_cmpint (truncate (config_path, 50 * 1024 * 1024), ==, 0);
+  assert_load_error (envp, config_path, "10 MiB");
+}
+
+static void
+test_load_not_utf8 (void)
+{
+  g_autofree char *home = NULL;
+  g_auto(GStrv) envp = make_home ("not-utf8", &home);
+  g_autofree char *credentials_path = g_build_filename (home, ".aws", "credentials", NULL);
+  g_autofree char *expected = NULL;
+
+  write_file (credentials_path, "[default]\naws_access_key_id = AKID\n[caf\xe9]\n", -1);
+  expected = g_strdup_printf ("%s, line 3:", credentials_path);
+  assert_load_error (envp, expected, "not valid UTF-8");
+}
+
+/* Symbolic links are followed, as by the AWS CLI (dotfiles managers link
+ * ~/.aws/config); one that leads nowhere is said so, not taken for "no
+ * config", and a loop is an error too. */
+static void
+test_load_symlinks (void)
+{
+  g_autofree char *home = NULL;
+  g_auto(GStrv) envp = make_home ("symlinks", &home);
+  g_autofree char *aws_dir = g_build_filename (home, ".aws", NULL);
+  g_autofree char *config_path = g_build_filename (aws_dir, "config", NULL);
+  g_autofree char *target = g_build_filename (home, "dotfiles", "aws-config", NULL);
+  g_autofree char *loop = g_build_filename (aws_dir, "loop", NULL);
+  g_autoptr(WsAwsConfig) config = NULL;
+  g_autoptr(GError) error = NULL;
+
+  write_file (target, "[profile linked]\nregion = eu-west-3\n", -1);
+  g_assert_cmpint (g_mkdir_with_parents (aws_dir, 0700), ==, 0);
+  g_assert_cmpint (symlink (target, config_path), ==, 0);
+  config = ws_aws_config_load ((const char * const *) envp, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ws_aws_config_get_profile_value (config, "linked", "region"), ==, "eu-west-3");
+
+  g_assert_cmpint (g_unlink (target), ==, 0);
+  assert_load_error (envp, config_path, "symbolic link to a file that does not exist");
+
+  g_assert_cmpint (symlink (loop, loop), ==, 0);
+  envp = g_environ_setenv (envp, "AWS_CONFIG_FILE", loop, TRUE);
+  assert_load_error (envp, loop, "Could not read");
+}
+
+/* A FIFO nobody writes to reads as empty instead of hanging; a pipe with
+ * text in it (AWS_CONFIG_FILE=<(…), i.e. /dev/fd/N) is read. */
+static void
+test_load_fifo (void)
+{
+  g_autofree char *home = NULL;
+  g_auto(GStrv) envp = make_home ("fifo", &home);
+  g_autofree char *aws_dir = g_build_filename (home, ".aws", NULL);
+  g_autofree char *config_path = g_build_filename (aws_dir, "config", NULL);
+  static const char text[] = "[profile piped]\nregion = ap-south-1\n";
+  g_autofree char *pipe_path = NULL;
+  g_autoptr(WsAwsConfig) config = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) names = NULL;
+  int fds[2];
+
+  g_assert_cmpint (g_mkdir_with_parents (aws_dir, 0700), ==, 0);
+  g_assert_cmpint (mkfifo (config_path, 0600), ==, 0);
+  config = ws_aws_config_load ((const char * const *) envp, &error);
+  g_assert_no_error (error);
+  names = ws_aws_config_get_profile_names (config);
+  g_assert_cmpuint (g_strv_length (names), ==, 0);
+  g_clear_object (&config);
+
+  g_assert_true (g_unix_open_pipe (fds, FD_CLOEXEC, NULL));
+  g_assert_cmpint (write (fds[1], text, sizeof text - 1), ==, sizeof text - 1);
+  g_close (fds[1], NULL);
+  pipe_path = g_strdup_printf ("/proc/self/fd/%d", fds[0]);
+  envp = g_environ_setenv (envp, "AWS_CONFIG_FILE", pipe_path, TRUE);
+  config = ws_aws_config_load ((const char * const *) envp, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ws_aws_config_get_profile_value (config, "piped", "region"), ==, "ap-south-1");
+  g_close (fds[0], NULL);
+}
+
+/* Repeated sections merge as the SDKs define (the later value wins; in the
+ * config file [profile default] beats [default]), however many there are. */
+static void
+test_load_duplicate_sections (void)
+{
+  g_autofree char *home = NULL;
+  g_auto(GStrv) envp = make_home ("duplicates", &home);
+  g_autofree char *config_path = g_build_filename (home, ".aws", "config", NULL);
+  g_autoptr(GString) text = g_string_new ("[default]\nregion = eu-west-1\n[profile default]\nregion = eu-west-2\n");
+  g_autoptr(WsAwsConfig) config = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) names = NULL;
+
+  for (guint i = 0; i < 10000; i++)
+    g_string_append_printf (text, "[profile dup]\nregion = r%u\n[sso-session s]\nsso_region = r%u\n", i, i);
+  g_string_append (text, "[profile dup]\noutput = json\n");
+  write_file (config_path, text->str, text->len);
+
+  config = ws_aws_config_load ((const char * const *) envp, &error);
+  g_assert_no_error (error);
+  names = ws_aws_config_get_profile_names (config);
+  g_assert_cmpstrv (names, ((const char * const []) { "default", "dup", NULL }));
+  g_assert_cmpstr (ws_aws_config_get_profile_value (config, "default", "region"), ==, "eu-west-2");
+  g_assert_cmpstr (ws_aws_config_get_profile_value (config, "dup", "region"), ==, "r9999");
+  g_assert_cmpstr (ws_aws_config_get_profile_value (config, "dup", "output"), ==, "json");
+  g_assert_cmpstr (ws_aws_config_get_sso_session_value (config, "s", "sso_region"), ==, "r9999");
+}
+
 /* Large but acceptable: many profiles, a long continued value. */
 static void
 test_large_file (void)
@@ -640,6 +763,11 @@ main (int    argc,
   g_test_add_func ("/aws-config/load/parse-error", test_load_parse_error);
   g_test_add_func ("/aws-config/load/binary", test_load_binary);
   g_test_add_func ("/aws-config/load/too-large", test_load_too_large);
+  g_test_add_func ("/aws-config/load/huge", test_load_huge);
+  g_test_add_func ("/aws-config/load/not-utf8", test_load_not_utf8);
+  g_test_add_func ("/aws-config/load/symlinks", test_load_symlinks);
+  g_test_add_func ("/aws-config/load/fifo", test_load_fifo);
+  g_test_add_func ("/aws-config/load/duplicate-sections", test_load_duplicate_sections);
 
   ret = g_test_run ();
 

@@ -9,6 +9,7 @@
  */
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <glib-unix.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -745,17 +746,27 @@ read_config_file (const char  *path,
                   GError     **error)
 {
   g_autoptr(GByteArray) bytes = NULL;
+  g_autoptr(GError) local_error = NULL;
   struct stat st;
   gboolean ok;
   int fd;
 
   *contents = NULL;
 
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  /* O_NONBLOCK: opening a FIFO nobody writes to would wait forever; once
+   * open, reads wait for a writer that is there (AWS_CONFIG_FILE=<(…)). */
+  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
+  if (fd < 0 && errno == ENOENT && g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    return read_error (path, _("a symbolic link to a file that does not exist"), error);
   if (fd < 0 && (errno == ENOENT || errno == ENOTDIR))
     return TRUE;
   if (fd < 0)
     return read_error (path, g_strerror (errno), error);
+  if (!g_unix_set_fd_nonblocking (fd, FALSE, &local_error))
+    {
+      g_close (fd, NULL);
+      return read_error (path, local_error->message, error);
+    }
 
   /* Sized up front: a growing array would leave copies of the secrets behind. */
   if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode))
