@@ -227,19 +227,19 @@ run_clean (Fixture    *fixture,
            const char *first_arg,
            ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  /* cli_fixture_run takes a list: up to four arguments here. */
+  const char *argv[5] = { first_arg, NULL, NULL, NULL, NULL };
   CliResult *result;
   va_list args;
 
-  /* cli_fixture_run takes a list: up to four arguments here. */
   va_start (args, first_arg);
-  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
+  for (guint i = 1; argv[i - 1] != NULL; i++)
+    {
+      g_assert_cmpuint (i, <, G_N_ELEMENTS (argv));
+      argv[i] = va_arg (args, const char *);
+    }
   va_end (args);
-  g_ptr_array_add (argv, NULL);
-  g_assert_cmpuint (argv->len, <=, 5);
-  result = cli_fixture_run (&fixture->cli, argv->pdata[0], argv->pdata[1], argv->pdata[2],
-                            argv->pdata[3], NULL);
+  result = cli_fixture_run (&fixture->cli, argv[0], argv[1], argv[2], argv[3], NULL);
   assert_clean (result->err, what);
   return result;
 }
