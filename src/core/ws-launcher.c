@@ -41,7 +41,7 @@ struct _WsLauncher
   GObject    parent_instance;
 
   GSettings *settings;
-  GPtrArray *page_timeouts; /* GSource*: each deletes one redirect page */
+  guint      sweep_id;      /* deletes the expired redirect pages */
 };
 
 G_DEFINE_FINAL_TYPE (WsLauncher, ws_launcher, G_TYPE_OBJECT)
@@ -55,7 +55,7 @@ ws_launcher_finalize (GObject *object)
 
   /* A page not deleted yet is left to the next launcher's sweep: the
    * browser may still be about to read it. */
-  g_clear_pointer (&self->page_timeouts, g_ptr_array_unref);
+  g_clear_handle_id (&self->sweep_id, g_source_remove);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (ws_launcher_parent_class)->finalize (object);
@@ -68,16 +68,8 @@ ws_launcher_class_init (WsLauncherClass *klass)
 }
 
 static void
-destroy_source (gpointer source)
-{
-  g_source_destroy (source);
-  g_source_unref (source);
-}
-
-static void
 ws_launcher_init (WsLauncher *self)
 {
-  self->page_timeouts = g_ptr_array_new_with_free_func (destroy_source);
 }
 
 char *
@@ -445,21 +437,6 @@ ws_launcher_redirect_page (const char *uri)
                           escaped, escaped, _("Continue"));
 }
 
-typedef struct
-{
-  WsLauncher *self;
-  char       *path;
-} PageTimeout;
-
-static void
-page_timeout_free (gpointer data)
-{
-  PageTimeout *timeout = data;
-
-  g_free (timeout->path);
-  g_free (timeout);
-}
-
 static void
 delete_page (const char *path)
 {
@@ -469,30 +446,26 @@ delete_page (const char *path)
 }
 
 static gboolean
-on_page_expired (gpointer user_data)
+on_sweep (gpointer user_data)
 {
-  PageTimeout *timeout = user_data;
+  WsLauncher *self = user_data;
+  g_autoptr(GTask) sweep = g_task_new (self, NULL, NULL, NULL);
 
-  delete_page (timeout->path);
-  g_debug ("Deleted a sign-in redirect page");
-  /* Destroys this source; its data goes once this dispatch returns. */
-  g_ptr_array_remove (timeout->self->page_timeouts, g_main_current_source ());
+  self->sweep_id = 0;
+  g_task_set_source_tag (sweep, on_sweep);
+  g_task_run_in_thread (sweep, remove_stale_pages_thread);
   return G_SOURCE_REMOVE;
 }
 
+/* One timer for all pages, not one each: a thousand opens leave no memory
+ * behind. Each new page pushes it back (writing a page sweeps the expired
+ * ones first), so the sweep after the last page finds them all expired. */
 static void
-schedule_page_deletion (WsLauncher *self,
-                        const char *path)
+schedule_page_deletion (WsLauncher *self)
 {
-  GSource *source = g_timeout_source_new_seconds (PAGE_LIFETIME_SECONDS);
-  PageTimeout *timeout = g_new0 (PageTimeout, 1);
-
-  timeout->self = self;
-  timeout->path = g_strdup (path);
-  g_source_set_callback (source, on_page_expired, timeout, page_timeout_free);
-  g_source_set_static_name (source, "[windsock] redirect page deletion");
-  g_source_attach (source, g_main_context_get_thread_default ());
-  g_ptr_array_add (self->page_timeouts, source);
+  g_clear_handle_id (&self->sweep_id, g_source_remove);
+  /* A second more: the timer's seconds are coarse, the page's mtime too. */
+  self->sweep_id = g_timeout_add_seconds (PAGE_LIFETIME_SECONDS + 1, on_sweep, self);
 }
 
 /* In a worker thread: sweeps the stale pages, then writes a new one. */
@@ -615,7 +588,7 @@ page_written_cb (GObject      *object,
       return;
     }
 
-  schedule_page_deletion (g_task_get_source_object (task), data->page);
+  schedule_page_deletion (g_task_get_source_object (task));
   if (g_task_return_error_if_cancelled (task))
     {
       delete_page (data->page);
