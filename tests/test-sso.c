@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -382,6 +383,65 @@ assert_role_credentials (WsCredentials *credentials)
   g_assert_nonnull (expiration);
   g_assert_cmpint (g_date_time_to_unix (expiration), ==, 1440941760);
   g_assert_cmpint (g_date_time_get_microsecond (expiration), ==, 123000);
+}
+
+/* Cache files that are not what they should be --------------------------------- */
+
+static void
+on_cache_loaded (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static JsonObject *
+load_cache_file (const char *path)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *object;
+
+  ws_sso_cache_load_async (path, NULL, on_cache_loaded, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  object = ws_sso_cache_load_finish (result, &error);
+  g_assert_no_error (error);
+  return object;
+}
+
+/* Anything but a regular JSON file of at most 1 MiB is no token: read only
+ * that far, never waited on, never a crash. */
+static void
+test_cache_load_bad_files (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("test-sso-cache-XXXXXX", NULL);
+  g_autofree char *good = g_build_filename (dir, "good.json", NULL);
+  g_autofree char *huge = g_build_filename (dir, "huge.json", NULL);
+  g_autofree char *fifo = g_build_filename (dir, "fifo.json", NULL);
+  g_autofree char *device = g_build_filename (dir, "device.json", NULL);
+  g_autofree char *binary = g_build_filename (dir, "binary.json", NULL);
+  g_autofree char *missing = g_build_filename (dir, "missing.json", NULL);
+  g_autoptr(JsonObject) object = NULL;
+
+  g_assert_nonnull (dir);
+  g_assert_true (g_file_set_contents (good, "{\"accessToken\": \"t\"}", -1, NULL));
+  g_assert_true (g_file_set_contents (huge, "{}", -1, NULL));
+  g_assert_cmpint (truncate (huge, 2 * WS_SSO_MAX_JSON_SIZE), ==, 0);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_assert_cmpint (symlink ("/dev/zero", device), ==, 0);
+  g_assert_true (g_file_set_contents (binary, "{\"a\":\"\xff\"}", -1, NULL));
+
+  object = load_cache_file (good);
+  g_assert_cmpstr (ws_sso_object_get_string (object, "accessToken"), ==, "t");
+  g_assert_null (load_cache_file (huge));
+  g_assert_null (load_cache_file (fifo));
+  g_assert_null (load_cache_file (device));
+  g_assert_null (load_cache_file (binary));
+  g_assert_null (load_cache_file (dir));
+  g_assert_null (load_cache_file (missing));
+
+  ws_test_remove_tree (dir);
 }
 
 /* Pure ---------------------------------------------------------------------------- */
@@ -1435,6 +1495,7 @@ main (int   argc,
   g_test_add (path, Fixture, config, fixture_set_up, func, fixture_tear_down)
 
   g_test_add_func ("/sso/cache-file-names", test_cache_file_names);
+  g_test_add_func ("/sso/cache-load-bad-files", test_cache_load_bad_files);
   g_test_add_func ("/sso/parse-time", test_parse_time);
   g_test_add_func ("/sso/out-of-range-times", test_out_of_range_times);
   g_test_add_func ("/sso/config-errors", test_config_errors);

@@ -8,9 +8,14 @@
  */
 #include "ws-sso-cache.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "ws-aws-error.h"
 #include "ws-json.h"
@@ -261,47 +266,115 @@ ws_sso_role_credentials_parse (JsonObject  *reply,
 
 /* Cache files --------------------------------------------------------------- */
 
+/* Reads @path when it is a regular file of at most @max_size bytes; a
+ * FIFO, a device or a huge file is refused without being read whole (or
+ * waited on). */
+static char *
+read_bounded_file (const char  *path,
+                   gsize        max_size,
+                   gsize       *length,
+                   GError     **error)
+{
+  g_autofree char *contents = NULL;
+  struct stat st;
+  gsize size = 0;
+  gssize n = 0;
+  int fd;
+
+  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                           g_strerror (saved_errno));
+      return NULL;
+    }
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode) || (guint64) st.st_size > max_size)
+    {
+      g_close (fd, NULL);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "not a regular file of at most %" G_GSIZE_FORMAT " bytes", max_size);
+      return NULL;
+    }
+
+  /* One byte more than its size: a file that grew meanwhile is refused. */
+  contents = g_malloc (st.st_size + 1);
+  while (size <= (gsize) st.st_size)
+    {
+      n = read (fd, contents + size, st.st_size + 1 - size);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      size += n;
+    }
+  g_close (fd, NULL);
+  if (n < 0 || size > (gsize) st.st_size)
+    {
+      ws_secret_wipe (contents, st.st_size + 1);
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "changed while being read");
+      return NULL;
+    }
+
+  *length = size;
+  return g_steal_pointer (&contents);
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  const char *path = task_data;
+  g_autoptr(GError) error = NULL;
+  JsonObject *object = NULL;
+  char *contents;
+  gsize length = 0;
+
+  contents = read_bounded_file (path, WS_SSO_MAX_JSON_SIZE, &length, &error);
+  if (contents != NULL)
+    {
+      object = ws_json_parse_object (contents, length, WS_SSO_MAX_JSON_SIZE);
+      ws_secret_wipe (contents, length);
+      g_free (contents);
+      if (object == NULL)
+        g_debug ("Ignoring the SSO cache file %s: not a JSON object", path);
+    }
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    g_debug ("Ignoring the SSO cache file %s: %s", path, error->message);
+
+  if (g_task_return_error_if_cancelled (task))
+    g_clear_pointer (&object, json_object_unref);
+  else
+    g_task_return_pointer (task, object, (GDestroyNotify) json_object_unref);
+}
+
 void
 ws_sso_cache_load_async (const char          *path,
                          GCancellable        *cancellable,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
 {
-  g_autoptr(GFile) file = NULL;
+  g_autoptr(GTask) task = NULL;
 
   g_return_if_fail (path != NULL);
 
-  file = g_file_new_for_path (path);
-  g_file_load_contents_async (file, cancellable, callback, user_data);
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ws_sso_cache_load_async);
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  g_task_run_in_thread (task, load_thread);
 }
 
 JsonObject *
 ws_sso_cache_load_finish (GAsyncResult  *result,
                           GError       **error)
 {
-  g_autoptr(GObject) source = g_async_result_get_source_object (result);
-  GFile *file = G_FILE (source);
-  g_autoptr(GError) local_error = NULL;
-  JsonObject *object;
-  char *contents = NULL;
-  gsize length = 0;
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ws_sso_cache_load_async, NULL);
 
-  if (!g_file_load_contents_finish (file, result, &contents, &length, NULL, &local_error))
-    {
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      else if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-        g_debug ("Ignoring the SSO cache file %s: %s", g_file_peek_path (file), local_error->message);
-      return NULL;
-    }
-
-  object = ws_json_parse_object (contents, length, WS_SSO_MAX_JSON_SIZE);
-  ws_secret_wipe (contents, length);
-  g_free (contents);
-
-  if (object == NULL)
-    g_debug ("Ignoring the SSO cache file %s: not a JSON object", g_file_peek_path (file));
-  return object;
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 typedef struct
