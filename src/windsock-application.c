@@ -11,6 +11,7 @@
 #include "windsock-application.h"
 
 #include <glib/gi18n.h>
+#include <glib-unix.h>
 #include <signal.h>
 #include <string.h>
 
@@ -55,6 +56,7 @@ struct _WindsockApplication
   char             *activation_token;  /* for the action being activated */
   guint             service_id;
   guint             no_tray_id;
+  guint             quit_signal_ids[2]; /* SIGTERM, SIGINT */
   gboolean          starting;          /* the first, local activation is just the start */
   gboolean          tray_seen;         /* a watcher accepted us once */
   gboolean          fallback_shown;
@@ -1068,6 +1070,16 @@ apply_config (WindsockApplication *self)
     g_warning ("%s", error->message);
 }
 
+/* A session manager or `systemctl --user stop` ends us with SIGTERM, a
+ * terminal with SIGINT: quit as app.quit does, cancelling what is in
+ * flight, rather than die mid-write. */
+static gboolean
+on_quit_signal (gpointer user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 windsock_application_startup (GApplication *application)
 {
@@ -1087,6 +1099,8 @@ windsock_application_startup (GApplication *application)
   ws_aws_context_set_mfa_prompt (self->context, prompt_mfa, self, NULL);
   /* A window's pipe that closed early must fail a write, not end us. */
   signal (SIGPIPE, SIG_IGN);
+  self->quit_signal_ids[0] = g_unix_signal_add (SIGTERM, on_quit_signal, self);
+  self->quit_signal_ids[1] = g_unix_signal_add (SIGINT, on_quit_signal, self);
   self->catalog = ws_catalog_new (self->context, self->settings, NULL);
   self->launcher = ws_launcher_new (self->settings);
   self->menu = windsock_menu_new (self->catalog, self->settings);
@@ -1186,6 +1200,8 @@ windsock_application_shutdown (GApplication *application)
   /* Everything in flight ends now, before the objects it uses go. */
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->no_tray_id, g_source_remove);
+  for (gsize i = 0; i < G_N_ELEMENTS (self->quit_signal_ids); i++)
+    g_clear_handle_id (&self->quit_signal_ids[i], g_source_remove);
   if (self->notifier != NULL)
     ws_status_notifier_unexport (self->notifier);
   if (self->dbus_menu != NULL)
