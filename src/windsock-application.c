@@ -60,6 +60,7 @@ struct _WindsockApplication
   gboolean          starting;          /* the first, local activation is just the start */
   gboolean          tray_seen;         /* a watcher accepted us once */
   gboolean          fallback_shown;
+  gboolean          clock_warned;      /* told once per run */
 };
 
 G_DEFINE_FINAL_TYPE (WindsockApplication, windsock_application, G_TYPE_APPLICATION)
@@ -235,6 +236,25 @@ static gboolean sign_in (WindsockApplication  *self,
                          Launch               *waiting,
                          GError              **error);
 
+/* Corrected for, but worth telling about: once per run. */
+static void
+warn_clock (WindsockApplication *self)
+{
+  guint minutes = ws_aws_client_get_clock_skew_minutes (self->client);
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *body = NULL;
+
+  if (minutes == 0 || self->clock_warned)
+    return;
+  self->clock_warned = TRUE;
+  notification = g_notification_new (_("Your computer’s clock is wrong"));
+  body = g_strdup_printf (ngettext ("It is %u minute off. AWS requests were corrected for it, but please set the right time.",
+                                    "It is %u minutes off. AWS requests were corrected for it, but please set the right time.",
+                                    minutes), minutes);
+  g_notification_set_body (notification, body);
+  g_application_send_notification (G_APPLICATION (self), "clock", notification);
+}
+
 static void
 launch_complete (Launch       *launch,
                  const GError *error)
@@ -257,6 +277,7 @@ launch_complete (Launch       *launch,
 
       withdraw (self, id);
       remember_recent (self, launch->ref);
+      warn_clock (self);
     }
   /* A caller on D-Bus (the CLI) reports the error itself; a click only
    * has the notification, or, when the sign-in expired, the sign-in window

@@ -29,7 +29,6 @@
 
 /* A clock this far off is worth telling the user about even though the
  * client corrected for it. */
-#define SKEW_WARNING_USEC (5 * G_TIME_SPAN_MINUTE)
 
 typedef struct
 {
@@ -129,13 +128,12 @@ cli_quit (Cli *cli)
 static void
 cli_warn_clock (Cli *cli)
 {
-  GTimeSpan offset = ABS (ws_aws_client_get_clock_offset (cli->client));
-  int minutes = (int) ((offset + G_TIME_SPAN_MINUTE / 2) / G_TIME_SPAN_MINUTE);
+  guint minutes = ws_aws_client_get_clock_skew_minutes (cli->client);
 
-  if (offset >= SKEW_WARNING_USEC)
-    g_printerr (ngettext ("windsock: your computer’s clock is %d minute off; AWS requests were "
+  if (minutes > 0)
+    g_printerr (ngettext ("windsock: your computer’s clock is %u minute off; AWS requests were "
                           "corrected for it, but please set the right time.\n",
-                          "windsock: your computer’s clock is %d minutes off; AWS requests were "
+                          "windsock: your computer’s clock is %u minutes off; AWS requests were "
                           "corrected for it, but please set the right time.\n",
                           minutes),
                 minutes);

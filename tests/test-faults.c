@@ -835,9 +835,19 @@ test_service_row (Fixture       *fixture,
     run_service_launch (fixture, row);
   assert_bounded (start);
 
-  /* Only the clock row corrects on discovery first, then opens at once. */
+  /* Only the clock row corrects on discovery first, then opens at once;
+   * the user is told their clock is off. */
   if (row->arrange != arrange_clock_skew)
     assert_attempts (fixture, row);
+  else
+    {
+      const WsTestNotification *clock = NULL;
+
+      g_assert_true (ws_test_notifications_wait (fixture->notifications, 1));
+      clock = find_notification (fixture, "clock");
+      g_assert_nonnull (clock);
+      g_assert_nonnull (strstr (clock->body, "20 minutes off"));
+    }
   g_assert_true (service_answers (fixture));
 }
 

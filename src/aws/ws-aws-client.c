@@ -26,6 +26,7 @@
 #define MAX_BACKOFF          20.0
 #define READ_CHUNK_SIZE      (64 * 1024)
 #define SKEW_THRESHOLD       (4 * G_TIME_SPAN_MINUTE)
+#define SKEW_WARNING         (5 * G_TIME_SPAN_MINUTE) /* worth telling the user */
 #define QUOTA_CAPACITY       500
 #define RETRY_COST           5
 #define TIMEOUT_RETRY_COST   10
@@ -202,6 +203,19 @@ ws_aws_client_get_clock_offset (WsAwsClient *self)
   g_return_val_if_fail (WS_IS_AWS_CLIENT (self), 0);
 
   return self->clock_offset;
+}
+
+guint
+ws_aws_client_get_clock_skew_minutes (WsAwsClient *self)
+{
+  GTimeSpan offset;
+
+  g_return_val_if_fail (WS_IS_AWS_CLIENT (self), 0);
+
+  offset = ABS (self->clock_offset);
+  if (offset < SKEW_WARNING)
+    return 0;
+  return (guint) ((offset + G_TIME_SPAN_MINUTE / 2) / G_TIME_SPAN_MINUTE);
 }
 
 double

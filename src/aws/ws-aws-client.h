@@ -58,6 +58,9 @@ gboolean     ws_aws_client_set_ca_bundle      (WsAwsClient  *self,
                                                GError      **error);
 /* The correction applied to the local clock when signing (server − local). */
 GTimeSpan    ws_aws_client_get_clock_offset   (WsAwsClient  *self);
+/* How many minutes (rounded) the system clock is off from AWS's, when it
+ * is worth telling the user (5 or more), else 0. */
+guint        ws_aws_client_get_clock_skew_minutes (WsAwsClient *self);
 
 /* Sends @request (copied: it need not outlive the call) signed with
  * @credentials; retries as the SDKs' "standard" mode. The result is the
