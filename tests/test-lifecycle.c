@@ -267,8 +267,9 @@ assert_clean_exit (Fixture *fixture)
   g_assert_true (g_subprocess_get_if_exited (fixture->service));
   g_assert_cmpint (g_subprocess_get_exit_status (fixture->service), ==, 0);
   g_assert_true (g_file_get_contents (fixture->log_path, &log, NULL, NULL));
-  g_assert_null (strstr (log, "CRITICAL"));
-  g_assert_null (strstr (log, "WARNING"));
+  /* GLib's own format: valgrind says "WARNING" about syscalls it lacks. */
+  g_assert_null (strstr (log, "-CRITICAL **"));
+  g_assert_null (strstr (log, "-WARNING **"));
   g_assert_null (strstr (log, "runtime error"));
   g_assert_null (strstr (log, "Sanitizer"));
   g_assert_null (strstr (log, CLI_SECRET_KEY));
@@ -523,7 +524,7 @@ click_into_sign_in (Fixture *fixture)
                          "sso_role_name = Admin\nregion = eu-west-1\n"
                          "[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\n"
                          "sso_region = us-east-1\n");
-  install_window_script (fixture, "[ \"$1\" = signin ] && exec sleep 120");
+  install_window_script (fixture, "[ \"$1\" = signin ] && exec sleep 120 </dev/null >/dev/null 2>&1");
   start_service (fixture);
   click (fixture, "sso-dev/eu-west-1/analytics");
   return wait_for_window (fixture, "signin");
