@@ -23,6 +23,7 @@
 #include "ws-aws-error.h"
 #include "ws-credentials-provider.h"
 #include "ws-endpoint.h"
+#include "ws-launcher.h"
 #include "ws-mwaa.h"
 #include "ws-secret.h"
 #include "ws-sso.h"
@@ -355,7 +356,7 @@ on_browser_launched (GObject      *source,
   Cli *cli = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!g_app_info_launch_default_for_uri_finish (result, &error))
+  if (!ws_launcher_open_uri_finish (WS_LAUNCHER (source), result, &error))
     {
       g_printerr (_("windsock: could not open the web browser: %s. Set a default browser "
                     "for https links (xdg-settings set default-web-browser …).\n"),
@@ -365,14 +366,18 @@ on_browser_launched (GObject      *source,
   cli_quit (cli);
 }
 
-/* The URL goes to the browser only: GIO passes it to the default handler
- * (or the OpenURI portal inside Flatpak), and nothing here prints it. */
+/* The URL goes to the default browser only, in a private redirect page
+ * (or to the OpenURI portal inside Flatpak), and nothing here prints it.
+ * The page outlives this process: the next launcher, the service's or
+ * another run's, removes it once its token has expired. */
 static void
 open_url (Cli  *cli,
           char *url)
 {
-  g_app_info_launch_default_for_uri_async (url, NULL, cli->cancellable,
-                                           on_browser_launched, cli);
+  g_autoptr(WsLauncher) launcher = ws_launcher_new (NULL);
+
+  ws_launcher_open_uri_async (launcher, url, NULL, FALSE, cli->cancellable,
+                              on_browser_launched, cli);
   ws_secret_free (url);
 }
 
@@ -624,7 +629,7 @@ on_verification_opened (GObject      *source,
 {
   g_autoptr(GError) error = NULL;
 
-  if (!g_app_info_launch_default_for_uri_finish (result, &error))
+  if (!ws_launcher_open_uri_finish (WS_LAUNCHER (source), result, &error))
     g_printerr ("%s\n", _("Could not open a web browser; open the address above yourself."));
 }
 
@@ -646,8 +651,13 @@ show_sign_in_page (const char *user_code,
              verification_uri);
   g_print ("%s\n", _("Waiting for the sign-in to be approved…"));
   if (!cli->no_browser)
-    g_app_info_launch_default_for_uri_async (verification_uri, NULL, cli->cancellable,
-                                             on_verification_opened, cli);
+    {
+      /* The authorization request's state stays off command lines too. */
+      g_autoptr(WsLauncher) launcher = ws_launcher_new (NULL);
+
+      ws_launcher_open_uri_async (launcher, verification_uri, NULL, FALSE, cli->cancellable,
+                                  on_verification_opened, cli);
+    }
 }
 
 static void

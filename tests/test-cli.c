@@ -371,8 +371,12 @@ test_open (CliFixture    *fixture,
   g_assert_cmpint (result->status, ==, 0);
   g_assert_cmpstr (result->out, ==, "");
 
+  /* A redirect page, never the login URL on the browser's command line. */
   opened = ws_test_wait_for_file (record);
   g_assert_nonnull (opened);
+  g_assert_null (strstr (opened, "aws-console-sso"));
+  g_free (opened);
+  opened = ws_test_wait_for_browser (record);
   g_assert_true (g_str_has_prefix (opened,
                                    "https://analytics.airflow.example.test/aws_mwaa/aws-console-sso?login=true#token-analytics-"));
 }
@@ -430,7 +434,7 @@ test_login_then_url (CliFixture    *fixture,
   g_assert_null (strstr (login->out, "sso-access-token"));
   g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, "POST", "/token"), ==, 2);
 
-  opened = ws_test_wait_for_file (record);
+  opened = ws_test_wait_for_browser (record);
   g_assert_cmpstr (opened, ==, "https://device.sso.us-east-1.amazonaws.com/?user_code=ABCD-EFGH");
 
   g_assert_cmpint (g_stat (cache, &st), ==, 0);
@@ -487,11 +491,15 @@ static gboolean
 browse_once_opened (gpointer user_data)
 {
   Browser *browser = user_data;
+  g_autofree char *recorded = NULL;
   g_autofree char *address = NULL;
 
   /* The recording browser writes its record atomically. */
-  if (!g_file_get_contents (browser->record, &address, NULL, NULL))
+  if (!g_file_get_contents (browser->record, &recorded, NULL, NULL))
     return G_SOURCE_CONTINUE;
+  /* A redirect page: the request's state is not on a command line. */
+  g_assert_null (strstr (recorded, "state="));
+  address = ws_test_browser_resolve (recorded);
 
   if (browser->forged_state != NULL)
     {

@@ -545,6 +545,22 @@ wait_for_browser (const char *record)
   return ws_test_browser_resolve (recorded);
 }
 
+/* `windsock open`: the browser gets a redirect page, as from the service. */
+static void
+test_cli_open (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(CliResult) open = run_clean (fixture, "windsock open", "open", "analytics", NULL);
+  g_autofree char *pages = g_build_filename (fixture->runtime_dir, "windsock", NULL);
+  g_autofree char *opened = NULL;
+
+  g_assert_cmpint (open->status, ==, 0);
+  assert_clean (open->out, "windsock open");
+  opened = wait_for_browser (fixture->browser_record);
+  g_assert_true (g_str_has_prefix (opened, ENVIRONMENT_URL));
+  g_assert_cmpuint (assert_private_tree (pages), ==, 1);
+}
+
 /* Open, copy, private window: the browser gets a private redirect page,
  * the copy window the URL on its stdin, none of them on a command line. */
 static void
@@ -789,6 +805,7 @@ main (int    argc,
 
   add_fixture_test ("/secrets/cli/keys", test_cli_keys);
   add_fixture_test ("/secrets/cli/sso", test_cli_sso);
+  add_fixture_test ("/secrets/cli/open", test_cli_open);
   add_fixture_test ("/secrets/service/open", test_service_open);
   add_fixture_test ("/secrets/service/mfa", test_service_mfa);
   g_test_add_func ("/secrets/files/atomic-write", test_atomic_write);
