@@ -311,9 +311,10 @@ test_window_device_code (Fixture       *fixture,
 
   fixture->token_mode = TOKEN_APPROVE;
   ws_ui_wait_until (signed_in_shown, fixture);
-  ws_ui_save_screenshot (GTK_WIDGET (fixture->window), "signin-done");
   g_assert_false (is_visible (fixture, "cancel_button"));
   g_assert_true (g_file_test (cache, G_FILE_TEST_IS_REGULAR));
+  /* It closes itself a second later: drawn while it is there. */
+  ws_ui_save_screenshot (GTK_WIDGET (fixture->window), "signin-done");
   ws_ui_wait_until (finished, fixture);
   g_assert_cmpint (fixture->finished, ==, TRUE);
   ws_ui_wait_for_finalize ((gpointer *) &fixture->window);
