@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Counts test cases in meson's testlog.json files (one per pass): every
 TAP result of a GTest program, and a whole program where it reports no TAP
-lines."""
+lines; and, in a .txt file from tests/fuzz/run-fuzzers.sh, every fuzz
+target ("TARGET: N runs, …" passed, "TARGET: FAILED …" failed)."""
 import json
 import re
 import sys
@@ -10,6 +11,11 @@ passed = failed = skipped = 0
 entries = []
 for path in sys.argv[1:]:
     try:
+        if path.endswith(".txt"):
+            text = open(path, encoding="utf-8").read()
+            passed += len(re.findall(r"^\S+: \S+ runs,", text, re.M))
+            failed += len(re.findall(r"^\S+: FAILED", text, re.M))
+            continue
         entries += [json.loads(line) for line in open(path, encoding="utf-8") if line.strip()]
     except OSError as error:
         print(f"no test log: {error}")
