@@ -247,7 +247,7 @@ warn_clock (WindsockApplication *self)
   if (minutes == 0 || self->clock_warned)
     return;
   self->clock_warned = TRUE;
-  notification = g_notification_new (_("Your computer’s clock is wrong"));
+  notification = g_notification_new (_("This computer’s clock is wrong"));
   body = g_strdup_printf (ngettext ("It is %u minute off. AWS requests were corrected for it, but please set the right time.",
                                     "It is %u minutes off. AWS requests were corrected for it, but please set the right time.",
                                     minutes), minutes);
