@@ -11,21 +11,17 @@
 #include "cli-fixture.h"
 #include "ws-test-browser.h"
 #include "ws-test-notifications.h"
+#include "ws-test-service.h"
 #include "ws-test-sni-host.h"
 #include "ws-test-util.h"
 
-#define APP_PATH "/io/github/windsock/Windsock"
 
 typedef struct
 {
-  CliFixture           cli;
-  GTestDBus           *bus;
-  GDBusConnection     *connection;
-  WsTestNotifications *notifications;
-  GSubprocess         *service;
-  char                *browser_record;
-  char                *ui_record;
-  char                *log_path;
+  CliFixture     cli;
+  WsTestService  service;
+  char          *browser_record;
+  char          *ui_record;
 } Fixture;
 
 static const char config_text[] =
@@ -66,26 +62,13 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
   cli_fixture_set_up (&fixture->cli);
   cli_fixture_write_aws (&fixture->cli, "config", config_text);
   write_credentials (fixture);
   ws_fake_aws_add_environment (fixture->cli.fake, "eu-west-1", "analytics", "AVAILABLE", "2.10.3");
   ws_fake_aws_add_environment (fixture->cli.fake, "eu-west-1", "building", "CREATING", "2.10.3");
 
-  fixture->log_path = g_build_filename (fixture->cli.home, "service.log", NULL);
-  fixture->bus = g_test_dbus_new (G_TEST_DBUS_NONE);
-  g_test_dbus_add_service_dir (fixture->bus, fixture->cli.home);
-  g_test_dbus_up (fixture->bus);
-  fixture->connection = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  g_assert_no_error (error);
-  fixture->notifications = ws_test_notifications_new (fixture->connection);
-
-  cli_fixture_setenv (&fixture->cli, "DBUS_SESSION_BUS_ADDRESS", g_test_dbus_get_bus_address (fixture->bus));
-  cli_fixture_setenv (&fixture->cli, "GNOTIFICATION_BACKEND", "freedesktop");
-  cli_fixture_setenv (&fixture->cli, "GSETTINGS_BACKEND", "memory");
-  cli_fixture_setenv (&fixture->cli, "GSETTINGS_SCHEMA_DIR", g_getenv ("GSETTINGS_SCHEMA_DIR"));
+  ws_test_service_set_up (&fixture->service, &fixture->cli, fixture->cli.home);
   fixture->browser_record = ws_test_install_recording_browser (fixture->cli.home, "recorder");
   fixture->ui_record = install_recording_ui (fixture);
 }
@@ -107,65 +90,13 @@ is_true (gpointer data)
   return *(gboolean *) data;
 }
 
-static gboolean
-wake_up (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* For conditions no signal announces here (a bus name, a menu row): look
- * again every 50 ms, bounded as every wait. */
-static void
-poll_until (gboolean   (*done) (gpointer data),
-            gpointer     data,
-            const char  *what)
-{
-  guint wake_id = g_timeout_add (50, wake_up, NULL);
-
-  ws_test_sni_wait_until (done, data, what);
-  g_source_remove (wake_id);
-}
-
-static void
-activate_action (Fixture    *fixture,
-                 const char *name,
-                 GVariant   *parameter)
-{
-  g_autoptr(GVariantBuilder) parameters = g_variant_builder_new (G_VARIANT_TYPE ("av"));
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (parameter != NULL)
-    g_variant_builder_add (parameters, "v", parameter);
-  reply = ws_test_sni_call (fixture->connection, APP_ID, APP_PATH, "org.gtk.Actions", "Activate",
-                            g_variant_new ("(sava{sv})", name, parameters, NULL), NULL, &error);
-  g_assert_no_error (error);
-}
-
-/* Quits through the action GNOME's background-apps UI uses, and checks the
- * service ends cleanly (no crash on the way out). */
-static void
-stop_service (Fixture *fixture)
-{
-  gboolean exited = FALSE;
-
-  if (fixture->service == NULL)
-    return;
-  activate_action (fixture, "quit", NULL);
-  g_subprocess_wait_async (fixture->service, NULL, on_exited, &exited);
-  ws_test_sni_wait_until (is_true, &exited, "the service to quit");
-  g_assert_true (g_subprocess_get_if_exited (fixture->service));
-  g_assert_cmpint (g_subprocess_get_exit_status (fixture->service), ==, 0);
-  g_clear_object (&fixture->service);
-}
-
 /* Whatever the service printed must hold no secret. */
 static void
 assert_log_clean (Fixture *fixture)
 {
   g_autofree char *log = NULL;
 
-  if (!g_file_get_contents (fixture->log_path, &log, NULL, NULL))
+  if (!g_file_get_contents (fixture->service.log_path, &log, NULL, NULL))
     return;
   g_assert_null (strstr (log, CLI_SECRET_KEY));
   g_assert_null (strstr (log, "token-"));
@@ -176,65 +107,13 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  stop_service (fixture);
+  if (fixture->service.process != NULL)
+    ws_test_service_quit (&fixture->service);
   assert_log_clean (fixture);
-  g_clear_object (&fixture->notifications);
-  g_clear_object (&fixture->connection);
-  g_test_dbus_down (fixture->bus);
-  g_clear_object (&fixture->bus);
+  ws_test_service_tear_down (&fixture->service);
   g_clear_pointer (&fixture->browser_record, g_free);
   g_clear_pointer (&fixture->ui_record, g_free);
-  g_clear_pointer (&fixture->log_path, g_free);
   cli_fixture_tear_down (&fixture->cli);
-}
-
-static gboolean
-name_has_owner (GDBusConnection *connection,
-                const char      *name)
-{
-  g_autoptr(GVariant) reply = NULL;
-  gboolean has_owner = FALSE;
-
-  reply = ws_test_sni_call (connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                            "org.freedesktop.DBus", "NameHasOwner", g_variant_new ("(s)", name),
-                            G_VARIANT_TYPE ("(b)"), NULL);
-  g_assert_nonnull (reply);
-  g_variant_get (reply, "(b)", &has_owner);
-  return has_owner;
-}
-
-static gboolean
-service_is_up (gpointer data)
-{
-  Fixture *fixture = data;
-
-  return name_has_owner (fixture->connection, APP_ID);
-}
-
-static void
-start_service (Fixture *fixture)
-{
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_auto(GStrv) wrapper = NULL;
-
-  if (g_getenv ("WINDSOCK_WRAPPER") != NULL)
-    {
-      g_assert_true (g_shell_parse_argv (g_getenv ("WINDSOCK_WRAPPER"), NULL, &wrapper, &error));
-      for (guint i = 0; wrapper[i] != NULL; i++)
-        g_ptr_array_add (argv, wrapper[i]);
-    }
-  g_ptr_array_add (argv, (gpointer) g_getenv ("WINDSOCK_BIN"));
-  g_ptr_array_add (argv, NULL);
-
-  g_subprocess_launcher_set_environ (launcher, fixture->cli.environ);
-  g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "all", TRUE);
-  g_subprocess_launcher_set_stdout_file_path (launcher, fixture->log_path);
-  g_subprocess_launcher_set_stderr_file_path (launcher, fixture->log_path);
-  fixture->service = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  poll_until (service_is_up, fixture, "the service to own its name");
 }
 
 /* The service's tray item, once the watcher has it. */
@@ -243,7 +122,7 @@ wait_for_item (Fixture          *fixture,
                WsTestSniWatcher *watcher)
 {
   ws_test_sni_watcher_wait_for_items (watcher, 1);
-  return ws_test_sni_item_new (fixture->connection, ws_test_sni_watcher_get_items (watcher)[0]);
+  return ws_test_sni_item_new (fixture->service.connection, ws_test_sni_watcher_get_items (watcher)[0]);
 }
 
 /* Layouts: discovery runs in the background, so wait until a row shows up. */
@@ -270,7 +149,7 @@ wait_for_row (WsTestSniMenu *menu,
 {
   LayoutWait wait = { menu, label, NULL };
 
-  poll_until (layout_has_label, &wait, label);
+  ws_test_service_poll_until (layout_has_label, &wait, label);
   return wait.layout;
 }
 
@@ -309,7 +188,7 @@ static void
 test_tray_click (Fixture       *fixture,
                  gconstpointer  data)
 {
-  g_autoptr(WsTestSniWatcher) watcher = ws_test_sni_watcher_new (fixture->connection);
+  g_autoptr(WsTestSniWatcher) watcher = ws_test_sni_watcher_new (fixture->service.connection);
   g_autoptr(WsTestSniItem) item = NULL;
   g_autoptr(WsTestSniMenu) menu = NULL;
   g_autoptr(GVariant) properties = NULL;
@@ -321,7 +200,7 @@ test_tray_click (Fixture       *fixture,
   gboolean is_menu = TRUE;
   int analytics, building;
 
-  start_service (fixture);
+  ws_test_service_start (&fixture->service, &fixture->cli);
   item = wait_for_item (fixture, watcher);
   properties = ws_test_sni_item_get_all (item);
   g_assert_true (g_variant_lookup (properties, "Id", "&s", &text));
@@ -361,14 +240,14 @@ static void
 test_watcher_restart (Fixture       *fixture,
                       gconstpointer  data)
 {
-  WsTestSniWatcher *watcher = ws_test_sni_watcher_new (fixture->connection);
+  WsTestSniWatcher *watcher = ws_test_sni_watcher_new (fixture->service.connection);
 
-  start_service (fixture);
+  ws_test_service_start (&fixture->service, &fixture->cli);
   ws_test_sni_watcher_wait_for_items (watcher, 1);
 
   /* The panel restarts: the new watcher knows nothing until we register. */
   ws_test_sni_watcher_free (watcher);
-  watcher = ws_test_sni_watcher_new (fixture->connection);
+  watcher = ws_test_sni_watcher_new (fixture->service.connection);
   ws_test_sni_watcher_wait_for_items (watcher, 1);
   g_assert_cmpuint (ws_test_sni_watcher_get_registrations (watcher), ==, 1);
   ws_test_sni_watcher_free (watcher);
@@ -380,7 +259,7 @@ static void
 test_config_change (Fixture       *fixture,
                     gconstpointer  data)
 {
-  g_autoptr(WsTestSniWatcher) watcher = ws_test_sni_watcher_new (fixture->connection);
+  g_autoptr(WsTestSniWatcher) watcher = ws_test_sni_watcher_new (fixture->service.connection);
   g_autoptr(WsTestSniItem) item = NULL;
   g_autoptr(WsTestSniMenu) menu = NULL;
   g_autoptr(GVariant) before = NULL;
@@ -388,7 +267,7 @@ test_config_change (Fixture       *fixture,
   guint updates;
 
   ws_fake_aws_add_environment (fixture->cli.fake, "us-east-1", "reporting", "UPDATING", "2.9.2");
-  start_service (fixture);
+  ws_test_service_start (&fixture->service, &fixture->cli);
   item = wait_for_item (fixture, watcher);
   menu = ws_test_sni_menu_new (item);
   before = wait_for_row (menu, "analytics");
@@ -413,9 +292,9 @@ static const WsTestNotification *
 wait_for_notification (Fixture    *fixture,
                        const char *part)
 {
-  for (guint i = 0; ws_test_notifications_wait (fixture->notifications, i + 1); i++)
+  for (guint i = 0; ws_test_notifications_wait (fixture->service.notifications, i + 1); i++)
     {
-      const WsTestNotification *notification = ws_test_notifications_get (fixture->notifications, i);
+      const WsTestNotification *notification = ws_test_notifications_get (fixture->service.notifications, i);
 
       if (strstr (notification->summary, part) != NULL)
         return notification;
@@ -515,8 +394,8 @@ static gboolean
 notified_about (Fixture    *fixture,
                 const char *part)
 {
-  for (guint i = 0; i < ws_test_notifications_get_n_notifications (fixture->notifications); i++)
-    if (strstr (ws_test_notifications_get (fixture->notifications, i)->summary, part) != NULL)
+  for (guint i = 0; i < ws_test_notifications_get_n_notifications (fixture->service.notifications); i++)
+    if (strstr (ws_test_notifications_get (fixture->service.notifications, i)->summary, part) != NULL)
       return TRUE;
   return FALSE;
 }
@@ -543,7 +422,7 @@ static void
 test_sso_sign_in (Fixture       *fixture,
                   gconstpointer  data)
 {
-  g_autoptr(WsTestSniWatcher) watcher = ws_test_sni_watcher_new (fixture->connection);
+  g_autoptr(WsTestSniWatcher) watcher = ws_test_sni_watcher_new (fixture->service.connection);
   g_autoptr(WsTestSniItem) item = NULL;
   g_autoptr(WsTestSniMenu) menu = NULL;
   g_autoptr(GVariant) layout = NULL;
@@ -554,7 +433,7 @@ test_sso_sign_in (Fixture       *fixture,
   cli_fixture_write_aws (&fixture->cli, "config", SSO_CONFIG);
   ws_fake_aws_add_credentials (fixture->cli.fake, "ASIASSOROLE", "sso/role/secret", "sso-session-token");
   install_signin_ui (fixture, TRUE);
-  start_service (fixture);
+  ws_test_service_start (&fixture->service, &fixture->cli);
   item = wait_for_item (fixture, watcher);
   menu = ws_test_sni_menu_new (item);
   layout = wait_for_row (menu, "Sign in to sso-dev");
@@ -566,7 +445,7 @@ test_sso_sign_in (Fixture       *fixture,
   g_assert_true (g_str_has_prefix (record, "signin sso-dev\n"));
 
   gone.menu = menu;
-  poll_until (row_gone, &gone, "the sign-in row to go");
+  ws_test_service_poll_until (row_gone, &gone, "the sign-in row to go");
   bearer = ws_fake_aws_get_last_header (fixture->cli.fake, "/federation/credentials", "x-amz-sso_bearer_token");
   g_assert_cmpstr (bearer, ==, "sso-access-token");
   g_assert_cmpuint (count_sign_ins (fixture), ==, 1);
@@ -579,17 +458,17 @@ static void
 test_sso_expired_click (Fixture       *fixture,
                         gconstpointer  data)
 {
-  g_autoptr(WsTestSniWatcher) watcher = ws_test_sni_watcher_new (fixture->connection);
+  g_autoptr(WsTestSniWatcher) watcher = ws_test_sni_watcher_new (fixture->service.connection);
   g_autofree char *ui = NULL;
   g_autofree char *opened = NULL;
 
   cli_fixture_write_aws (&fixture->cli, "config", SSO_CONFIG);
   ws_fake_aws_add_credentials (fixture->cli.fake, "ASIASSOROLE", "sso/role/secret", "sso-session-token");
   install_signin_ui (fixture, TRUE);
-  start_service (fixture);
+  ws_test_service_start (&fixture->service, &fixture->cli);
 
   push_role_credentials (fixture->cli.fake);
-  activate_action (fixture, "open-environment", g_variant_new_string ("sso-dev/eu-west-1/analytics"));
+  ws_test_service_activate (&fixture->service, "open-environment", g_variant_new_string ("sso-dev/eu-west-1/analytics"));
   ui = wait_for_record (fixture->ui_record);
   g_assert_true (g_str_has_prefix (ui, "signin sso-dev\n"));
   opened = wait_for_record (fixture->browser_record);
@@ -605,15 +484,15 @@ static void
 test_sso_retried_once (Fixture       *fixture,
                        gconstpointer  data)
 {
-  g_autoptr(WsTestSniWatcher) watcher = ws_test_sni_watcher_new (fixture->connection);
+  g_autoptr(WsTestSniWatcher) watcher = ws_test_sni_watcher_new (fixture->service.connection);
   const WsTestNotification *notification;
   gboolean has_sign_in = FALSE;
 
   cli_fixture_write_aws (&fixture->cli, "config", SSO_CONFIG);
   install_signin_ui (fixture, FALSE);
-  start_service (fixture);
+  ws_test_service_start (&fixture->service, &fixture->cli);
 
-  activate_action (fixture, "open-environment", g_variant_new_string ("sso-dev/eu-west-1/analytics"));
+  ws_test_service_activate (&fixture->service, "open-environment", g_variant_new_string ("sso-dev/eu-west-1/analytics"));
   notification = wait_for_notification (fixture, "Could not open sso-dev/eu-west-1/analytics");
   assert_notification_clean (notification);
   for (guint i = 0; notification->actions[i] != NULL && notification->actions[i + 1] != NULL; i += 2)
@@ -635,8 +514,8 @@ test_error_notification (Fixture       *fixture,
   ws_fake_aws_push_response (fixture->cli.fake, "POST", "/webtoken/analytics", 403,
                              "AccessDeniedException", "application/json",
                              "{\"Message\":\"User is not authorized to perform airflow:CreateWebLoginToken\"}");
-  start_service (fixture);
-  activate_action (fixture, "open-environment", g_variant_new_string ("default/eu-west-1/analytics"));
+  ws_test_service_start (&fixture->service, &fixture->cli);
+  ws_test_service_activate (&fixture->service, "open-environment", g_variant_new_string ("default/eu-west-1/analytics"));
 
   notification = wait_for_notification (fixture, "Could not open default/eu-west-1/analytics");
   g_assert_nonnull (strstr (notification->body, "CreateWebLoginToken"));
@@ -645,7 +524,7 @@ test_error_notification (Fixture       *fixture,
     if (g_str_equal (notification->actions[i + 1], "Retry"))
       {
         has_retry = TRUE;
-        ws_test_notifications_invoke_action (fixture->notifications, notification->id,
+        ws_test_notifications_invoke_action (fixture->service.notifications, notification->id,
                                              notification->actions[i]);
       }
   g_assert_true (has_retry);
@@ -727,8 +606,8 @@ test_mfa_profile (Fixture       *fixture,
                          "role_arn = arn:aws:iam::123456789012:role/Admin\n"
                          "mfa_serial = arn:aws:iam::123456789012:mfa/me\n");
 
-  start_service (fixture);
-  activate_action (fixture, "open-environment", g_variant_new_string ("admin/eu-west-1/analytics"));
+  ws_test_service_start (&fixture->service, &fixture->cli);
+  ws_test_service_activate (&fixture->service, "open-environment", g_variant_new_string ("admin/eu-west-1/analytics"));
   opened = wait_for_record (fixture->browser_record);
   assert_opened_analytics (opened);
 
@@ -739,7 +618,7 @@ test_mfa_profile (Fixture       *fixture,
 
   /* Asked once: the next open uses the kept session. */
   g_assert_cmpint (g_remove (fixture->browser_record), ==, 0);
-  activate_action (fixture, "open-environment", g_variant_new_string ("admin/eu-west-1/analytics"));
+  ws_test_service_activate (&fixture->service, "open-environment", g_variant_new_string ("admin/eu-west-1/analytics"));
   opened_again = wait_for_record (fixture->browser_record);
   assert_opened_analytics (opened_again);
   g_clear_pointer (&text, g_free);
@@ -759,7 +638,7 @@ test_no_watcher (Fixture       *fixture,
   const WsTestNotification *notification;
   g_autofree char *record = NULL;
 
-  start_service (fixture);
+  ws_test_service_start (&fixture->service, &fixture->cli);
   record = wait_for_record (fixture->ui_record);
   g_assert_true (g_str_has_prefix (record, "pick\n"));
   notification = wait_for_notification (fixture, "no tray icon");
@@ -774,13 +653,13 @@ test_late_panel (Fixture       *fixture,
 {
   g_autoptr(WsTestSniWatcher) watcher = NULL;
 
-  start_service (fixture);
-  watcher = ws_test_sni_watcher_new (fixture->connection);
+  ws_test_service_start (&fixture->service, &fixture->cli);
+  watcher = ws_test_sni_watcher_new (fixture->service.connection);
   ws_test_sni_watcher_wait_for_items (watcher, 1);
   /* Past the service's 3 s grace period. */
   ws_test_run_for (5000);
   g_assert_false (g_file_test (fixture->ui_record, G_FILE_TEST_EXISTS));
-  g_assert_cmpuint (ws_test_notifications_get_n_notifications (fixture->notifications), ==, 0);
+  g_assert_cmpuint (ws_test_notifications_get_n_notifications (fixture->service.notifications), ==, 0);
 }
 
 /* `windsock` again (or the app grid) while the service runs: the picker,
@@ -789,11 +668,11 @@ static void
 test_activate_again (Fixture       *fixture,
                      gconstpointer  data)
 {
-  g_autoptr(WsTestSniWatcher) watcher = ws_test_sni_watcher_new (fixture->connection);
+  g_autoptr(WsTestSniWatcher) watcher = ws_test_sni_watcher_new (fixture->service.connection);
   g_autoptr(CliResult) again = NULL;
   g_autofree char *record = NULL;
 
-  start_service (fixture);
+  ws_test_service_start (&fixture->service, &fixture->cli);
   ws_test_sni_watcher_wait_for_items (watcher, 1);
   g_assert_false (g_file_test (fixture->ui_record, G_FILE_TEST_EXISTS));
 
@@ -817,7 +696,7 @@ test_cli_forwarding (Fixture       *fixture,
   ws_fake_aws_push_response (fixture->cli.fake, "POST", "/webtoken/nosuch", 404,
                              "ResourceNotFoundException", "application/json",
                              "{\"Message\":\"Environment nosuch not found\"}");
-  start_service (fixture);
+  ws_test_service_start (&fixture->service, &fixture->cli);
   opened = cli_fixture_run (&fixture->cli, "open", "analytics", NULL);
   g_assert_cmpint (opened->status, ==, 0);
   record = wait_for_record (fixture->browser_record);
@@ -854,7 +733,7 @@ test_gapplication_action (Fixture       *fixture,
 {
   g_autofree char *record = NULL;
 
-  start_service (fixture);
+  ws_test_service_start (&fixture->service, &fixture->cli);
   gapplication_open_analytics (fixture);
 
   record = wait_for_record (fixture->browser_record);
@@ -871,8 +750,8 @@ test_copy_login_url (Fixture       *fixture,
   g_autofree char *stdin_path = g_strconcat (fixture->ui_record, ".stdin", NULL);
   g_autofree char *url = NULL;
 
-  start_service (fixture);
-  activate_action (fixture, "copy-login-url", g_variant_new_string ("default/eu-west-1/analytics"));
+  ws_test_service_start (&fixture->service, &fixture->cli);
+  ws_test_service_activate (&fixture->service, "copy-login-url", g_variant_new_string ("default/eu-west-1/analytics"));
   record = wait_for_record (fixture->ui_record);
   g_assert_cmpstr (record, ==, "copy\n");
   g_assert_true (g_file_get_contents (stdin_path, &url, NULL, NULL));
@@ -888,8 +767,8 @@ test_private_window (Fixture       *fixture,
   g_autofree char *record = NULL;
   g_auto(GStrv) args = NULL;
 
-  start_service (fixture);
-  activate_action (fixture, "open-private-window", g_variant_new_string ("default/eu-west-1/analytics"));
+  ws_test_service_start (&fixture->service, &fixture->cli);
+  ws_test_service_activate (&fixture->service, "open-private-window", g_variant_new_string ("default/eu-west-1/analytics"));
   record = wait_for_record (firefox_record);
   args = g_strsplit (record, "\n", -1);
   g_assert_cmpstr (args[0], ==, "--private-window");
@@ -915,8 +794,8 @@ test_private_window_chosen (Fixture       *fixture,
                                                "private-environments=['default/eu-west-1/analytics']\n",
                                       -1, NULL));
   cli_fixture_setenv (&fixture->cli, "GSETTINGS_BACKEND", "keyfile");
-  start_service (fixture);
-  activate_action (fixture, "open-environment", g_variant_new_string ("default/eu-west-1/analytics"));
+  ws_test_service_start (&fixture->service, &fixture->cli);
+  ws_test_service_activate (&fixture->service, "open-environment", g_variant_new_string ("default/eu-west-1/analytics"));
   record = wait_for_record (firefox_record);
   args = g_strsplit (record, "\n", -1);
   g_assert_cmpstr (args[0], ==, "--private-window");
@@ -964,7 +843,9 @@ token_requested (gpointer data)
 static gboolean
 service_is_down (gpointer data)
 {
-  return !service_is_up (data);
+  Fixture *fixture = data;
+
+  return !ws_test_service_is_up (&fixture->service);
 }
 
 /* The bus starts the service for an action, as the installed D-Bus service
@@ -986,7 +867,7 @@ install_service_file (Fixture *fixture)
       g_string_append_printf (text, " %s", quoted);
     }
   g_string_append_printf (text, " '%s' --gapplication-service >'%s' 2>&1\n",
-                          g_getenv ("WINDSOCK_BIN"), fixture->log_path);
+                          g_getenv ("WINDSOCK_BIN"), fixture->service.log_path);
   g_file_set_contents (script, text->str, -1, &error);
   g_assert_no_error (error);
   g_assert_cmpint (g_chmod (script, 0700), ==, 0);
@@ -1003,7 +884,7 @@ test_dbus_activation (Fixture       *fixture,
   g_autofree char *record = NULL;
 
   install_service_file (fixture);
-  g_assert_false (service_is_up (fixture));
+  g_assert_false (ws_test_service_is_up (&fixture->service));
   gapplication_open_analytics (fixture);
 
   record = wait_for_record (fixture->browser_record);
@@ -1011,8 +892,8 @@ test_dbus_activation (Fixture       *fixture,
   /* Started for an action, not by a person: no picker, no tray nag. */
   g_assert_false (g_file_test (fixture->ui_record, G_FILE_TEST_EXISTS));
 
-  activate_action (fixture, "quit", NULL);
-  poll_until (service_is_down, fixture, "the activated service to quit");
+  ws_test_service_activate (&fixture->service, "quit", NULL);
+  ws_test_service_poll_until (service_is_down, fixture, "the activated service to quit");
 }
 
 /* Rapid clicks on one environment while its token is being minted: one
@@ -1025,12 +906,12 @@ test_rapid_clicks (Fixture       *fixture,
   g_autofree char *record = NULL;
 
   ws_fake_aws_set_handler (fixture->cli.fake, "POST", "/webtoken/analytics", TRUE, hold_web_token, &held);
-  start_service (fixture);
-  activate_action (fixture, "open-environment", g_variant_new_string ("default/eu-west-1/analytics"));
+  ws_test_service_start (&fixture->service, &fixture->cli);
+  ws_test_service_activate (&fixture->service, "open-environment", g_variant_new_string ("default/eu-west-1/analytics"));
   ws_test_sni_wait_until (token_requested, &held, "the first CreateWebLoginToken");
   /* Each Activate returns once the service ran the action. */
   for (int i = 0; i < 4; i++)
-    activate_action (fixture, "open-environment", g_variant_new_string ("default/eu-west-1/analytics"));
+    ws_test_service_activate (&fixture->service, "open-environment", g_variant_new_string ("default/eu-west-1/analytics"));
   g_assert_cmpuint (held.calls, ==, 1);
 
   release_web_token (&held);
@@ -1045,7 +926,7 @@ static void
 test_survives_failures (Fixture       *fixture,
                         gconstpointer  data)
 {
-  g_autoptr(WsTestSniWatcher) watcher = ws_test_sni_watcher_new (fixture->connection);
+  g_autoptr(WsTestSniWatcher) watcher = ws_test_sni_watcher_new (fixture->service.connection);
   g_autoptr(WsTestSniItem) item = NULL;
   g_autoptr(WsTestSniMenu) menu = NULL;
   g_autoptr(GVariant) properties = NULL;
@@ -1054,7 +935,7 @@ test_survives_failures (Fixture       *fixture,
 
   cli_fixture_write_aws (&fixture->cli, "config", "[default\nregion = eu-west-1\n");
   cli_fixture_setenv (&fixture->cli, "AWS_ENDPOINT_URL", "http://127.0.0.1:9");
-  start_service (fixture);
+  ws_test_service_start (&fixture->service, &fixture->cli);
   item = wait_for_item (fixture, watcher);
   properties = ws_test_sni_item_get_all (item);
   g_assert_true (g_variant_lookup (properties, "IconName", "&s", &icon_name));
@@ -1064,10 +945,10 @@ test_survives_failures (Fixture       *fixture,
   g_clear_pointer (&layout, g_variant_unref);
   layout = wait_for_row (menu, "line 1");
 
-  activate_action (fixture, "refresh", NULL);
-  activate_action (fixture, "open-environment", g_variant_new_string ("default/eu-west-1/analytics"));
+  ws_test_service_activate (&fixture->service, "refresh", NULL);
+  ws_test_service_activate (&fixture->service, "open-environment", g_variant_new_string ("default/eu-west-1/analytics"));
   g_assert_nonnull (wait_for_notification (fixture, "Could not open"));
-  g_assert_true (service_is_up (fixture));
+  g_assert_true (ws_test_service_is_up (&fixture->service));
 }
 
 int
