@@ -16,27 +16,21 @@
 #include "cli-fixture.h"
 #include "windsock-application.h"
 #include "ws-test-browser.h"
-#include "ws-test-notifications.h"
+#include "ws-test-service.h"
 #include "ws-test-sni-host.h"
 #include "ws-test-util.h"
 
-#define APP_PATH "/io/github/windsock/Windsock"
 #define ANALYTICS_URL "https://analytics.airflow.example.test/aws_mwaa/aws-console-sso?login=true"
 #define REPORTING_URL "https://reporting.airflow.example.test/aws_mwaa/aws-console-sso?login=true"
 
 typedef struct
 {
-  CliFixture           cli;
-  GTestDBus           *bus;
-  GDBusConnection     *connection;
-  WsTestNotifications *notifications;
-  WsTestSniWatcher    *watcher;
-  GSubprocess         *service;
-  gboolean             exited;
-  char                *log_path;
-  char                *launches_path;  /* one line per browser run */
-  char                *ui_record;      /* written by a window script */
-  GPtrArray           *held;           /* SoupServerMessage answered when the test says */
+  CliFixture        cli;
+  WsTestService     service;
+  WsTestSniWatcher *watcher;
+  char             *launches_path;  /* one line per browser run */
+  char             *ui_record;      /* written by a window script */
+  GPtrArray        *held;           /* SoupServerMessage answered when the test says */
 } Fixture;
 
 static void
@@ -76,8 +70,6 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
   cli_fixture_set_up (&fixture->cli);
   cli_fixture_write_aws (&fixture->cli, "config", "[default]\nregion = eu-west-1\n");
   cli_fixture_write_aws (&fixture->cli, "credentials",
@@ -87,172 +79,28 @@ fixture_set_up (Fixture       *fixture,
   ws_fake_aws_add_environment (fixture->cli.fake, "eu-west-1", "analytics", "AVAILABLE", "2.10.3");
   ws_fake_aws_add_environment (fixture->cli.fake, "eu-west-1", "reporting", "AVAILABLE", "2.10.3");
 
-  fixture->log_path = g_build_filename (fixture->cli.home, "service.log", NULL);
   fixture->ui_record = g_build_filename (fixture->cli.home, "ui-record", NULL);
   fixture->held = g_ptr_array_new ();
-  fixture->bus = g_test_dbus_new (G_TEST_DBUS_NONE);
-  g_test_dbus_up (fixture->bus);
-  fixture->connection = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  g_assert_no_error (error);
-  fixture->notifications = ws_test_notifications_new (fixture->connection);
+  ws_test_service_set_up (&fixture->service, &fixture->cli, NULL);
   /* A panel: no "no tray icon" picker or notification in the way. */
-  fixture->watcher = ws_test_sni_watcher_new (fixture->connection);
+  fixture->watcher = ws_test_sni_watcher_new (fixture->service.connection);
 
-  cli_fixture_setenv (&fixture->cli, "DBUS_SESSION_BUS_ADDRESS", g_test_dbus_get_bus_address (fixture->bus));
-  cli_fixture_setenv (&fixture->cli, "GNOTIFICATION_BACKEND", "freedesktop");
-  cli_fixture_setenv (&fixture->cli, "GSETTINGS_BACKEND", "memory");
-  cli_fixture_setenv (&fixture->cli, "GSETTINGS_SCHEMA_DIR", g_getenv ("GSETTINGS_SCHEMA_DIR"));
   cli_fixture_setenv (&fixture->cli, "WINDSOCK_UI", "true");
   pass_sanitizer_options (fixture);
   install_counting_browser (fixture);
 }
 
 static void
-on_exited (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  Fixture *fixture = user_data;
-
-  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
-  fixture->exited = TRUE;
-}
-
-static gboolean
-is_true (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-static gboolean
-wake_up (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* For conditions that no event in this process announces (a file another
- * process writes): look again every few milliseconds, bounded as every
- * wait. */
-static void
-poll_until (gboolean   (*done) (gpointer data),
-            gpointer     data,
-            const char  *what)
-{
-  guint wake_id = g_timeout_add (5, wake_up, NULL);
-
-  ws_test_sni_wait_until (done, data, what);
-  g_source_remove (wake_id);
-}
-
-static void
-activate_action (Fixture    *fixture,
-                 const char *name,
-                 GVariant   *parameter)
-{
-  g_autoptr(GVariantBuilder) parameters = g_variant_builder_new (G_VARIANT_TYPE ("av"));
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (parameter != NULL)
-    g_variant_builder_add (parameters, "v", parameter);
-  reply = ws_test_sni_call (fixture->connection, APP_ID, APP_PATH, "org.gtk.Actions", "Activate",
-                            g_variant_new ("(sava{sv})", name, parameters, NULL), NULL, &error);
-  g_assert_no_error (error);
-}
-
-static void
 click (Fixture    *fixture,
        const char *ref)
 {
-  activate_action (fixture, "open-environment", g_variant_new_string (ref));
-}
-
-/* What `windsock open` forwards: answered once the browser was started. */
-typedef struct
-{
-  GVariant *reply;
-  GError   *error;
-  gboolean  done;
-} OpenCall;
-
-static void
-on_open_replied (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  OpenCall *call = user_data;
-
-  call->reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &call->error);
-  call->done = TRUE;
-}
-
-static void
-open_environment_async (Fixture    *fixture,
-                        const char *ref,
-                        OpenCall   *call)
-{
-  g_dbus_connection_call (fixture->connection, APP_ID, APP_PATH, WINDSOCK_SERVICE_INTERFACE, "OpenEnvironment",
-                          g_variant_new ("(ssa{sv})", ref, "open", NULL), G_VARIANT_TYPE_UNIT,
-                          G_DBUS_CALL_FLAGS_NONE, -1, NULL, on_open_replied, call);
-}
-
-static void
-open_call_wait (OpenCall *call)
-{
-  ws_test_sni_wait_until (is_true, &call->done, "OpenEnvironment to return");
-  g_assert_no_error (call->error);
-  g_clear_pointer (&call->reply, g_variant_unref);
-  call->done = FALSE;
-}
-
-static gboolean
-name_has_owner (GDBusConnection *connection,
-                const char      *name)
-{
-  g_autoptr(GVariant) reply = NULL;
-  gboolean has_owner = FALSE;
-
-  reply = ws_test_sni_call (connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                            "org.freedesktop.DBus", "NameHasOwner", g_variant_new ("(s)", name),
-                            G_VARIANT_TYPE ("(b)"), NULL);
-  g_assert_nonnull (reply);
-  g_variant_get (reply, "(b)", &has_owner);
-  return has_owner;
-}
-
-static gboolean
-service_is_up (gpointer data)
-{
-  Fixture *fixture = data;
-
-  return name_has_owner (fixture->connection, APP_ID);
+  ws_test_service_activate (&fixture->service, "open-environment", g_variant_new_string (ref));
 }
 
 static void
 start_service (Fixture *fixture)
 {
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_auto(GStrv) wrapper = NULL;
-
-  if (g_getenv ("WINDSOCK_WRAPPER") != NULL)
-    {
-      g_assert_true (g_shell_parse_argv (g_getenv ("WINDSOCK_WRAPPER"), NULL, &wrapper, &error));
-      for (guint i = 0; wrapper[i] != NULL; i++)
-        g_ptr_array_add (argv, wrapper[i]);
-    }
-  g_ptr_array_add (argv, (gpointer) g_getenv ("WINDSOCK_BIN"));
-  g_ptr_array_add (argv, NULL);
-
-  g_subprocess_launcher_set_environ (launcher, fixture->cli.environ);
-  g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "all", TRUE);
-  g_subprocess_launcher_set_stdout_file_path (launcher, fixture->log_path);
-  g_subprocess_launcher_set_stderr_file_path (launcher, fixture->log_path);
-  fixture->service = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_wait_async (fixture->service, NULL, on_exited, fixture);
-  poll_until (service_is_up, fixture, "the service to own its name");
+  ws_test_service_start (&fixture->service, &fixture->cli);
   ws_test_sni_watcher_wait_for_items (fixture->watcher, 1);
 }
 
@@ -263,10 +111,8 @@ assert_clean_exit (Fixture *fixture)
 {
   g_autofree char *log = NULL;
 
-  ws_test_sni_wait_until (is_true, &fixture->exited, "the service to exit");
-  g_assert_true (g_subprocess_get_if_exited (fixture->service));
-  g_assert_cmpint (g_subprocess_get_exit_status (fixture->service), ==, 0);
-  g_assert_true (g_file_get_contents (fixture->log_path, &log, NULL, NULL));
+  ws_test_service_wait_exit (&fixture->service);
+  g_assert_true (g_file_get_contents (fixture->service.log_path, &log, NULL, NULL));
   /* GLib's own format: valgrind says "WARNING" about syscalls it lacks. */
   g_assert_null (strstr (log, "-CRITICAL **"));
   g_assert_null (strstr (log, "-WARNING **"));
@@ -279,24 +125,20 @@ assert_clean_exit (Fixture *fixture)
 static void
 quit_service (Fixture *fixture)
 {
-  activate_action (fixture, "quit", NULL);
+  ws_test_service_activate (&fixture->service, "quit", NULL);
   assert_clean_exit (fixture);
-  g_clear_object (&fixture->service);
+  g_clear_object (&fixture->service.process);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  if (fixture->service != NULL)
+  if (fixture->service.process != NULL)
     quit_service (fixture);
   g_clear_pointer (&fixture->watcher, ws_test_sni_watcher_free);
-  g_clear_object (&fixture->notifications);
-  g_clear_object (&fixture->connection);
-  g_test_dbus_down (fixture->bus);
-  g_clear_object (&fixture->bus);
+  ws_test_service_tear_down (&fixture->service);
   g_clear_pointer (&fixture->held, g_ptr_array_unref);
-  g_clear_pointer (&fixture->log_path, g_free);
   g_clear_pointer (&fixture->launches_path, g_free);
   g_clear_pointer (&fixture->ui_record, g_free);
   cli_fixture_tear_down (&fixture->cli);
@@ -342,7 +184,7 @@ wait_for_launches (Fixture *fixture,
 {
   LaunchWait wait = { fixture, n };
 
-  poll_until (launched_n, &wait, "the browser to be started");
+  ws_test_service_poll_until (launched_n, &wait, "the browser to be started");
   /* The browser runs detached: a launch too many would show up now. */
   ws_test_run_for (200);
   g_assert_cmpuint (count_launches (fixture), ==, n);
@@ -414,7 +256,7 @@ static void
 test_rapid_clicks (Fixture       *fixture,
                    gconstpointer  data)
 {
-  OpenCall call = { 0 };
+  WsTestServiceCall call = { 0 };
   g_auto(GStrv) launches = NULL;
 
   hold (fixture, "POST", "/webtoken/analytics");
@@ -424,20 +266,20 @@ test_rapid_clicks (Fixture       *fixture,
   /* Each Activate returns once the service ran the action. */
   for (guint i = 0; i < 10; i++)
     click (fixture, "default/eu-west-1/analytics");
-  open_environment_async (fixture, "default/eu-west-1/analytics", &call);
+  ws_test_service_open_environment_async (&fixture->service, "default/eu-west-1/analytics", "open", &call);
   click (fixture, "default/eu-west-1/analytics");
   g_assert_cmpuint (ws_fake_aws_count_requests (fixture->cli.fake, "POST", "/webtoken/analytics"), ==, 1);
 
   release_web_tokens (fixture);
-  open_call_wait (&call);
+  ws_test_service_call_wait (&call);
   wait_for_launches (fixture, 1);
   g_assert_cmpuint (ws_fake_aws_count_requests (fixture->cli.fake, "POST", "/webtoken/analytics"), ==, 1);
 
   /* Done: the next click is a new launch with a new token. */
-  open_environment_async (fixture, "default/eu-west-1/analytics", &call);
+  ws_test_service_open_environment_async (&fixture->service, "default/eu-west-1/analytics", "open", &call);
   wait_for_held (fixture, 1);
   release_web_tokens (fixture);
-  open_call_wait (&call);
+  ws_test_service_call_wait (&call);
   wait_for_launches (fixture, 2);
   g_assert_cmpuint (ws_fake_aws_count_requests (fixture->cli.fake, "POST", "/webtoken/analytics"), ==, 2);
   launches = read_launches (fixture);
@@ -578,17 +420,17 @@ test_quit_pending (Fixture       *fixture,
     }
 
   if (quit->sigterm)
-    g_subprocess_send_signal (fixture->service, SIGTERM);
+    g_subprocess_send_signal (fixture->service.process, SIGTERM);
   else
-    activate_action (fixture, "quit", NULL);
+    ws_test_service_activate (&fixture->service, "quit", NULL);
   assert_clean_exit (fixture);
-  g_clear_object (&fixture->service);
+  g_clear_object (&fixture->service.process);
 
   /* Answered now, nobody is left to hear it; and nothing opened. */
   release_web_tokens (fixture);
   ws_test_run_for (200);
   g_assert_false (g_file_test (fixture->launches_path, G_FILE_TEST_EXISTS));
-  g_assert_cmpuint (ws_test_notifications_get_n_notifications (fixture->notifications), ==, 0);
+  g_assert_cmpuint (ws_test_notifications_get_n_notifications (fixture->service.notifications), ==, 0);
   if (window != 0)
     g_assert_cmpint (kill (window, SIGTERM), ==, 0);
 }
@@ -617,7 +459,7 @@ read_kb_field (const char *path,
 static Usage
 measure (Fixture *fixture)
 {
-  const char *pid = g_subprocess_get_identifier (fixture->service);
+  const char *pid = g_subprocess_get_identifier (fixture->service.process);
   g_autofree char *fd_dir = g_build_filename ("/proc", pid, "fd", NULL);
   g_autofree char *smaps = g_build_filename ("/proc", pid, "smaps_rollup", NULL);
   g_autofree char *status = g_build_filename ("/proc", pid, "status", NULL);
@@ -684,7 +526,7 @@ test_many_opens (Fixture       *fixture,
                  gconstpointer  data)
 {
   const guint warm_up = 100, total = 1000;
-  OpenCall call = { 0 };
+  WsTestServiceCall call = { 0 };
   Usage warm, end;
 
   start_service_for_soak (fixture);
@@ -692,8 +534,8 @@ test_many_opens (Fixture       *fixture,
     {
       if (i == warm_up)
         warm = measure (fixture);
-      open_environment_async (fixture, "default/eu-west-1/analytics", &call);
-      open_call_wait (&call);
+      ws_test_service_open_environment_async (&fixture->service, "default/eu-west-1/analytics", "open", &call);
+      ws_test_service_call_wait (&call);
     }
   end = measure (fixture);
 
