@@ -16,11 +16,10 @@
 
 #include "cli-fixture.h"
 #include "ws-test-browser.h"
-#include "ws-test-notifications.h"
+#include "ws-test-service.h"
 #include "ws-test-sni-host.h"
 #include "ws-test-util.h"
 
-#define APP_PATH      "/io/github/windsock/Windsock"
 #define ENV_REF       "default/eu-west-1/analytics"
 #define WEBTOKEN_PATH "/webtoken/analytics"
 /* Far above any row (the slowest waits 2 × a 1 s read timeout plus
@@ -29,14 +28,10 @@
 
 typedef struct
 {
-  CliFixture           cli;
-  WsFakeAws           *tls_fake;
-  GTestDBus           *bus;
-  GDBusConnection     *connection;
-  WsTestNotifications *notifications;
-  GSubprocess         *service;
-  char                *browser_record;
-  char                *log_path;
+  CliFixture     cli;
+  WsFakeAws     *tls_fake;
+  WsTestService  service;  /* set up for the service's rows only */
+  char          *browser_record;
 } Fixture;
 
 typedef struct
@@ -477,7 +472,6 @@ fixture_set_up (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpint (g_chmod (ui, 0700), ==, 0);
   cli_fixture_setenv (&fixture->cli, "WINDSOCK_UI", ui);
-  fixture->log_path = g_build_filename (fixture->cli.home, "service.log", NULL);
 }
 
 static void
@@ -486,33 +480,18 @@ fixture_tear_down (Fixture       *fixture,
 {
   g_autofree char *log = NULL;
 
-  if (fixture->service != NULL)
-    {
-      GError *error = NULL;
-
-      ws_test_sni_call (fixture->connection, APP_ID, APP_PATH, "org.gtk.Actions", "Activate",
-                        g_variant_new ("(sava{sv})", "quit", NULL, NULL), NULL, &error);
-      g_assert_no_error (error);
-      g_subprocess_wait (fixture->service, NULL, &error);
-      g_assert_no_error (error);
-      g_assert_true (g_subprocess_get_if_exited (fixture->service));
-      g_assert_cmpint (g_subprocess_get_exit_status (fixture->service), ==, 0);
-      g_clear_object (&fixture->service);
-    }
+  if (fixture->service.process != NULL)
+    ws_test_service_quit (&fixture->service);
   /* Whatever the service printed must hold no secret. */
-  if (g_file_get_contents (fixture->log_path, &log, NULL, NULL))
+  if (fixture->service.log_path != NULL
+      && g_file_get_contents (fixture->service.log_path, &log, NULL, NULL))
     {
       g_assert_null (strstr (log, CLI_SECRET_KEY));
       g_assert_null (strstr (log, "token-analytics"));
     }
-  g_clear_object (&fixture->notifications);
-  g_clear_object (&fixture->connection);
-  if (fixture->bus != NULL)
-    g_test_dbus_down (fixture->bus);
-  g_clear_object (&fixture->bus);
+  ws_test_service_tear_down (&fixture->service);
   g_clear_object (&fixture->tls_fake);
   g_clear_pointer (&fixture->browser_record, g_free);
-  g_clear_pointer (&fixture->log_path, g_free);
   cli_fixture_tear_down (&fixture->cli);
 }
 
@@ -576,91 +555,12 @@ test_cli_row (Fixture       *fixture,
 
 /* --- The service --------------------------------------------------------------- */
 
-static gboolean
-service_answers (Fixture *fixture)
-{
-  g_autoptr(GVariant) reply = NULL;
-
-  reply = ws_test_sni_call (fixture->connection, APP_ID, APP_PATH, "org.freedesktop.DBus.Peer", "Ping",
-                            NULL, NULL, NULL);
-  return reply != NULL;
-}
-
-static gboolean
-service_is_up (gpointer data)
-{
-  return service_answers (data);
-}
-
-static gboolean
-wake_up (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* For conditions no source announces (a file, a bus name): look again
- * every 50 ms, bounded as every wait. */
-static void
-poll_until (gboolean   (*done) (gpointer data),
-            gpointer     data,
-            const char  *what)
-{
-  guint wake_id = g_timeout_add (50, wake_up, NULL);
-
-  ws_test_sni_wait_until (done, data, what);
-  g_source_remove (wake_id);
-}
-
 static void
 start_service (Fixture *fixture)
 {
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_auto(GStrv) wrapper = NULL;
-  g_autoptr(GError) error = NULL;
-
-  fixture->bus = g_test_dbus_new (G_TEST_DBUS_NONE);
-  g_test_dbus_up (fixture->bus);
-  fixture->connection = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  g_assert_no_error (error);
-  fixture->notifications = ws_test_notifications_new (fixture->connection);
+  ws_test_service_set_up (&fixture->service, &fixture->cli, NULL);
   fixture->browser_record = ws_test_install_recording_browser (fixture->cli.home, "recorder");
-  cli_fixture_setenv (&fixture->cli, "DBUS_SESSION_BUS_ADDRESS", g_test_dbus_get_bus_address (fixture->bus));
-  cli_fixture_setenv (&fixture->cli, "GNOTIFICATION_BACKEND", "freedesktop");
-  cli_fixture_setenv (&fixture->cli, "GSETTINGS_BACKEND", "memory");
-  cli_fixture_setenv (&fixture->cli, "GSETTINGS_SCHEMA_DIR", g_getenv ("GSETTINGS_SCHEMA_DIR"));
-
-  if (g_getenv ("WINDSOCK_WRAPPER") != NULL)
-    {
-      g_assert_true (g_shell_parse_argv (g_getenv ("WINDSOCK_WRAPPER"), NULL, &wrapper, &error));
-      for (guint i = 0; wrapper[i] != NULL; i++)
-        g_ptr_array_add (argv, wrapper[i]);
-    }
-  g_ptr_array_add (argv, (gpointer) g_getenv ("WINDSOCK_BIN"));
-  g_ptr_array_add (argv, NULL);
-  g_subprocess_launcher_set_environ (launcher, fixture->cli.environ);
-  g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "all", TRUE);
-  g_subprocess_launcher_set_stdout_file_path (launcher, fixture->log_path);
-  g_subprocess_launcher_set_stderr_file_path (launcher, fixture->log_path);
-  fixture->service = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  poll_until (service_is_up, fixture, "the service to answer");
-}
-
-static void
-activate_action (Fixture    *fixture,
-                 const char *name,
-                 GVariant   *parameter)
-{
-  g_autoptr(GVariantBuilder) parameters = g_variant_builder_new (G_VARIANT_TYPE ("av"));
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (parameter != NULL)
-    g_variant_builder_add (parameters, "v", parameter);
-  reply = ws_test_sni_call (fixture->connection, APP_ID, APP_PATH, "org.gtk.Actions", "Activate",
-                            g_variant_new ("(sava{sv})", name, parameters, NULL), NULL, &error);
-  g_assert_no_error (error);
+  ws_test_service_start (&fixture->service, &fixture->cli);
 }
 
 /* The first notification whose summary has @part, or NULL. */
@@ -668,9 +568,9 @@ static const WsTestNotification *
 find_notification (Fixture    *fixture,
                    const char *part)
 {
-  for (guint i = 0; i < ws_test_notifications_get_n_notifications (fixture->notifications); i++)
+  for (guint i = 0; i < ws_test_notifications_get_n_notifications (fixture->service.notifications); i++)
     {
-      const WsTestNotification *notification = ws_test_notifications_get (fixture->notifications, i);
+      const WsTestNotification *notification = ws_test_notifications_get (fixture->service.notifications, i);
 
       if (strstr (notification->summary, part) != NULL)
         return notification;
@@ -715,15 +615,15 @@ run_service_cancel (Fixture    *fixture,
 {
   WindowWait wait = { fixture, 1 };
 
-  activate_action (fixture, "open-environment", g_variant_new_string (ref));
-  poll_until (mfa_windows_opened, &wait, "the MFA window");
+  ws_test_service_activate (&fixture->service, "open-environment", g_variant_new_string (ref));
+  ws_test_service_poll_until (mfa_windows_opened, &wait, "the MFA window");
   ws_test_run_for (500);
   g_assert_null (find_notification (fixture, "Could not open"));
   g_assert_false (g_file_test (fixture->browser_record, G_FILE_TEST_EXISTS));
 
   wait.n = 2;
-  activate_action (fixture, "open-environment", g_variant_new_string (ref));
-  poll_until (mfa_windows_opened, &wait, "the MFA window again");
+  ws_test_service_activate (&fixture->service, "open-environment", g_variant_new_string (ref));
+  ws_test_service_poll_until (mfa_windows_opened, &wait, "the MFA window again");
   g_assert_cmpuint (ws_fake_aws_count_requests (fixture->cli.fake, NULL, "/sts"), ==, 0);
 }
 
@@ -740,8 +640,8 @@ run_service_launch (Fixture        *fixture,
       return;
     }
 
-  activate_action (fixture, "open-environment", g_variant_new_string (ref));
-  poll_until (launch_ended, fixture, "the browser or a notification");
+  ws_test_service_activate (&fixture->service, "open-environment", g_variant_new_string (ref));
+  ws_test_service_poll_until (launch_ended, fixture, "the browser or a notification");
 
   failure = find_notification (fixture, "Could not open");
   if (row->exit_code == 0)
@@ -795,24 +695,24 @@ static void
 run_service_discovery (Fixture        *fixture,
                        const FaultRow *row)
 {
-  g_autoptr(WsTestSniWatcher) watcher = ws_test_sni_watcher_new (fixture->connection);
+  g_autoptr(WsTestSniWatcher) watcher = ws_test_sni_watcher_new (fixture->service.connection);
   g_autoptr(WsTestSniItem) item = NULL;
   g_autoptr(WsTestSniMenu) menu = NULL;
   g_autoptr(GVariant) layout = NULL;
   RowWait wait = { NULL, "analytics" };
 
   ws_test_sni_watcher_wait_for_items (watcher, 1);
-  item = ws_test_sni_item_new (fixture->connection, ws_test_sni_watcher_get_items (watcher)[0]);
+  item = ws_test_sni_item_new (fixture->service.connection, ws_test_sni_watcher_get_items (watcher)[0]);
   menu = ws_test_sni_menu_new (item);
   wait.menu = menu;
-  poll_until (menu_has_row, &wait, "the environment row");
+  ws_test_service_poll_until (menu_has_row, &wait, "the environment row");
 
   ws_fake_aws_reset_counts (fixture->cli.fake);
   row->arrange (fixture);
-  activate_action (fixture, "refresh", NULL);
-  poll_until (discovery_failed, fixture, "the failing discovery");
+  ws_test_service_activate (&fixture->service, "refresh", NULL);
+  ws_test_service_poll_until (discovery_failed, fixture, "the failing discovery");
   wait.label = row->says;
-  poll_until (menu_has_row, &wait, "the profile marked");
+  ws_test_service_poll_until (menu_has_row, &wait, "the profile marked");
   layout = ws_test_sni_menu_get_layout (menu);
   g_assert_cmpint (ws_test_sni_menu_find (layout, "analytics"), >=, 0);
 }
@@ -843,12 +743,12 @@ test_service_row (Fixture       *fixture,
     {
       const WsTestNotification *clock = NULL;
 
-      g_assert_true (ws_test_notifications_wait (fixture->notifications, 1));
+      g_assert_true (ws_test_notifications_wait (fixture->service.notifications, 1));
       clock = find_notification (fixture, "clock");
       g_assert_nonnull (clock);
       g_assert_nonnull (strstr (clock->body, "20 minutes off"));
     }
-  g_assert_true (service_answers (fixture));
+  g_assert_true (ws_test_service_ping (&fixture->service));
 }
 
 int
