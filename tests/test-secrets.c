@@ -19,12 +19,9 @@
 #include "cli-fixture.h"
 #include "ws-secret.h"
 #include "ws-test-browser.h"
-#include "ws-test-notifications.h"
+#include "ws-test-service.h"
 #include "ws-test-sni-host.h"
 #include "ws-test-util.h"
-
-#define APP_ID "io.github.windsock.Windsock"
-#define APP_PATH "/io/github/windsock/Windsock"
 
 #define ACCESS_KEY "AKIDLEAKMETEST"
 #define SECRET_KEY "static/secret+key/LEAKME"
@@ -53,15 +50,11 @@ assert_clean (const char *text,
 
 typedef struct
 {
-  CliFixture           cli;
-  GTestDBus           *bus;
-  GDBusConnection     *connection;
-  WsTestNotifications *notifications;
-  GSubprocess         *service;
-  char                *browser_record;
-  char                *ui_record;
-  char                *log_path;
-  char                *runtime_dir;
+  CliFixture     cli;
+  WsTestService  service;
+  char          *browser_record;
+  char          *ui_record;
+  char          *runtime_dir;
 } Fixture;
 
 /* The windows' program: appends its arguments to RECORD.args, keeps its
@@ -101,8 +94,6 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
   cli_fixture_set_up (&fixture->cli);
   ws_fake_aws_add_credentials (fixture->cli.fake, ACCESS_KEY, SECRET_KEY, SESSION_TOKEN);
   ws_fake_aws_add_environment (fixture->cli.fake, "eu-west-1", "analytics", "AVAILABLE", "2.10.3");
@@ -118,16 +109,7 @@ fixture_set_up (Fixture       *fixture,
   g_assert_cmpint (g_mkdir (fixture->runtime_dir, 0700), ==, 0);
   cli_fixture_setenv (&fixture->cli, "XDG_RUNTIME_DIR", fixture->runtime_dir);
 
-  fixture->log_path = g_build_filename (fixture->cli.home, "service.log", NULL);
-  fixture->bus = g_test_dbus_new (G_TEST_DBUS_NONE);
-  g_test_dbus_up (fixture->bus);
-  fixture->connection = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  g_assert_no_error (error);
-  fixture->notifications = ws_test_notifications_new (fixture->connection);
-  cli_fixture_setenv (&fixture->cli, "DBUS_SESSION_BUS_ADDRESS", g_test_dbus_get_bus_address (fixture->bus));
-  cli_fixture_setenv (&fixture->cli, "GNOTIFICATION_BACKEND", "freedesktop");
-  cli_fixture_setenv (&fixture->cli, "GSETTINGS_BACKEND", "memory");
-  cli_fixture_setenv (&fixture->cli, "GSETTINGS_SCHEMA_DIR", g_getenv ("GSETTINGS_SCHEMA_DIR"));
+  ws_test_service_set_up (&fixture->service, &fixture->cli, NULL);
   fixture->browser_record = ws_test_install_recording_browser (fixture->cli.home, "recorder");
   fixture->ui_record = install_recording_ui (fixture);
 }
@@ -136,14 +118,10 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_assert_null (fixture->service);
-  g_clear_object (&fixture->notifications);
-  g_clear_object (&fixture->connection);
-  g_test_dbus_down (fixture->bus);
-  g_clear_object (&fixture->bus);
+  g_assert_null (fixture->service.process);
+  ws_test_service_tear_down (&fixture->service);
   g_clear_pointer (&fixture->browser_record, g_free);
   g_clear_pointer (&fixture->ui_record, g_free);
-  g_clear_pointer (&fixture->log_path, g_free);
   g_clear_pointer (&fixture->runtime_dir, g_free);
   cli_fixture_tear_down (&fixture->cli);
 }
@@ -353,107 +331,23 @@ test_cli_sso (Fixture       *fixture,
 
 /* The service */
 
-static gboolean
-service_is_up (gpointer data)
-{
-  Fixture *fixture = data;
-  g_autoptr(GVariant) reply = NULL;
-  gboolean has_owner = FALSE;
-
-  reply = ws_test_sni_call (fixture->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                            "org.freedesktop.DBus", "NameHasOwner", g_variant_new ("(s)", APP_ID),
-                            G_VARIANT_TYPE ("(b)"), NULL);
-  if (reply != NULL)
-    g_variant_get (reply, "(b)", &has_owner);
-  return has_owner;
-}
-
-static gboolean
-wake_up (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-poll_until (gboolean   (*done) (gpointer data),
-            gpointer     data,
-            const char  *what)
-{
-  guint wake_id = g_timeout_add (20, wake_up, NULL);
-
-  ws_test_sni_wait_until (done, data, what);
-  g_source_remove (wake_id);
-}
-
-static void
-start_service (Fixture *fixture)
-{
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
-  const char *argv[] = { g_getenv ("WINDSOCK_BIN"), NULL };
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_launcher_set_environ (launcher, fixture->cli.environ);
-  g_subprocess_launcher_set_stdout_file_path (launcher, fixture->log_path);
-  g_subprocess_launcher_set_stderr_file_path (launcher, fixture->log_path);
-  fixture->service = g_subprocess_launcher_spawnv (launcher, argv, &error);
-  g_assert_no_error (error);
-  poll_until (service_is_up, fixture, "the service to own its name");
-}
-
-static void
-activate_action (Fixture    *fixture,
-                 const char *name,
-                 const char *ref)
-{
-  g_autoptr(GVariantBuilder) parameters = g_variant_builder_new (G_VARIANT_TYPE ("av"));
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (ref != NULL)
-    g_variant_builder_add (parameters, "v", g_variant_new_string (ref));
-  reply = ws_test_sni_call (fixture->connection, APP_ID, APP_PATH, "org.gtk.Actions", "Activate",
-                            g_variant_new ("(sava{sv})", name, parameters, NULL), NULL, &error);
-  g_assert_no_error (error);
-}
-
-static void
-on_exited (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
-  *(gboolean *) user_data = TRUE;
-}
-
-static gboolean
-is_true (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
 /* Quits the service, then nothing it printed (debug messages included)
  * and no notification it sent may hold a secret. */
 static void
 stop_service (Fixture *fixture)
 {
   g_autofree char *log = NULL;
-  gboolean exited = FALSE;
 
-  activate_action (fixture, "quit", NULL);
-  g_subprocess_wait_async (fixture->service, NULL, on_exited, &exited);
-  ws_test_sni_wait_until (is_true, &exited, "the service to quit");
-  g_assert_true (g_subprocess_get_if_exited (fixture->service));
-  g_assert_cmpint (g_subprocess_get_exit_status (fixture->service), ==, 0);
-  g_clear_object (&fixture->service);
+  ws_test_service_quit (&fixture->service);
 
-  log = read_file (fixture->log_path);
+  log = read_file (fixture->service.log_path);
   /* Debug messages were on: the check looked at something. */
   g_assert_nonnull (strstr (log, "DEBUG"));
   assert_clean (log, "the service's output");
 
-  for (guint i = 0; i < ws_test_notifications_get_n_notifications (fixture->notifications); i++)
+  for (guint i = 0; i < ws_test_notifications_get_n_notifications (fixture->service.notifications); i++)
     {
-      const WsTestNotification *notification = ws_test_notifications_get (fixture->notifications, i);
+      const WsTestNotification *notification = ws_test_notifications_get (fixture->service.notifications, i);
       g_autofree char *hints = g_variant_print (notification->hints, FALSE);
       g_autofree char *actions = g_strjoinv (" ", notification->actions);
 
@@ -497,7 +391,7 @@ descends_from (guint64 pid,
 static void
 assert_command_lines_clean (Fixture *fixture)
 {
-  guint64 service = g_ascii_strtoull (g_subprocess_get_identifier (fixture->service), NULL, 10);
+  guint64 service = g_ascii_strtoull (g_subprocess_get_identifier (fixture->service.process), NULL, 10);
   g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
   const char *name;
   guint seen = 0;
@@ -579,14 +473,14 @@ test_service_open (Fixture       *fixture,
   g_autofree char *args = NULL;
   g_autofree char *private_opened = NULL;
 
-  start_service (fixture);
+  ws_test_service_start (&fixture->service, &fixture->cli);
 
-  activate_action (fixture, "open-environment", "default/eu-west-1/analytics");
+  ws_test_service_activate (&fixture->service, "open-environment", g_variant_new_string ("default/eu-west-1/analytics"));
   opened = wait_for_browser (fixture->browser_record);
   g_assert_true (g_str_has_prefix (opened, ENVIRONMENT_URL));
 
-  activate_action (fixture, "copy-login-url", "default/eu-west-1/analytics");
-  poll_until (file_exists, copying, "the copy window");
+  ws_test_service_activate (&fixture->service, "copy-login-url", g_variant_new_string ("default/eu-west-1/analytics"));
+  ws_test_service_poll_until (file_exists, copying, "the copy window");
   assert_command_lines_clean (fixture);
   g_assert_true (g_file_set_contents (release, "", 0, NULL));
   copied = read_file (stdin_path);
@@ -594,13 +488,13 @@ test_service_open (Fixture       *fixture,
 
   /* Installed last, so the default browser, and one with private windows. */
   firefox_record = ws_test_install_recording_browser (fixture->cli.home, "firefox");
-  activate_action (fixture, "open-private-window", "default/eu-west-1/analytics");
+  ws_test_service_activate (&fixture->service, "open-private-window", g_variant_new_string ("default/eu-west-1/analytics"));
   private_opened = wait_for_browser (firefox_record);
   g_assert_true (g_str_has_prefix (private_opened, "--private-window\n" ENVIRONMENT_URL));
 
   /* A failure is notified: the notification is checked too. */
-  activate_action (fixture, "open-environment", "default/eu-west-1/missing");
-  g_assert_true (ws_test_notifications_wait (fixture->notifications, 1));
+  ws_test_service_activate (&fixture->service, "open-environment", g_variant_new_string ("default/eu-west-1/missing"));
+  g_assert_true (ws_test_notifications_wait (fixture->service.notifications, 1));
 
   stop_service (fixture);
   args = read_file (args_path);
@@ -653,8 +547,8 @@ test_service_mfa (Fixture       *fixture,
                          "role_arn = arn:aws:iam::123456789012:role/Admin\n"
                          "mfa_serial = arn:aws:iam::123456789012:mfa/me\n");
 
-  start_service (fixture);
-  activate_action (fixture, "open-environment", "admin/eu-west-1/analytics");
+  ws_test_service_start (&fixture->service, &fixture->cli);
+  ws_test_service_activate (&fixture->service, "open-environment", g_variant_new_string ("admin/eu-west-1/analytics"));
   opened = wait_for_browser (fixture->browser_record);
   g_assert_true (g_str_has_prefix (opened, ENVIRONMENT_URL));
   stop_service (fixture);
