@@ -44,6 +44,29 @@ ws_test_service_tear_down (WsTestService *self)
   g_clear_pointer (&self->log_path, g_free);
 }
 
+void
+ws_test_service_write_default_profile (CliFixture *cli)
+{
+  cli_fixture_write_aws (cli, "config", "[default]\nregion = eu-west-1\n");
+  cli_fixture_write_aws (cli, "credentials",
+                         "[default]\n"
+                         "aws_access_key_id = " CLI_ACCESS_KEY "\n"
+                         "aws_secret_access_key = " CLI_SECRET_KEY "\n");
+}
+
+void
+ws_test_service_install_ui (CliFixture *cli,
+                            const char *path,
+                            const char *text)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Replaced whole: a window still running the old one never reads half. */
+  g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0700, &error);
+  g_assert_no_error (error);
+  cli_fixture_setenv (cli, "WINDSOCK_UI", path);
+}
+
 static void
 on_exited (GObject      *source,
            GAsyncResult *result,

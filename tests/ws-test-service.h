@@ -28,6 +28,14 @@ void     ws_test_service_set_up       (WsTestService *self,
                                        const char    *service_dir);
 void     ws_test_service_tear_down    (WsTestService *self);
 
+/* The default profile: region eu-west-1 and the fake's static keys. */
+void     ws_test_service_write_default_profile (CliFixture *cli);
+/* Writes the shell script @text to @path, executable, and makes it the
+ * windows' program (WINDSOCK_UI) of @cli's windsock. */
+void     ws_test_service_install_ui   (CliFixture    *cli,
+                                       const char    *path,
+                                       const char    *text);
+
 /* Starts windsock in @cli's environment (under $WINDSOCK_WRAPPER if set),
  * with debug messages, and waits until it owns its name. */
 void     ws_test_service_start        (WsTestService *self,
