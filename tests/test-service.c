@@ -24,19 +24,6 @@ typedef struct
   char          *ui_record;
 } Fixture;
 
-static const char config_text[] =
-  "[default]\n"
-  "region = eu-west-1\n";
-
-static void
-write_credentials (Fixture *fixture)
-{
-  cli_fixture_write_aws (&fixture->cli, "credentials",
-                         "[default]\n"
-                         "aws_access_key_id = " CLI_ACCESS_KEY "\n"
-                         "aws_secret_access_key = " CLI_SECRET_KEY "\n");
-}
-
 /* The windows' program, recorded instead of shown: "ARGS\nTOKEN", and what
 it read on stdin in RECORD.stdin. */
 static char *
@@ -45,15 +32,11 @@ install_recording_ui (Fixture *fixture)
   g_autofree char *script = g_build_filename (fixture->cli.home, "windsock-ui", NULL);
   g_autofree char *record = g_build_filename (fixture->cli.home, "ui-record", NULL);
   g_autofree char *text = NULL;
-  g_autoptr(GError) error = NULL;
 
   text = g_strdup_printf ("#!/bin/sh\ncat > '%s.stdin'\n"
                           "printf '%%s\\n%%s' \"$*\" \"$XDG_ACTIVATION_TOKEN\" > '%s.part' "
                           "&& mv '%s.part' '%s'\n", record, record, record, record);
-  g_file_set_contents (script, text, -1, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (g_chmod (script, 0700), ==, 0);
-  cli_fixture_setenv (&fixture->cli, "WINDSOCK_UI", script);
+  ws_test_service_install_ui (&fixture->cli, script, text);
 
   return g_steal_pointer (&record);
 }
@@ -63,8 +46,7 @@ fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
   cli_fixture_set_up (&fixture->cli);
-  cli_fixture_write_aws (&fixture->cli, "config", config_text);
-  write_credentials (fixture);
+  ws_test_service_write_default_profile (&fixture->cli);
   ws_fake_aws_add_environment (fixture->cli.fake, "eu-west-1", "analytics", "AVAILABLE", "2.10.3");
   ws_fake_aws_add_environment (fixture->cli.fake, "eu-west-1", "building", "CREATING", "2.10.3");
 
@@ -353,7 +335,6 @@ install_signin_ui (Fixture  *fixture,
   g_autofree char *cache_dir = g_build_filename (fixture->cli.home, ".aws", "sso", "cache", NULL);
   g_autofree char *write_cache = NULL;
   g_autofree char *text = NULL;
-  g_autoptr(GError) error = NULL;
 
   write_cache = g_strdup_printf ("mkdir -p '%s'\n"
                                  "umask 077\n"
@@ -367,10 +348,7 @@ install_signin_ui (Fixture  *fixture,
                           "printf '%%s\\n%%s' \"$*\" \"$XDG_ACTIVATION_TOKEN\" > '%s.part' && mv '%s.part' '%s'\n",
                           fixture->ui_record, signs_in ? write_cache : "",
                           fixture->ui_record, fixture->ui_record, fixture->ui_record);
-  g_file_set_contents (script, text, -1, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (g_chmod (script, 0700), ==, 0);
-  cli_fixture_setenv (&fixture->cli, "WINDSOCK_UI", script);
+  ws_test_service_install_ui (&fixture->cli, script, text);
 }
 
 /* How often the sign-in window was started. */
@@ -594,10 +572,7 @@ test_mfa_profile (Fixture       *fixture,
                           "echo 111111; read first; echo 123456; read second\n"
                           "printf '%%s\\n%%s\\n' \"$first\" \"$second\" > '%s.part' && mv '%s.part' '%s'\n",
                           record, record, record, record);
-  g_file_set_contents (script, text, -1, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (g_chmod (script, 0700), ==, 0);
-  cli_fixture_setenv (&fixture->cli, "WINDSOCK_UI", script);
+  ws_test_service_install_ui (&fixture->cli, script, text);
   cli_fixture_setenv (&fixture->cli, "AWS_ENDPOINT_URL_STS", sts_url);
   ws_fake_aws_set_handler (fixture->cli.fake, "POST", "/sts", TRUE, mfa_sts_handler, &sts_calls);
   cli_fixture_write_aws (&fixture->cli, "config",
