@@ -71,11 +71,7 @@ fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
   cli_fixture_set_up (&fixture->cli);
-  cli_fixture_write_aws (&fixture->cli, "config", "[default]\nregion = eu-west-1\n");
-  cli_fixture_write_aws (&fixture->cli, "credentials",
-                         "[default]\n"
-                         "aws_access_key_id = " CLI_ACCESS_KEY "\n"
-                         "aws_secret_access_key = " CLI_SECRET_KEY "\n");
+  ws_test_service_write_default_profile (&fixture->cli);
   ws_fake_aws_add_environment (fixture->cli.fake, "eu-west-1", "analytics", "AVAILABLE", "2.10.3");
   ws_fake_aws_add_environment (fixture->cli.fake, "eu-west-1", "reporting", "AVAILABLE", "2.10.3");
 
@@ -331,14 +327,11 @@ install_window_script (Fixture    *fixture,
 {
   g_autofree char *script = g_build_filename (fixture->cli.home, "windsock-ui-script", NULL);
   g_autofree char *text = NULL;
-  g_autoptr(GError) error = NULL;
 
   /* Says it is up only once it is. */
   text = g_strdup_printf ("#!/bin/sh\necho \"$1 $$\" > '%s.part' && mv '%s.part' '%s'\n%s\n",
                           fixture->ui_record, fixture->ui_record, fixture->ui_record, body);
-  g_file_set_contents_full (script, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0700, &error);
-  g_assert_no_error (error);
-  cli_fixture_setenv (&fixture->cli, "WINDSOCK_UI", script);
+  ws_test_service_install_ui (&fixture->cli, script, text);
 }
 
 /* The window's process id, once its script runs. */
