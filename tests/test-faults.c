@@ -454,24 +454,16 @@ fixture_set_up (Fixture       *fixture,
 {
   g_autofree char *ui = NULL;
   g_autofree char *ui_script = NULL;
-  g_autoptr(GError) error = NULL;
 
   cli_fixture_set_up (&fixture->cli);
-  cli_fixture_write_aws (&fixture->cli, "config", "[default]\nregion = eu-west-1\n");
-  cli_fixture_write_aws (&fixture->cli, "credentials",
-                         "[default]\n"
-                         "aws_access_key_id = " CLI_ACCESS_KEY "\n"
-                         "aws_secret_access_key = " CLI_SECRET_KEY "\n");
+  ws_test_service_write_default_profile (&fixture->cli);
   ws_fake_aws_add_environment (fixture->cli.fake, "eu-west-1", "analytics", "AVAILABLE", "2.10.3");
 
   /* The windows (picker, sign-in, MFA) close at once without an answer;
    * each one's arguments go to HOME/ui.log. */
   ui = g_build_filename (fixture->cli.home, "windsock-ui", NULL);
   ui_script = g_strdup_printf ("#!/bin/sh\necho \"$*\" >> '%s/ui.log'\nexit 0\n", fixture->cli.home);
-  g_file_set_contents (ui, ui_script, -1, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (g_chmod (ui, 0700), ==, 0);
-  cli_fixture_setenv (&fixture->cli, "WINDSOCK_UI", ui);
+  ws_test_service_install_ui (&fixture->cli, ui, ui_script);
 }
 
 static void
