@@ -67,7 +67,6 @@ install_recording_ui (Fixture *fixture)
   g_autofree char *script = g_build_filename (fixture->cli.home, "windsock-ui", NULL);
   g_autofree char *record = g_build_filename (fixture->cli.home, "ui-record", NULL);
   g_autofree char *text = NULL;
-  g_autoptr(GError) error = NULL;
 
   text = g_strdup_printf ("#!/bin/sh\n"
                           "record='%s'\n"
@@ -83,10 +82,7 @@ install_recording_ui (Fixture *fixture)
                           "  ;;\n"
                           "esac\n",
                           record);
-  g_file_set_contents (script, text, -1, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (g_chmod (script, 0700), ==, 0);
-  cli_fixture_setenv (&fixture->cli, "WINDSOCK_UI", script);
+  ws_test_service_install_ui (&fixture->cli, script, text);
   return g_steal_pointer (&record);
 }
 
