@@ -354,6 +354,15 @@ arrange_process_garbage (Fixture *fixture)
   write_credential_process (fixture, "echo 'AccessKeyId=AKID SecretAccessKey=oops'");
 }
 
+/* It never ends: stopped after WINDSOCK_CREDENTIAL_PROCESS_TIMEOUT (1 s
+ * here, instead of a minute). */
+static void
+arrange_process_hangs (Fixture *fixture)
+{
+  write_credential_process (fixture, "exec sleep 600");
+  cli_fixture_setenv (&fixture->cli, "WINDSOCK_CREDENTIAL_PROCESS_TIMEOUT", "1");
+}
+
 static void
 arrange_process_huge (Fixture *fixture)
 {
@@ -438,6 +447,8 @@ static const FaultRow rows[] = {
     "token expired, run sso-helper", 0 },
   { "credential-process-garbage", arrange_process_garbage, "proc/eu-west-1/analytics", FALSE, 3,
     "did not print a JSON object", 0 },
+  { "credential-process-hangs", arrange_process_hangs, "proc/eu-west-1/analytics", FALSE, 3,
+    "did not finish within 1 second and was stopped", 0 },
   { "credential-process-10mb", arrange_process_huge, "proc/eu-west-1/analytics", FALSE, 3,
     "printed more than 1 MiB", 0 },
   { "assume-role-denied", arrange_assume_role_denied, "admin/eu-west-1/analytics", FALSE, 5,

@@ -200,9 +200,15 @@ process_complete (GTask *task)
     return;
 
   if (run->timed_out)
-    g_task_return_new_error (task, WS_AWS_ERROR, WS_AWS_ERROR_CREDENTIAL_PROCESS,
-                             _("The credential_process of profile “%s” did not finish within %u seconds and was stopped; check the command."),
-                             run->profile, MAX (run->timeout_ms / 1000, 1));
+    {
+      guint seconds = MAX (run->timeout_ms / 1000, 1);
+
+      g_task_return_new_error (task, WS_AWS_ERROR, WS_AWS_ERROR_CREDENTIAL_PROCESS,
+                               ngettext ("The credential_process of profile “%s” did not finish within %u second and was stopped; check the command, or allow it longer with WINDSOCK_CREDENTIAL_PROCESS_TIMEOUT.",
+                                         "The credential_process of profile “%s” did not finish within %u seconds and was stopped; check the command, or allow it longer with WINDSOCK_CREDENTIAL_PROCESS_TIMEOUT.",
+                                         seconds),
+                               run->profile, seconds);
+    }
   else if (run->too_large)
     g_task_return_new_error (task, WS_AWS_ERROR, WS_AWS_ERROR_CREDENTIAL_PROCESS,
                              _("The credential_process of profile “%s” printed more than 1 MiB; check the command."),

@@ -1036,6 +1036,8 @@ ws_credentials_provider_new (WsAwsClient        *client,
                              WsAwsConfig        *config,
                              const char * const *envp)
 {
+  const char *timeout;
+  guint64 seconds;
   WsCredentialsProvider *self;
 
   g_return_val_if_fail (WS_IS_AWS_CLIENT (client), NULL);
@@ -1047,6 +1049,11 @@ ws_credentials_provider_new (WsAwsClient        *client,
   self->config = g_object_ref (config);
   self->envp = g_strdupv ((char **) envp);
   self->sso = ws_sso_new (client, config, envp);
+  /* A helper that asks the user something (a password manager, a
+   * hardware key) may need longer than a minute. */
+  timeout = g_environ_getenv (self->envp, "WINDSOCK_CREDENTIAL_PROCESS_TIMEOUT");
+  if (timeout != NULL && g_ascii_string_to_unsigned (timeout, 10, 1, 3600, &seconds, NULL))
+    self->process_timeout_ms = (guint) seconds * 1000;
 
   return self;
 }
