@@ -416,19 +416,6 @@ test_resolve_tilde (void)
   g_assert_cmpstr (credentials_path, ==, "~other/credentials");
 }
 
-static void
-write_file (const char *path,
-            const char *contents,
-            gssize      length)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_path_get_dirname (path);
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-  g_file_set_contents_full (path, contents, length, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error);
-  g_assert_no_error (error);
-}
-
 /* A fresh home under the test's temporary one, with an environment naming it. */
 static GStrv
 make_home (const char *name,
@@ -454,8 +441,8 @@ test_load (void)
   g_autoptr(WsAwsConfig) config = NULL;
   g_auto(GStrv) names = NULL;
 
-  write_file (config_path, "[default]\nregion = eu-west-1\n[profile dev]\nregion = us-east-2\n", -1);
-  write_file (credentials_path, "[default]\naws_access_key_id = AKIDEXAMPLE\nregion = eu-north-1\n", -1);
+  ws_test_write_file (config_path, "[default]\nregion = eu-west-1\n[profile dev]\nregion = us-east-2\n", -1, 0600);
+  ws_test_write_file (credentials_path, "[default]\naws_access_key_id = AKIDEXAMPLE\nregion = eu-north-1\n", -1, 0600);
 
   config = ws_aws_config_load ((const char * const *) envp, &error);
   g_assert_no_error (error);
@@ -491,8 +478,8 @@ test_load_override (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(WsAwsConfig) config = NULL;
 
-  write_file (config_path, "[profile moved]\nregion = sa-east-1\n", -1);
-  write_file (default_path, "[profile ignored]\n", -1);
+  ws_test_write_file (config_path, "[profile moved]\nregion = sa-east-1\n", -1, 0600);
+  ws_test_write_file (default_path, "[profile ignored]\n", -1, 0600);
   envp = g_environ_setenv (envp, "AWS_CONFIG_FILE", "~/elsewhere/config", TRUE);
 
   config = ws_aws_config_load ((const char * const *) envp, &error);
@@ -556,7 +543,7 @@ test_load_parse_error (void)
   g_autofree char *config_path = g_build_filename (home, ".aws", "config", NULL);
   g_autofree char *expected = NULL;
 
-  write_file (config_path, "[profile a]\nregion = eu-west-1\nregion: eu-west-2\n", -1);
+  ws_test_write_file (config_path, "[profile a]\nregion = eu-west-1\nregion: eu-west-2\n", -1, 0600);
   expected = g_strdup_printf ("%s, line 3:", config_path);
   assert_load_error (envp, expected, "Expected an '=' sign");
 }
@@ -569,7 +556,7 @@ test_load_binary (void)
   g_autofree char *config_path = g_build_filename (home, ".aws", "config", NULL);
   static const char binary[] = "[profile a]\nregion = eu\0west-1\n";
 
-  write_file (config_path, binary, sizeof binary - 1);
+  ws_test_write_file (config_path, binary, sizeof binary - 1, 0600);
   assert_load_error (envp, config_path, "binary data");
 }
 
@@ -586,7 +573,7 @@ test_load_too_large (void)
   memset (text, '#', length);
   for (gsize i = 79; i < length; i += 80)
     text[i] = '\n';
-  write_file (config_path, text, length);
+  ws_test_write_file (config_path, text, length, 0600);
   assert_load_error (envp, config_path, "10 MiB");
 }
 
@@ -598,7 +585,7 @@ test_load_huge (void)
   g_auto(GStrv) envp = make_home ("huge", &home);
   g_autofree char *config_path = g_build_filename (home, ".aws", "config", NULL);
 
-  write_file (config_path, "[profile a]\nregion = eu-west-1\n", -1);
+  ws_test_write_file (config_path, "[profile a]\nregion = eu-west-1\n", -1, 0600);
   g_assert_cmpint (truncate (config_path, 50 * 1024 * 1024), ==, 0);
   assert_load_error (envp, config_path, "10 MiB");
 }
@@ -611,7 +598,7 @@ test_load_not_utf8 (void)
   g_autofree char *credentials_path = g_build_filename (home, ".aws", "credentials", NULL);
   g_autofree char *expected = NULL;
 
-  write_file (credentials_path, "[default]\naws_access_key_id = AKID\n[caf\xe9]\n", -1);
+  ws_test_write_file (credentials_path, "[default]\naws_access_key_id = AKID\n[caf\xe9]\n", -1, 0600);
   expected = g_strdup_printf ("%s, line 3:", credentials_path);
   assert_load_error (envp, expected, "not valid UTF-8");
 }
@@ -631,7 +618,7 @@ test_load_symlinks (void)
   g_autoptr(WsAwsConfig) config = NULL;
   g_autoptr(GError) error = NULL;
 
-  write_file (target, "[profile linked]\nregion = eu-west-3\n", -1);
+  ws_test_write_file (target, "[profile linked]\nregion = eu-west-3\n", -1, 0600);
   g_assert_cmpint (g_mkdir_with_parents (aws_dir, 0700), ==, 0);
   g_assert_cmpint (symlink (target, config_path), ==, 0);
   config = ws_aws_config_load ((const char * const *) envp, &error);
@@ -697,7 +684,7 @@ test_load_duplicate_sections (void)
   for (guint i = 0; i < 10000; i++)
     g_string_append_printf (text, "[profile dup]\nregion = r%u\n[sso-session s]\nsso_region = r%u\n", i, i);
   g_string_append (text, "[profile dup]\noutput = json\n");
-  write_file (config_path, text->str, text->len);
+  ws_test_write_file (config_path, text->str, text->len, 0600);
 
   config = ws_aws_config_load ((const char * const *) envp, &error);
   g_assert_no_error (error);

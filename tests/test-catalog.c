@@ -176,16 +176,6 @@ fixture_tear_down (Fixture       *fixture,
   g_free (fixture->cache_path);
 }
 
-static void
-write_file (const char *path,
-            const char *contents)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, contents, -1, &error);
-  g_assert_no_error (error);
-}
-
 static char *
 profile_key (const char *profile)
 {
@@ -222,8 +212,8 @@ write_config (Fixture *fixture,
               GString *config,
               GString *credentials)
 {
-  write_file (fixture->config_path, config->str);
-  write_file (fixture->credentials_path, credentials->str);
+  ws_test_write_file (fixture->config_path, config->str, -1, 0600);
+  ws_test_write_file (fixture->credentials_path, credentials->str, -1, 0600);
 }
 
 static void
@@ -503,10 +493,10 @@ test_mfa_rows_kept (Fixture       *fixture,
                    "mfa_serial = arn:aws:iam::123456789012:mfa/alice\n"
                    "region = eu-west-1\n");
   write_config (fixture, config, credentials);
-  write_file (fixture->cache_path,
-              "{\"version\":1,\"updated\":1000,\"environments\":["
-              "{\"profile\":\"mfa\",\"region\":\"eu-west-1\",\"name\":\"secure\",\"status\":\"AVAILABLE\"}],"
-              "\"profiles\":[{\"name\":\"mfa\",\"uses_sso\":false}]}");
+  ws_test_write_file (fixture->cache_path,
+                      "{\"version\":1,\"updated\":1000,\"environments\":["
+                      "{\"profile\":\"mfa\",\"region\":\"eu-west-1\",\"name\":\"secure\",\"status\":\"AVAILABLE\"}],"
+                      "\"profiles\":[{\"name\":\"mfa\",\"uses_sso\":false}]}", -1, 0600);
 
   make_catalog (fixture);
   g_assert_cmpuint (n_items (fixture->catalog), ==, 1);
@@ -881,7 +871,7 @@ test_cache_malformed (Fixture       *fixture,
     {
       g_autoptr(WsCatalog) reader = NULL;
 
-      write_file (fixture->cache_path, bad[i]);
+      ws_test_write_file (fixture->cache_path, bad[i], -1, 0600);
       reader = ws_catalog_new (NULL, NULL, fixture->cache_path);
       g_assert_cmpuint (n_items (reader), ==, 0);
     }
@@ -890,13 +880,13 @@ test_cache_malformed (Fixture       *fixture,
   {
     g_autoptr(WsCatalog) reader = NULL;
 
-    write_file (fixture->cache_path,
-                "{\"version\":1,\"updated\":5,\"environments\":["
-                "{\"profile\":\"p\",\"region\":\"us-east-1\",\"name\":\"ok\"},"
-                "{\"profile\":\"p\",\"region\":\"us east\",\"name\":\"bad\"},"
-                "7, null,"
-                "{\"profile\":\"p\",\"region\":\"us-east-1\",\"name\":\"0bad\"}],"
-                "\"profiles\":[{\"name\":\"p\",\"error\":\"Denied\",\"error_code\":11}, 4]}");
+    ws_test_write_file (fixture->cache_path,
+                        "{\"version\":1,\"updated\":5,\"environments\":["
+                        "{\"profile\":\"p\",\"region\":\"us-east-1\",\"name\":\"ok\"},"
+                        "{\"profile\":\"p\",\"region\":\"us east\",\"name\":\"bad\"},"
+                        "7, null,"
+                        "{\"profile\":\"p\",\"region\":\"us-east-1\",\"name\":\"0bad\"}],"
+                        "\"profiles\":[{\"name\":\"p\",\"error\":\"Denied\",\"error_code\":11}, 4]}", -1, 0600);
     reader = ws_catalog_new (NULL, NULL, fixture->cache_path);
     g_assert_cmpuint (n_items (reader), ==, 1);
     g_assert_cmpint (ws_catalog_get_last_refresh (reader), ==, 5);
@@ -970,8 +960,8 @@ test_config_change (Fixture       *fixture,
 
   /* An editor's save: a new file renamed over the old one. */
   add_static_profile (fixture, config, credentials, "p2", "eu-west-1", "222222222222");
-  write_file (fixture->credentials_path, credentials->str);
-  write_file (tmp, config->str);
+  ws_test_write_file (fixture->credentials_path, credentials->str, -1, 0600);
+  ws_test_write_file (tmp, config->str, -1, 0600);
   g_assert_cmpint (g_rename (tmp, fixture->config_path), ==, 0);
 
   WAIT_FOR (n_items (fixture->catalog) == 2 && !ws_catalog_get_refreshing (fixture->catalog));
@@ -997,7 +987,7 @@ test_context_file_created_later (Fixture       *fixture,
   g_assert_null (ws_aws_context_get_config_error (fixture->context));
   g_signal_connect (fixture->context, "changed", G_CALLBACK (on_changed_count), &changes);
 
-  write_file (fixture->credentials_path, "[late]\naws_access_key_id = A\naws_secret_access_key = B\n");
+  ws_test_write_file (fixture->credentials_path, "[late]\naws_access_key_id = A\naws_secret_access_key = B\n", -1, 0600);
   WAIT_FOR (changes > 0);
   g_assert_true (ws_aws_config_has_profile (ws_aws_context_get_config (fixture->context), "late"));
 }
@@ -1014,7 +1004,7 @@ test_malformed_config (Fixture       *fixture,
   refresh_and_wait (fixture->catalog);
   alpha = lookup (fixture->catalog, "p1/eu-west-1/alpha");
 
-  write_file (fixture->config_path, "[profile p1\nthis is not = [valid\n");
+  ws_test_write_file (fixture->config_path, "[profile p1\nthis is not = [valid\n", -1, 0600);
   ws_aws_context_reload (fixture->context);
   g_assert_nonnull (ws_aws_context_get_config_error (fixture->context));
   g_assert_nonnull (ws_aws_context_get_config (fixture->context));

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "ws-test-browser.h"
+#include "ws-test-util.h"
 
 #include <string.h>
 #include <sys/stat.h>
@@ -24,19 +25,6 @@
   "done > \"$record.part\"\n" \
   "mv \"$record.part\" \"$record\"\n"
 
-static void
-write_file (const char *path,
-            const char *contents,
-            int         mode)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autoptr(GError) error = NULL;
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-  g_file_set_contents_full (path, contents, -1, G_FILE_SET_CONTENTS_CONSISTENT, mode, &error);
-  g_assert_no_error (error);
-}
-
 char *
 ws_test_install_recording_browser (const char *home,
                                    const char *executable_name)
@@ -54,18 +42,18 @@ ws_test_install_recording_browser (const char *home,
   g_assert_null (strpbrk (home, "'\" \\%$`"));
 
   script_text = g_strdup_printf (RECORDER_SCRIPT, record);
-  write_file (script, script_text, 0700);
+  ws_test_write_file (script, script_text, -1, 0700);
 
   desktop_text = g_strdup_printf ("[Desktop Entry]\nType=Application\nName=%s\nExec=%s %%u\n"
                                   "MimeType=x-scheme-handler/http;x-scheme-handler/https;\n"
                                   "NoDisplay=true\n",
                                   executable_name, script);
-  write_file (desktop, desktop_text, 0600);
+  ws_test_write_file (desktop, desktop_text, -1, 0600);
 
   /* http too: the fake's OIDC authorize page is http://127.0.0.1. */
   mimeapps_text = g_strdup_printf ("[Default Applications]\nx-scheme-handler/http=%s\n"
                                    "x-scheme-handler/https=%s\n", desktop_id, desktop_id);
-  write_file (mimeapps, mimeapps_text, 0600);
+  ws_test_write_file (mimeapps, mimeapps_text, -1, 0600);
 
   return g_steal_pointer (&record);
 }

@@ -86,3 +86,17 @@ ws_test_iterate_until (gboolean  (*condition) (gpointer data),
     g_source_remove (timeout_id);
   return condition (data);
 }
+
+void
+ws_test_write_file (const char *path,
+                    const char *contents,
+                    gssize      length,
+                    int         mode)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_file_set_contents_full (path, contents, length, G_FILE_SET_CONTENTS_CONSISTENT, mode, &error);
+  g_assert_no_error (error);
+}

@@ -25,5 +25,11 @@ gboolean ws_test_iterate_until (gboolean  (*condition) (gpointer data),
 /* Runs the default main context for @milliseconds: for asserting that
  * something does not happen within a while, or letting a timer pass. */
 void  ws_test_run_for     (guint       milliseconds);
+/* Writes @contents (-1 length: nul-terminated) to @path with @mode,
+ * creating its folders (0700); fails the test on an error. */
+void  ws_test_write_file  (const char *path,
+                           const char *contents,
+                           gssize      length,
+                           int         mode);
 
 G_END_DECLS

@@ -100,18 +100,6 @@ on_settings_changed (Fixture *fixture)
   fixture->changes++;
 }
 
-static void
-write_file (const char *path,
-            const char *text)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autoptr(GError) error = NULL;
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-  g_file_set_contents (path, text, -1, &error);
-  g_assert_no_error (error);
-}
-
 static char *
 dup_autostart_path (Fixture *fixture)
 {
@@ -131,10 +119,10 @@ setup (Fixture       *fixture,
 
   fixture->home = ws_test_isolate ("test-preferences");
   config_path = g_build_filename (fixture->home, ".aws", "config", NULL);
-  write_file (config_path, data);
+  ws_test_write_file (config_path, data, -1, 0600);
   credentials_path = g_build_filename (fixture->home, ".aws", "credentials", NULL);
   if (data == credentials_config_text)
-    write_file (credentials_path, credentials_text);
+    ws_test_write_file (credentials_path, credentials_text, -1, 0600);
   fixture->cache_path = g_build_filename (fixture->home, "cache", "catalog.json", NULL);
   config_home = g_build_filename (fixture->home, "config", NULL);
   fixture->fake = ws_fake_aws_new ();
@@ -530,7 +518,7 @@ test_autostart_error (Fixture       *fixture,
   GtkSwitch *autostart;
 
   /* The autostart folder cannot be made where a file is. */
-  write_file (config_home, "");
+  ws_test_write_file (config_home, "", -1, 0600);
   show_window (fixture);
   autostart = template_child (fixture, "autostart_switch");
   gtk_switch_set_active (autostart, TRUE);
@@ -692,7 +680,7 @@ test_private_note_flatpak (Fixture       *fixture,
   g_autofree char *info = g_build_filename (fixture->home, "flatpak-info", NULL);
   GtkLabel *note;
 
-  write_file (info, "[Application]\nname=io.github.windsock.Windsock\n");
+  ws_test_write_file (info, "[Application]\nname=io.github.windsock.Windsock\n", -1, 0600);
   g_setenv ("WINDSOCK_FLATPAK_INFO", info, TRUE);
   g_settings_set_string (fixture->settings, "browser", TEST_FIREFOX_ID);
   show_window (fixture);
@@ -794,7 +782,7 @@ write_sso_token (Fixture   *fixture,
                                            "\"region\":\"us-east-1\",\"accessToken\":\"sso-access-token\","
                                            "\"expiresAt\":\"%s\"}", expires_text);
 
-  write_file (path, text);
+  ws_test_write_file (path, text, -1, 0600);
 }
 
 static void
@@ -1093,20 +1081,20 @@ install_test_browser (void)
 
   g_assert_no_error (error);
   path = g_build_filename (data_home, "applications", TEST_BROWSER_ID, NULL);
-  write_file (path,
-              "[Desktop Entry]\n"
-              "Type=Application\n"
-              "Name=Windsock Test Browser\n"
-              "Exec=true %u\n"
-              "MimeType=x-scheme-handler/http;x-scheme-handler/https;\n");
+  ws_test_write_file (path,
+                      "[Desktop Entry]\n"
+                      "Type=Application\n"
+                      "Name=Windsock Test Browser\n"
+                      "Exec=true %u\n"
+                      "MimeType=x-scheme-handler/http;x-scheme-handler/https;\n", -1, 0600);
   /* GLib finds handlers through the cache, as update-desktop-database writes it. */
   g_free (path);
   path = g_build_filename (data_home, "applications", "mimeinfo.cache", NULL);
-  write_file (path, "[MIME Cache]\nx-scheme-handler/https=" TEST_BROWSER_ID ";" TEST_FIREFOX_ID ";\n");
+  ws_test_write_file (path, "[MIME Cache]\nx-scheme-handler/https=" TEST_BROWSER_ID ";" TEST_FIREFOX_ID ";\n", -1, 0600);
   /* And one that opens private windows: named firefox. */
   g_free (path);
   path = g_build_filename (data_home, "bin", "firefox", NULL);
-  write_file (path, "#!/bin/sh\n");
+  ws_test_write_file (path, "#!/bin/sh\n", -1, 0600);
   g_assert_cmpint (g_chmod (path, 0700), ==, 0);
   desktop = g_strdup_printf ("[Desktop Entry]\n"
                              "Type=Application\n"
@@ -1115,7 +1103,7 @@ install_test_browser (void)
                              "MimeType=x-scheme-handler/http;x-scheme-handler/https;\n", path);
   g_free (path);
   path = g_build_filename (data_home, "applications", TEST_FIREFOX_ID, NULL);
-  write_file (path, desktop);
+  ws_test_write_file (path, desktop, -1, 0600);
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   return g_steal_pointer (&data_home);
 }

@@ -106,18 +106,6 @@ handle_device_token (WsFakeAws         *fake,
     }
 }
 
-static void
-write_file (const char *path,
-            const char *text)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autoptr(GError) error = NULL;
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-  g_file_set_contents (path, text, -1, &error);
-  g_assert_no_error (error);
-}
-
 /* @data: "device" answers the device-code flow; otherwise the fake's own
  * OIDC answers (authorization code with PKCE). */
 static void
@@ -130,7 +118,7 @@ setup (Fixture       *fixture,
   fixture->home = g_dir_make_tmp ("test-signin-aws-XXXXXX", &error);
   g_assert_no_error (error);
   config = g_build_filename (fixture->home, ".aws", "config", NULL);
-  write_file (config, CONFIG);
+  ws_test_write_file (config, CONFIG, -1, 0600);
 
   fixture->fake = ws_fake_aws_new ();
   if (g_strcmp0 (data, "device") == 0)
@@ -357,7 +345,7 @@ test_window_config_error (Fixture       *fixture,
 {
   g_autofree char *config = g_build_filename (fixture->home, ".aws", "config", NULL);
 
-  write_file (config, CONFIG "this line is no setting\n");
+  ws_test_write_file (config, CONFIG "this line is no setting\n", -1, 0600);
   show_window (fixture, WS_SSO_LOGIN_DEVICE_CODE);
   ws_ui_wait_until (retry_shown, fixture);
   g_assert_nonnull (strstr (label_text (fixture, "detail_label"), "line 11"));
