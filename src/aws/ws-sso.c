@@ -764,15 +764,22 @@ waiter_free (Waiter *waiter)
 static void login_return (Login  *login,
                           GError *error);
 
-/* No request reaches the Login any more, and no timer fires. */
+/* The browser's time to come back is over (it came, or the sign-in ended). */
 static void
-login_stop_listening (Login *login)
+login_stop_timer (Login *login)
 {
   if (login->timeout != NULL)
     {
       g_source_destroy (login->timeout);
       g_clear_pointer (&login->timeout, g_source_unref);
     }
+}
+
+/* No request reaches the Login any more, and no timer fires. */
+static void
+login_stop_listening (Login *login)
+{
+  login_stop_timer (login);
   if (login->listener != NULL)
     {
       soup_server_remove_handler (login->listener, NULL);
@@ -908,11 +915,7 @@ login_complete (Login  *login,
   g_autoptr(SoupServerMessage) callback = g_steal_pointer (&login->callback);
 
   login_detach (login);
-  if (login->timeout != NULL)
-    {
-      g_source_destroy (login->timeout);
-      g_clear_pointer (&login->timeout, g_source_unref);
-    }
+  login_stop_timer (login);
 
   if (callback != NULL)
     {
@@ -1324,8 +1327,7 @@ on_callback (SoupServer        *server,
   /* Answered at the end, so that the page tells the outcome. */
   login->callback = g_object_ref (msg);
   soup_server_message_pause (msg);
-  g_source_destroy (login->timeout);
-  g_clear_pointer (&login->timeout, g_source_unref);
+  login_stop_timer (login);
 
   /* As the CLI: a redirect of another sign-in (or forged) ends this one. */
   if (g_strcmp0 (state, login->state) != 0)
