@@ -45,6 +45,59 @@ ws_json_nesting_within (const char *data,
   return TRUE;
 }
 
+static int
+hex_escape_value (const char *data,
+                  gsize       length,
+                  gsize       at)
+{
+  int value = 0;
+
+  if (at + 6 > length || data[at] != '\\' || data[at + 1] != 'u')
+    return -1;
+  for (gsize i = at + 2; i < at + 6; i++)
+    {
+      int digit = g_ascii_xdigit_value (data[i]);
+
+      if (digit < 0)
+        return -1;
+      value = value * 16 + digit;
+    }
+
+  return value;
+}
+
+/* Whether every "\uD800"–"\uDFFF" escape in @data is half of a pair:
+ * json-glib 1.6 turns a lone one into bytes that are not UTF-8, and what
+ * we read ends up in messages that D-Bus refuses unless they are. */
+gboolean
+ws_json_surrogates_paired (const char *data,
+                           gsize       length)
+{
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
+
+  for (gsize i = 0; i < length; i++)
+    {
+      int value;
+
+      if (data[i] != '\\')
+        continue;
+      value = hex_escape_value (data, length, i);
+      if (value >= 0xD800 && value <= 0xDBFF)
+        {
+          int low = hex_escape_value (data, length, i + 6);
+
+          if (low < 0xDC00 || low > 0xDFFF)
+            return FALSE;
+          i += 6;
+        }
+      else if (value >= 0xDC00 && value <= 0xDFFF)
+        return FALSE;
+      i++; /* whatever was escaped, "\\" included, is not a new escape */
+    }
+
+  return TRUE;
+}
+
 /**
  * ws_json_parse_object:
  * @data: the text, not necessarily nul-terminated
@@ -52,7 +105,8 @@ ws_json_nesting_within (const char *data,
  * @max_size: the largest @length accepted
  *
  * Returns: (transfer full) (nullable): the root object, or %NULL when @data
- *   is empty, too large, not UTF-8, nested too deep, not JSON or not an
+ *   is empty, too large, not UTF-8 (or escapes what is not), nested too
+ *   deep, not JSON or not an
  *   object; callers say what that means in their own words.
  */
 JsonObject *
@@ -65,7 +119,8 @@ ws_json_parse_object (const char *data,
 
   if (length == 0 || length > max_size
       || !g_utf8_validate_len (data, length, NULL)
-      || !ws_json_nesting_within (data, length, WS_JSON_MAX_DEPTH))
+      || !ws_json_nesting_within (data, length, WS_JSON_MAX_DEPTH)
+      || !ws_json_surrogates_paired (data, length))
     return NULL;
 
   parser = json_parser_new_immutable ();

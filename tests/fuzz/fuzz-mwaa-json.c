@@ -54,8 +54,9 @@ check_list_environments (GBytes *body)
       return;
     }
 
+  /* Names go on D-Bus (the tray's menu), which takes only UTF-8. */
   for (guint i = 0; i < names->len; i++)
-    g_assert_nonnull (g_ptr_array_index (names, i));
+    g_assert_true (g_utf8_validate (g_ptr_array_index (names, i), -1, NULL));
   g_assert_true (next_token == NULL || *next_token != '\0');
 }
 
@@ -75,6 +76,7 @@ check_get_environment (GBytes *body)
 
   g_assert_true (environment->webserver_hostname == NULL ||
                  ws_endpoint_is_valid_hostname (environment->webserver_hostname));
+  g_assert_true (environment->name == NULL || g_utf8_validate (environment->name, -1, NULL));
   copy = ws_mwaa_environment_copy (environment);
   g_assert_cmpstr (copy->name, ==, environment->name);
 }
