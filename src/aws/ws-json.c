@@ -66,12 +66,13 @@ hex_escape_value (const char *data,
   return value;
 }
 
-/* Whether every "\uD800"–"\uDFFF" escape in @data is half of a pair:
- * json-glib 1.6 turns a lone one into bytes that are not UTF-8, and what
+/* Whether every "\u" in @data has four hex digits and every
+ * "\uD800"–"\uDFFF" is half of a pair: json-glib 1.6 takes any four
+ * characters and turns a lone half into bytes that are not UTF-8, and what
  * we read ends up in messages that D-Bus refuses unless they are. */
 gboolean
-ws_json_surrogates_paired (const char *data,
-                           gsize       length)
+ws_json_unicode_escapes_valid (const char *data,
+                               gsize       length)
 {
   g_return_val_if_fail (data != NULL || length == 0, FALSE);
 
@@ -82,6 +83,8 @@ ws_json_surrogates_paired (const char *data,
       if (data[i] != '\\')
         continue;
       value = hex_escape_value (data, length, i);
+      if (value < 0 && i + 1 < length && data[i + 1] == 'u')
+        return FALSE;
       if (value >= 0xD800 && value <= 0xDBFF)
         {
           int low = hex_escape_value (data, length, i + 6);
@@ -120,7 +123,7 @@ ws_json_parse_object (const char *data,
   if (length == 0 || length > max_size
       || !g_utf8_validate_len (data, length, NULL)
       || !ws_json_nesting_within (data, length, WS_JSON_MAX_DEPTH)
-      || !ws_json_surrogates_paired (data, length))
+      || !ws_json_unicode_escapes_valid (data, length))
     return NULL;
 
   parser = json_parser_new_immutable ();
