@@ -10,6 +10,7 @@
 
 #include <glib.h>
 
+#include "ws-bench-util.h"
 #include "ws-sigv4.h"
 #include "ws-test-util.h"
 
@@ -100,22 +101,29 @@ main (int   argc,
   g_autoptr(GDateTime) now = g_date_time_new_utc (2025, 1, 1, 0, 0, 0);
   MessageCase message = { msg, credentials, now };
   const char *authorization;
+  WsBenchResults *results;
 
-  g_print ("sigv4: %.0f signatures/s\n", measure (sign_pure, &pure));
+  results = ws_bench_results_new ("bench-sigv4",
+                                  "SigV4 signatures of a CreateWebLoginToken request per second, one thread, "
+                                  "each way signed for 2 s");
+  ws_bench_results_add (results, "sign", measure (sign_pure, &pure), "signatures/s", "sigv4");
 
   /* With the key derived once per (secret, date, region, service), as
    * ws_sigv4_sign_message() does through its key cache. */
   ws_sigv4_derive_signing_key (SECRET, AMZ_DATE, "us-east-1", "airflow", key);
   pure.params.signing_key = key;
-  g_print ("sigv4 (cached signing key): %.0f signatures/s\n", measure (sign_pure, &pure));
+  ws_bench_results_add (results, "sign_cached_key", measure (sign_pure, &pure), "signatures/s",
+                        "sigv4 (cached signing key)");
   explicit_bzero (key, sizeof key);
 
-  g_print ("sigv4 (ws_sigv4_sign_message, key cache): %.0f signatures/s\n", measure (sign_message, &message));
-  g_print ("sigv4 (ws_sigv4_sign_message, no key cache): %.0f signatures/s\n",
-           measure (sign_message_uncached, &message));
+  ws_bench_results_add (results, "sign_message", measure (sign_message, &message), "signatures/s",
+                        "sigv4 (ws_sigv4_sign_message, key cache)");
+  ws_bench_results_add (results, "sign_message_uncached", measure (sign_message_uncached, &message),
+                        "signatures/s", "sigv4 (ws_sigv4_sign_message, no key cache)");
   authorization = soup_message_headers_get_one (soup_message_get_request_headers (msg), "Authorization");
   g_assert (g_str_has_suffix (authorization, "Signature=" SIGNATURE));
 
+  ws_bench_results_finish (results);
   ws_test_remove_tree (home);
 
   return 0;
