@@ -3,10 +3,9 @@
  * dbusmenu Event(id, "clicked") as a panel does, and the fake of AWS over
  * TLS
  *
- * The fake answers on https://bench.localhost:PORT (GLib resolves names
- * under .localhost to loopback), so that, as on AWS, discovery goes to one
- * host ("api.") and CreateWebLoginToken to another ("env."): the click's
- * connection is not the one discovery left open. The browser is a small
+ * As on AWS, discovery goes to one host and CreateWebLoginToken to another
+ * (ws_bench_tls_fake_new()): the click's connection is not the one
+ * discovery left open. The browser is a small
  * program that writes its start time (CLOCK_MONOTONIC); the click's time
  * is taken just before the Event is sent. Each sample is a new service
  * process with its catalog loaded and its settings (the environment opened
@@ -58,24 +57,10 @@ typedef enum
 static void
 bench_set_up (Bench *bench)
 {
-  g_autoptr(GTlsCertificate) certificate = NULL;
-  g_autoptr(GUri) uri = NULL;
-  g_autofree char *ca_path = NULL;
-  g_autofree char *endpoint = NULL;
-
   cli_fixture_set_up (&bench->cli);
   ws_test_service_write_default_profile (&bench->cli);
-  certificate = ws_bench_make_certificate (bench->cli.home, "DNS:api.bench.localhost,DNS:env.bench.localhost",
-                                           &ca_path);
-  bench->fake = ws_fake_aws_new_tls (certificate);
-  ws_fake_aws_add_credentials (bench->fake, CLI_ACCESS_KEY, CLI_SECRET_KEY, NULL);
+  bench->fake = ws_bench_tls_fake_new (&bench->cli, &bench->port);
   ws_fake_aws_add_environment (bench->fake, "eu-west-1", ENVIRONMENT, "AVAILABLE", "2.10.3");
-  uri = g_uri_parse (ws_fake_aws_get_url (bench->fake), G_URI_FLAGS_NONE, NULL);
-  bench->port = g_uri_get_port (uri);
-  endpoint = g_strdup_printf ("https://bench.localhost:%u", bench->port);
-  cli_fixture_setenv (&bench->cli, "AWS_ENDPOINT_URL", endpoint);
-  cli_fixture_unsetenv (&bench->cli, "AWS_DISABLE_HOST_PREFIX_INJECTION");
-  cli_fixture_setenv (&bench->cli, "AWS_CA_BUNDLE", ca_path);
 
   ws_test_service_set_up (&bench->service, &bench->cli, NULL);
   /* The environment opened last outlives the process, as on a desktop. */

@@ -150,6 +150,29 @@ ws_bench_make_certificate (const char  *dir,
   return certificate;
 }
 
+WsFakeAws *
+ws_bench_tls_fake_new (CliFixture *cli,
+                       guint      *port)
+{
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(GUri) uri = NULL;
+  g_autofree char *ca_path = NULL;
+  g_autofree char *endpoint = NULL;
+  WsFakeAws *fake;
+
+  certificate = ws_bench_make_certificate (cli->home, "DNS:api.bench.localhost,DNS:env.bench.localhost",
+                                           &ca_path);
+  fake = ws_fake_aws_new_tls (certificate);
+  ws_fake_aws_add_credentials (fake, CLI_ACCESS_KEY, CLI_SECRET_KEY, NULL);
+  uri = g_uri_parse (ws_fake_aws_get_url (fake), G_URI_FLAGS_NONE, NULL);
+  *port = g_uri_get_port (uri);
+  endpoint = g_strdup_printf ("https://bench.localhost:%u", *port);
+  cli_fixture_setenv (cli, "AWS_ENDPOINT_URL", endpoint);
+  cli_fixture_unsetenv (cli, "AWS_DISABLE_HOST_PREFIX_INJECTION");
+  cli_fixture_setenv (cli, "AWS_CA_BUNDLE", ca_path);
+  return fake;
+}
+
 char *
 ws_bench_install_stamp_browser (const char *home)
 {
@@ -248,25 +271,72 @@ foreach_task (GPid     pid,
     }
 }
 
-static void
-add_switches (const char *task_dir,
-              gpointer    data)
+static guint64
+task_switches (const char *task_dir)
 {
   g_autofree char *path = g_build_filename (task_dir, "status", NULL);
   gint64 voluntary = read_field (path, "voluntary_ctxt_switches");
   gint64 involuntary = read_field (path, "nonvoluntary_ctxt_switches");
 
   /* A thread that just ended reads as nothing. */
-  *(guint64 *) data += MAX (voluntary, 0) + MAX (involuntary, 0);
+  return MAX (voluntary, 0) + MAX (involuntary, 0);
+}
+
+static void
+record_switches (const char *task_dir,
+                 gpointer    data)
+{
+  g_hash_table_insert (data, g_path_get_basename (task_dir),
+                       g_memdup2 (&(guint64) { task_switches (task_dir) }, sizeof (guint64)));
+}
+
+GHashTable *
+ws_bench_proc_switches (GPid pid)
+{
+  GHashTable *switches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  foreach_task (pid, record_switches, switches);
+  return switches;
+}
+
+typedef struct
+{
+  GHashTable *before;
+  GString    *by_thread;
+  guint64     total;
+} WakeupSum;
+
+static void
+add_wakeups (const char *task_dir,
+             gpointer    data)
+{
+  WakeupSum *sum = data;
+  g_autofree char *tid = g_path_get_basename (task_dir);
+  g_autofree char *comm_path = g_build_filename (task_dir, "comm", NULL);
+  g_autofree char *name = NULL;
+  const guint64 *before = g_hash_table_lookup (sum->before, tid);
+  guint64 now = task_switches (task_dir);
+  guint64 delta = before != NULL && now >= *before ? now - *before : now;
+
+  if (delta == 0)
+    return;
+  sum->total += delta;
+  if (!g_file_get_contents (comm_path, &name, NULL, NULL))
+    name = g_strdup ("?");
+  g_string_append_printf (sum->by_thread, "%s%s%s %" G_GUINT64_FORMAT, sum->by_thread->len > 0 ? ", " : "",
+                          g_strstrip (name), before == NULL ? " (new)" : "", delta);
 }
 
 guint64
-ws_bench_proc_switches (GPid pid)
+ws_bench_proc_wakeups_since (GPid        pid,
+                             GHashTable *before,
+                             char      **by_thread)
 {
-  guint64 total = 0;
+  WakeupSum sum = { before, g_string_new (NULL), 0 };
 
-  foreach_task (pid, add_switches, &total);
-  return total;
+  foreach_task (pid, add_wakeups, &sum);
+  *by_thread = g_string_free (sum.by_thread, FALSE);
+  return sum.total;
 }
 
 static void

@@ -9,6 +9,8 @@
 
 #include <gio/gio.h>
 
+#include "cli-fixture.h"
+
 G_BEGIN_DECLS
 
 typedef struct _WsBenchResults WsBenchResults;
@@ -43,6 +45,14 @@ GTlsCertificate *ws_bench_make_certificate (const char  *dir,
                                             const char  *subject_alt_name,
                                             char       **ca_path);
 
+/* A TLS fake of AWS for @cli's windsock (its default profile's keys
+ * accepted), reached as https://bench.localhost:PORT: GLib resolves names
+ * under .localhost to loopback, so that, as on AWS, discovery goes to one
+ * host ("api.") and CreateWebLoginToken to another ("env."). @cli's
+ * AWS_CA_BUNDLE trusts it; *@port: PORT. */
+WsFakeAws      *ws_bench_tls_fake_new  (CliFixture     *cli,
+                                        guint          *port);
+
 /* Makes HOME's https handler (ws_test_install_recording_browser()) the
  * stamping browser, $WINDSOCK_BENCH_STAMP_BROWSER: when started, it writes
  * its CLOCK_MONOTONIC time in µs (g_get_monotonic_time()'s clock) to the
@@ -59,9 +69,15 @@ gint64          ws_bench_proc_status   (GPid            pid,
 /* A field of /proc/PID/smaps_rollup in kB ("Rss", "Pss", "Private_Dirty"). */
 gint64          ws_bench_proc_rollup   (GPid            pid,
                                         const char     *field);
-/* The sum over the threads of voluntary + involuntary context switches:
- * each is a wake-up of the process. */
-guint64         ws_bench_proc_switches (GPid            pid);
+/* Each thread's voluntary + involuntary context switches (each is a
+ * wake-up), by thread id: a reading for ws_bench_proc_wakeups_since(). */
+GHashTable     *ws_bench_proc_switches (GPid            pid);
+/* The wake-ups since @before: of the threads still there, and all of the
+ * threads started since (those that ended are not counted). *@by_thread:
+ * "name N, …" for those that woke up. */
+guint64         ws_bench_proc_wakeups_since (GPid        pid,
+                                             GHashTable *before,
+                                             char      **by_thread);
 /* "name ×count, …" of the process's threads. */
 char           *ws_bench_proc_threads  (GPid            pid);
 /* The @n mappings of /proc/PID/smaps holding the most @field (kB),
