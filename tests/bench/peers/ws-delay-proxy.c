@@ -204,18 +204,53 @@ connect_target (guint16   port,
   return g_steal_pointer (&socket);
 }
 
+/* Listens on 127.0.0.1, a free port, and prints the port. */
 static GSocket *
 listen_loopback (GError **error)
 {
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) local = NULL;
   g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
                                             G_SOCKET_PROTOCOL_TCP, error);
 
   if (socket == NULL || !g_socket_bind (socket, any_port, TRUE, error)
       || !g_socket_listen (socket, error))
     return NULL;
+  local = g_socket_get_local_address (socket, error);
+  if (local == NULL)
+    return NULL;
+  printf ("%u\n", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)));
+  fflush (stdout);
   return g_steal_pointer (&socket);
+}
+
+static gboolean
+parse_options (int    *argc,
+               char ***argv,
+               int    *rtt_ms,
+               int    *target_port)
+{
+  GOptionEntry entries[] = {
+    { "rtt-ms", 0, 0, G_OPTION_ARG_INT, rtt_ms, "Round-trip time to add", "MS" },
+    { "target-port", 0, 0, G_OPTION_ARG_INT, target_port, "Port on 127.0.0.1 to relay to", "PORT" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("— relay TCP with a round-trip delay");
+  g_autoptr(GError) error = NULL;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return FALSE;
+    }
+  if (*rtt_ms < 0 || *target_port <= 0 || *target_port > G_MAXUINT16)
+    {
+      g_printerr ("ws-delay-proxy: --rtt-ms and --target-port are needed\n");
+      return FALSE;
+    }
+  return TRUE;
 }
 
 int
@@ -224,40 +259,20 @@ main (int    argc,
 {
   int rtt_ms = -1;
   int target_port = 0;
-  GOptionEntry entries[] = {
-    { "rtt-ms", 0, 0, G_OPTION_ARG_INT, &rtt_ms, "Round-trip time to add", "MS" },
-    { "target-port", 0, 0, G_OPTION_ARG_INT, &target_port, "Port on 127.0.0.1 to relay to", "PORT" },
-    { NULL }
-  };
-  g_autoptr(GOptionContext) context = g_option_context_new ("— relay TCP with a round-trip delay");
-  g_autoptr(GSocketAddress) local = NULL;
   g_autoptr(GSocket) listener = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      g_printerr ("%s\n", error->message);
-      return 2;
-    }
-  if (rtt_ms < 0 || target_port <= 0 || target_port > G_MAXUINT16)
-    {
-      g_printerr ("ws-delay-proxy: --rtt-ms and --target-port are needed\n");
-      return 2;
-    }
+  if (!parse_options (&argc, &argv, &rtt_ms, &target_port))
+    return 2;
   one_way_ns = rtt_ms * NSEC_PER_MSEC / 2;
   handshake_ns = rtt_ms * NSEC_PER_MSEC;
 
   listener = listen_loopback (&error);
-  if (listener != NULL)
-    local = g_socket_get_local_address (listener, &error);
-  if (local == NULL)
+  if (listener == NULL)
     {
       g_printerr ("ws-delay-proxy: cannot listen on 127.0.0.1: %s\n", error->message);
       return 1;
     }
-  printf ("%u\n", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)));
-  fflush (stdout);
 
   for (;;)
     {
