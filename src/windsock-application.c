@@ -441,6 +441,54 @@ launch_environment (WindsockApplication   *self,
                                   name, airflow_version, self->cancellable, on_login_url, launch);
 }
 
+/* `windsock url`: each caller gets a token of its own (a token is for one
+ * sign-in), so these are not coalesced like clicks. */
+static void
+on_login_url_for_caller (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GDBusMethodInvocation) invocation = user_data;
+  /* The reference taken for the request (a quit cancels it, and this still runs). */
+  g_autoptr(WindsockApplication) self = g_dbus_method_invocation_get_user_data (invocation);
+  g_autoptr(GError) error = NULL;
+  char *url;
+
+  url = ws_mwaa_create_login_url_finish (WS_MWAA (source), result, &error);
+  if (url == NULL)
+    {
+      g_dbus_method_invocation_return_gerror (g_steal_pointer (&invocation), error);
+      return;
+    }
+  g_dbus_method_invocation_return_value (g_steal_pointer (&invocation), g_variant_new ("(s)", url));
+  ws_secret_free (url);
+  warn_clock (self);
+}
+
+static void
+create_login_url_for_caller (WindsockApplication   *self,
+                             const char            *ref,
+                             GDBusMethodInvocation *invocation)
+{
+  g_autofree char *profile = NULL;
+  g_autofree char *region = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *airflow_version = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!resolve_environment (self, ref, &profile, &region, &name, &airflow_version, &error))
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return;
+    }
+  g_object_ref (self);
+  ws_mwaa_create_login_url_async (ws_aws_context_get_mwaa (self->context),
+                                  ws_aws_config_request_profile (ws_aws_context_get_environ (self->context),
+                                                                 profile),
+                                  region, name, airflow_version, self->cancellable,
+                                  on_login_url_for_caller, invocation);
+}
+
 /* SSO sign-in: `windsock-ui signin PROFILE`, a window and a process of
  * its own, one per sso-session however often it is asked for (a second
  * one shows the first window and exits with its result). */
@@ -650,6 +698,10 @@ static const char service_xml[] =
   "      <arg type='s' name='mode' direction='in'/>"
   "      <arg type='a{sv}' name='platform_data' direction='in'/>"
   "    </method>"
+  "    <method name='CreateLoginUrl'>"
+  "      <arg type='s' name='ref' direction='in'/>"
+  "      <arg type='s' name='url' direction='out'/>"
+  "    </method>"
   "  </interface>"
   "</node>";
 
@@ -679,6 +731,13 @@ service_method_call (GDBusConnection       *connection,
                                         [LAUNCH_COPY] = "copy" };
   const char *ref, *mode;
   g_autoptr(GVariant) platform_data = NULL;
+
+  if (g_str_equal (method_name, "CreateLoginUrl"))
+    {
+      g_variant_get (parameters, "(&s)", &ref);
+      create_login_url_for_caller (self, ref, invocation);
+      return;
+    }
 
   g_variant_get (parameters, "(&s&s@a{sv})", &ref, &mode, &platform_data);
   for (gsize i = 0; i < G_N_ELEMENTS (modes); i++)

@@ -340,14 +340,6 @@ print_url (Cli  *cli,
   cli_quit (cli);
 }
 
-static int
-cli_url (Cli   *cli,
-         int    argc,
-         char **argv)
-{
-  return cli_with_login_url (cli, argv[1], print_url);
-}
-
 static void
 on_browser_launched (GObject      *source,
                      GAsyncResult *result,
@@ -435,18 +427,30 @@ on_forwarded (GObject      *source,
       g_dbus_error_strip_remote_error (error);
       cli_fail (cli, error);
     }
+  else if (g_variant_is_of_type (reply, G_VARIANT_TYPE ("(s)")))
+    {
+      const char *url;
+
+      g_variant_get (reply, "(&s)", &url);
+      g_print ("%s\n", url);
+      /* Best effort: the reply came in a heap buffer of GDBus's, wiped
+       * before it is freed like every copy of the URL that we own. */
+      ws_secret_wipe ((char *) url, strlen (url));
+    }
   cli_quit (cli);
 }
 
 /* A reference the service can resolve by itself: options that qualify a
- * bare name are the one-shot path's business. */
+ * bare name are the one-shot path's business. @method is OpenEnvironment
+ * (answered once the browser started) or CreateLoginUrl (answered with
+ * the URL). */
 static gboolean
-cli_forward_open (Cli        *cli,
-                  const char *ref)
+cli_forward (Cli        *cli,
+             const char *method,
+             GVariant   *parameters)
 {
+  g_autoptr(GVariant) owned_parameters = g_variant_ref_sink (parameters);
   g_autoptr(GDBusConnection) connection = NULL;
-  g_autoptr(GVariantBuilder) platform_data = NULL;
-  const char *token = g_environ_getenv (cli->environ, "XDG_ACTIVATION_TOKEN");
 
   if (cli->profile != NULL || cli->region != NULL)
     return FALSE;
@@ -457,17 +461,23 @@ cli_forward_open (Cli        *cli,
   /* The service's errors come back in WS_AWS_ERROR; its extended-error
    * domain must be registered before GDBus makes one of them. */
   g_assert (ws_aws_error_quark () != 0);
-  platform_data = g_variant_builder_new (G_VARIANT_TYPE_VARDICT);
-  if (token != NULL)
-    g_variant_builder_add (platform_data, "{sv}", "activation-token", g_variant_new_string (token));
   /* Minting may wait for an SSO refresh or an MFA prompt: no short timeout. */
   g_dbus_connection_call (connection, APP_ID, "/io/github/windsock/Windsock",
-                          WINDSOCK_SERVICE_INTERFACE, "OpenEnvironment",
-                          g_variant_new ("(ssa{sv})", ref, "open", platform_data),
-                          G_VARIANT_TYPE_UNIT, G_DBUS_CALL_FLAGS_NO_AUTO_START, G_MAXINT,
+                          WINDSOCK_SERVICE_INTERFACE, method, owned_parameters,
+                          NULL, G_DBUS_CALL_FLAGS_NO_AUTO_START, G_MAXINT,
                           cli->cancellable, on_forwarded, cli);
   g_main_loop_run (cli->loop);
   return !cli->forward_declined;
+}
+
+static int
+cli_url (Cli   *cli,
+         int    argc,
+         char **argv)
+{
+  if (cli_forward (cli, "CreateLoginUrl", g_variant_new ("(s)", argv[1])))
+    return cli->exit_code;
+  return cli_with_login_url (cli, argv[1], print_url);
 }
 
 static int
@@ -475,7 +485,12 @@ cli_open (Cli   *cli,
           int    argc,
           char **argv)
 {
-  if (cli_forward_open (cli, argv[1]))
+  const char *token = g_environ_getenv (cli->environ, "XDG_ACTIVATION_TOKEN");
+  g_autoptr(GVariantBuilder) platform_data = g_variant_builder_new (G_VARIANT_TYPE_VARDICT);
+
+  if (token != NULL)
+    g_variant_builder_add (platform_data, "{sv}", "activation-token", g_variant_new_string (token));
+  if (cli_forward (cli, "OpenEnvironment", g_variant_new ("(ssa{sv})", argv[1], "open", platform_data)))
     return cli->exit_code;
   return cli_with_login_url (cli, argv[1], open_url);
 }

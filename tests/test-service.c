@@ -688,6 +688,41 @@ test_cli_forwarding (Fixture       *fixture,
   g_assert_cmpuint (ws_fake_aws_count_requests (fixture->cli.fake, "POST", "/webtoken/"), ==, 2);
 }
 
+/* `windsock url` too, with the URL in the method's reply: the CLI's own
+ * endpoint is a dead port, so only the service can have minted it. Each
+ * caller gets a token of its own. */
+static void
+test_cli_url_forwarding (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(CliResult) first = NULL;
+  g_autoptr(CliResult) second = NULL;
+  g_autoptr(CliResult) missing = NULL;
+
+  ws_fake_aws_push_response (fixture->cli.fake, "POST", "/webtoken/nosuch", 404,
+                             "ResourceNotFoundException", "application/json",
+                             "{\"Message\":\"Environment nosuch not found\"}");
+  ws_test_service_start (&fixture->service, &fixture->cli);
+  cli_fixture_setenv (&fixture->cli, "AWS_ENDPOINT_URL", "http://127.0.0.1:1");
+
+  first = cli_fixture_run (&fixture->cli, "url", "analytics", NULL);
+  g_assert_cmpint (first->status, ==, 0);
+  assert_opened_analytics (first->out);
+  g_assert_cmpstr (first->err, ==, "");
+  second = cli_fixture_run (&fixture->cli, "url", "default/eu-west-1/analytics", NULL);
+  g_assert_cmpint (second->status, ==, 0);
+  assert_opened_analytics (second->out);
+  g_assert_cmpstr (first->out, !=, second->out);
+
+  missing = cli_fixture_run (&fixture->cli, "url", "nosuch", NULL);
+  g_assert_cmpint (missing->status, ==, 6);
+  g_assert_nonnull (strstr (missing->err, "nosuch"));
+  g_assert_cmpstr (missing->out, ==, "");
+  g_assert_cmpuint (ws_fake_aws_count_requests (fixture->cli.fake, "POST", "/webtoken/"), ==, 3);
+  /* Nothing was opened: the URL is the caller's to use. */
+  g_assert_false (g_file_test (fixture->browser_record, G_FILE_TEST_EXISTS));
+}
+
 /* What the README promises for scripts: gapplication's action call. */
 static void
 gapplication_open_analytics (Fixture *fixture)
@@ -954,6 +989,7 @@ main (int    argc,
   ADD ("/service/activate-again", test_activate_again);
   ADD ("/service/tray/late-panel", test_late_panel);
   ADD ("/service/cli-forwarding", test_cli_forwarding);
+  ADD ("/service/cli-url-forwarding", test_cli_url_forwarding);
   ADD ("/service/gapplication-action", test_gapplication_action);
   ADD ("/service/dbus-activation", test_dbus_activation);
   ADD ("/service/rapid-clicks", test_rapid_clicks);
