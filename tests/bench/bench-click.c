@@ -200,6 +200,30 @@ typedef struct
   guint  new_connections;
 } Series;
 
+/* The browser's start alone, as the service's launcher does it
+ * (GIO's https handler of HOME), from this process: what a click costs
+ * besides AWS. */
+static double
+measure_launch_only (Bench *bench)
+{
+  g_autofree char *data_home = g_build_filename (bench->cli.home, ".local", "share", NULL);
+  g_autofree char *config_home = g_build_filename (bench->cli.home, ".config", NULL);
+  double times[SAMPLES];
+
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", config_home, TRUE);
+  for (guint i = 0; i < SAMPLES; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gint64 start = g_get_monotonic_time ();
+
+      g_app_info_launch_default_for_uri ("https://" ENVIRONMENT ".airflow.example.test/", NULL, &error);
+      g_assert_no_error (error);
+      times[i] = (ws_bench_take_stamp (bench->stamp_path) - start) / 1000.0;
+    }
+  return ws_bench_percentile (times, SAMPLES, 50);
+}
+
 static Series
 measure (Bench *bench,
          Mode   mode)
@@ -262,6 +286,9 @@ main (int    argc,
   report (results, "cold", "cold click → browser (new TCP + TLS connection)", &cold);
   warm = measure (&bench, WARM);
   report (results, "warm", "warm click → browser (preconnected on menu open)", &warm);
+
+  ws_bench_results_add (results, "launch_only_median", measure_launch_only (&bench), "ms",
+                        "browser start alone (GIO's https handler, from this process), median of 20");
 
   ws_fake_aws_set_delay (bench.fake, ROUND_TRIP_MS);
   warm_rtt = measure (&bench, WARM);

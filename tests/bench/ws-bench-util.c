@@ -4,6 +4,7 @@
  */
 #include "ws-bench-util.h"
 
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -30,6 +31,8 @@ ws_bench_results_new (const char *name,
 {
   WsBenchResults *results = g_new0 (WsBenchResults, 1);
 
+  /* The labels' "→" and "×" printed as they are, not as "?". */
+  setlocale (LC_ALL, "");
   results->name = g_strdup (name);
   results->root = json_object_new ();
   results->figures = json_object_new ();
