@@ -12,6 +12,9 @@
 
 #include <glib/gi18n.h>
 #include <glib-unix.h>
+#ifdef HAVE_MALLOC_TRIM
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <string.h>
 
@@ -56,6 +59,7 @@ struct _WindsockApplication
   char             *activation_token;  /* for the action being activated */
   guint             service_id;
   guint             no_tray_id;
+  guint             release_memory_id;
   guint             quit_signal_ids[2]; /* SIGTERM, SIGINT */
   gboolean          starting;          /* the first, local activation is just the start */
   gboolean          tray_seen;         /* a watcher accepted us once */
@@ -255,12 +259,37 @@ warn_clock (WindsockApplication *self)
   g_application_send_notification (G_APPLICATION (self), "clock", notification);
 }
 
+/* A burst of work (TLS handshakes, JSON answers, a thousand environments)
+ * leaves freed pages that glibc keeps; a resident process gives them back
+ * once things are quiet again: one timer after activity, none at rest. */
+#define RELEASE_MEMORY_DELAY_SECONDS 5
+
+static gboolean
+release_memory (gpointer user_data)
+{
+  WindsockApplication *self = user_data;
+
+  self->release_memory_id = 0;
+#ifdef HAVE_MALLOC_TRIM
+  malloc_trim (0);
+#endif
+  return G_SOURCE_REMOVE;
+}
+
+static void
+release_memory_later (WindsockApplication *self)
+{
+  g_clear_handle_id (&self->release_memory_id, g_source_remove);
+  self->release_memory_id = g_timeout_add_seconds (RELEASE_MEMORY_DELAY_SECONDS, release_memory, self);
+}
+
 static void
 launch_complete (Launch       *launch,
                  const GError *error)
 {
   WindsockApplication *self = launch->app;
 
+  release_memory_later (self);
   for (guint i = 0; i < launch->invocations->len; i++)
     {
       GDBusMethodInvocation *invocation = g_ptr_array_index (launch->invocations, i);
@@ -455,6 +484,7 @@ on_login_url_for_caller (GObject      *source,
   char *url;
 
   url = ws_mwaa_create_login_url_finish (WS_MWAA (source), result, &error);
+  release_memory_later (self);
   if (url == NULL)
     {
       g_dbus_method_invocation_return_gerror (g_steal_pointer (&invocation), error);
@@ -1134,6 +1164,15 @@ prompt_mfa (const char *profile,
                                        on_mfa_code, window);
 }
 
+static void
+on_refreshing_changed (WsCatalog           *catalog,
+                       GParamSpec          *pspec,
+                       WindsockApplication *self)
+{
+  if (!ws_catalog_get_refreshing (catalog))
+    release_memory_later (self);
+}
+
 /* Retries and the CA bundle, from the default profile as the CLI does,
  * and the menu's word on a broken config; again whenever the files change. */
 static void
@@ -1187,6 +1226,7 @@ windsock_application_startup (GApplication *application)
   apply_config (self);
   g_signal_connect_swapped (self->context, "changed", G_CALLBACK (apply_config), self);
   g_signal_connect_swapped (self->catalog, "profiles-changed", G_CALLBACK (update_tray), self);
+  g_signal_connect (self->catalog, "notify::refreshing", G_CALLBACK (on_refreshing_changed), self);
 
   connection = g_application_get_dbus_connection (application);
   if (connection != NULL)
@@ -1280,6 +1320,7 @@ windsock_application_shutdown (GApplication *application)
   /* Everything in flight ends now, before the objects it uses go. */
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->no_tray_id, g_source_remove);
+  g_clear_handle_id (&self->release_memory_id, g_source_remove);
   for (gsize i = 0; i < G_N_ELEMENTS (self->quit_signal_ids); i++)
     g_clear_handle_id (&self->quit_signal_ids[i], g_source_remove);
   if (self->notifier != NULL)
