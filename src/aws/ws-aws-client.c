@@ -22,6 +22,11 @@
 
 #define DEFAULT_TIMEOUT      30
 #define IDLE_TIMEOUT         60
+/* libsoup's defaults (2 per host, 10 in all) would hold a discovery of
+ * many environments in one region to 2 requests at a time; the catalog
+ * runs 8 at once, over several regions (hosts). */
+#define MAX_CONNS_PER_HOST   8
+#define MAX_CONNS            32
 #define DEFAULT_MAX_ATTEMPTS 3
 #define MAX_BACKOFF          20.0
 #define READ_CHUNK_SIZE      (64 * 1024)
@@ -122,6 +127,8 @@ ws_aws_client_init (WsAwsClient *self)
   self->session = soup_session_new_with_options ("user-agent", "windsock/" PACKAGE_VERSION,
                                                  "timeout", DEFAULT_TIMEOUT,
                                                  "idle-timeout", IDLE_TIMEOUT,
+                                                 "max-conns-per-host", MAX_CONNS_PER_HOST,
+                                                 "max-conns", MAX_CONNS,
                                                  NULL);
   self->max_attempts = DEFAULT_MAX_ATTEMPTS;
   self->backoff_scale = 1.0;
