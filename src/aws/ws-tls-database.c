@@ -12,10 +12,24 @@ struct _WsTlsDatabase
 {
   GTlsDatabase  parent_instance;
   GTlsDatabase *system;  /* NULL when the TLS backend has none */
+  gsize         system_looked_up;
   GTlsDatabase *bundle;
 };
 
 G_DEFINE_FINAL_TYPE (WsTlsDatabase, ws_tls_database, G_TYPE_TLS_DATABASE)
+
+/* Parsing the system store takes a few milliseconds and megabytes: not at
+ * start-up, but in the first handshake (in GIO's TLS thread). */
+static GTlsDatabase *
+system_database (WsTlsDatabase *self)
+{
+  if (g_once_init_enter (&self->system_looked_up))
+    {
+      self->system = g_tls_backend_get_default_database (g_tls_backend_get_default ());
+      g_once_init_leave (&self->system_looked_up, 1);
+    }
+  return self->system;
+}
 
 static GTlsCertificateFlags
 ws_tls_database_verify_chain (GTlsDatabase             *database,
@@ -28,11 +42,12 @@ ws_tls_database_verify_chain (GTlsDatabase             *database,
                               GError                  **error)
 {
   WsTlsDatabase *self = WS_TLS_DATABASE (database);
+  GTlsDatabase *system = system_database (self);
   GTlsCertificateFlags result;
 
-  if (self->system != NULL)
+  if (system != NULL)
     {
-      result = g_tls_database_verify_chain (self->system, chain, purpose, identity, interaction,
+      result = g_tls_database_verify_chain (system, chain, purpose, identity, interaction,
                                             flags, cancellable, error);
       if (result == 0 || (error != NULL && *error != NULL))
         return result;
@@ -51,10 +66,11 @@ ws_tls_database_lookup_certificate_issuer (GTlsDatabase             *database,
                                            GError                  **error)
 {
   WsTlsDatabase *self = WS_TLS_DATABASE (database);
+  GTlsDatabase *system = system_database (self);
   GTlsCertificate *issuer = NULL;
 
-  if (self->system != NULL)
-    issuer = g_tls_database_lookup_certificate_issuer (self->system, certificate, interaction,
+  if (system != NULL)
+    issuer = g_tls_database_lookup_certificate_issuer (system, certificate, interaction,
                                                        flags, cancellable, NULL);
   if (issuer != NULL)
     return issuer;
@@ -95,7 +111,6 @@ ws_tls_database_new (GTlsDatabase *bundle)
 {
   WsTlsDatabase *self = g_object_new (WS_TYPE_TLS_DATABASE, NULL);
 
-  self->system = g_tls_backend_get_default_database (g_tls_backend_get_default ());
   self->bundle = g_object_ref (bundle);
 
   return G_TLS_DATABASE (self);
