@@ -1017,38 +1017,11 @@ test_invalid_url (Fixture       *f,
 
 /* --- TLS --------------------------------------------------------------------- */
 
-/* A self-signed certificate for 127.0.0.1, made now; %FALSE without openssl. */
-static gboolean
-make_certificate (const char *cert_path,
-                  const char *key_path)
-{
-  g_autofree char *openssl = g_find_program_in_path ("openssl");
-  g_autoptr(GError) error = NULL;
-  int status = -1;
-  const char *argv[] = {
-    NULL, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-    "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-    "-keyout", key_path, "-out", cert_path, NULL
-  };
-
-  if (openssl == NULL)
-    return FALSE;
-
-  argv[0] = openssl;
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
-                NULL, NULL, NULL, NULL, &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-
-  return TRUE;
-}
-
 static void
 test_tls (void)
 {
   g_autofree char *dir = g_build_filename (test_home, "tls", NULL);
-  g_autofree char *cert_path = g_build_filename (dir, "cert.pem", NULL);
-  g_autofree char *key_path = g_build_filename (dir, "key.pem", NULL);
+  g_autofree char *cert_path = NULL;
   g_autoptr(GTlsCertificate) certificate = NULL;
   g_autoptr(WsFakeAws) fake = NULL;
   g_autoptr(WsAwsClient) client = NULL;
@@ -1059,15 +1032,7 @@ test_tls (void)
   WsAwsRequest request = { 0 };
 
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-  if (!make_certificate (cert_path, key_path))
-    {
-      g_test_skip ("openssl is needed to make a test certificate");
-      ws_test_remove_tree (dir);
-      return;
-    }
-
-  certificate = g_tls_certificate_new_from_files (cert_path, key_path, &error);
-  g_assert_no_error (error);
+  certificate = ws_test_make_certificate (dir, "IP:127.0.0.1", &cert_path);
   fake = ws_fake_aws_new_tls (certificate);
   g_assert_true (g_str_has_prefix (ws_fake_aws_get_url (fake), "https://127.0.0.1:"));
   ws_fake_aws_add_credentials (fake, ACCESS_KEY_ID, SECRET_ACCESS_KEY, NULL);

@@ -241,26 +241,9 @@ arrange_dns (Fixture *fixture)
 static void
 arrange_untrusted_tls (Fixture *fixture)
 {
-  g_autofree char *cert_path = g_build_filename (fixture->cli.home, "cert.pem", NULL);
-  g_autofree char *key_path = g_build_filename (fixture->cli.home, "key.pem", NULL);
-  g_autofree char *openssl = g_find_program_in_path ("openssl");
-  g_autoptr(GTlsCertificate) certificate = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *argv[] = {
-    openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-    "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-    "-keyout", key_path, "-out", cert_path, NULL
-  };
-  int status = -1;
+  g_autofree char *ca_path = NULL;
+  g_autoptr(GTlsCertificate) certificate = ws_test_make_certificate (fixture->cli.home, "IP:127.0.0.1", &ca_path);
 
-  g_assert_nonnull (openssl);
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
-                NULL, NULL, NULL, NULL, &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-
-  certificate = g_tls_certificate_new_from_files (cert_path, key_path, &error);
-  g_assert_no_error (error);
   fixture->tls_fake = ws_fake_aws_new_tls (certificate);
   ws_fake_aws_add_credentials (fixture->tls_fake, CLI_ACCESS_KEY, CLI_SECRET_KEY, NULL);
   ws_fake_aws_add_environment (fixture->tls_fake, "eu-west-1", "analytics", "AVAILABLE", "2.10.3");

@@ -5,7 +5,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -31,5 +31,13 @@ void  ws_test_write_file  (const char *path,
                            const char *contents,
                            gssize      length,
                            int         mode);
+
+/* A self-signed certificate (with its key) for the names and addresses in
+ * @subject_alt_name (openssl's syntax, e.g. "IP:127.0.0.1"), made now with
+ * openssl; its PEM is written to DIR/cert.pem, which *@ca_path gets (for
+ * AWS_CA_BUNDLE). */
+GTlsCertificate *ws_test_make_certificate (const char  *dir,
+                                           const char  *subject_alt_name,
+                                           char       **ca_path);
 
 G_END_DECLS

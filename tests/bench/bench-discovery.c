@@ -244,7 +244,7 @@ main (int    argc,
   description = g_strdup_printf ("WsCatalog discovery in a process of its own against the local TLS fake, "
                                  "each answer held %d ms; memory of the discovering process only", DELAY_MS);
   results = ws_bench_results_new ("bench-discovery", description);
-  certificate = ws_bench_make_certificate (isolated, "IP:127.0.0.1", &ca_path);
+  certificate = ws_test_make_certificate (isolated, "IP:127.0.0.1", &ca_path);
   for (gsize i = 0; i < G_N_ELEMENTS (sizes); i++)
     measure (&sizes[i], self_path, certificate, ca_path, results);
 

@@ -123,35 +123,6 @@ ws_bench_percentile (double *values,
   return values[CLAMP (rank, 1, n) - 1];
 }
 
-GTlsCertificate *
-ws_bench_make_certificate (const char  *dir,
-                           const char  *subject_alt_name,
-                           char       **ca_path)
-{
-  g_autofree char *cert_path = g_build_filename (dir, "cert.pem", NULL);
-  g_autofree char *key_path = g_build_filename (dir, "key.pem", NULL);
-  g_autofree char *openssl = g_find_program_in_path ("openssl");
-  g_autofree char *extension = g_strconcat ("subjectAltName=", subject_alt_name, NULL);
-  g_autoptr(GError) error = NULL;
-  GTlsCertificate *certificate;
-  const char *argv[] = {
-    openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-    "-nodes", "-days", "2", "-subj", "/CN=windsock-bench", "-addext", extension,
-    "-keyout", key_path, "-out", cert_path, NULL
-  };
-  int status = -1;
-
-  g_assert_nonnull (openssl);
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
-                NULL, NULL, NULL, NULL, &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-
-  certificate = g_tls_certificate_new_from_files (cert_path, key_path, &error);
-  g_assert_no_error (error);
-  *ca_path = g_steal_pointer (&cert_path);
-  return certificate;
-}
 
 WsFakeAws *
 ws_bench_tls_fake_new (CliFixture *cli,
@@ -163,7 +134,7 @@ ws_bench_tls_fake_new (CliFixture *cli,
   g_autofree char *endpoint = NULL;
   WsFakeAws *fake;
 
-  certificate = ws_bench_make_certificate (cli->home, "DNS:api.bench.localhost,DNS:env.bench.localhost",
+  certificate = ws_test_make_certificate (cli->home, "DNS:api.bench.localhost,DNS:env.bench.localhost",
                                            &ca_path);
   fake = ws_fake_aws_new_tls (certificate);
   ws_fake_aws_add_credentials (fake, CLI_ACCESS_KEY, CLI_SECRET_KEY, NULL);

@@ -38,12 +38,6 @@ double          ws_bench_percentile    (double         *values,
                                         guint           n,
                                         double          p);
 
-/* A self-signed certificate (with its key) for the names and addresses in
- * @subject_alt_name (openssl's syntax, e.g. "IP:127.0.0.1"); its PEM is
- * written to DIR/cert.pem, which *@ca_path gets (for AWS_CA_BUNDLE). */
-GTlsCertificate *ws_bench_make_certificate (const char  *dir,
-                                            const char  *subject_alt_name,
-                                            char       **ca_path);
 
 /* A TLS fake of AWS for @cli's windsock (its default profile's keys
  * accepted), reached as https://bench.localhost:PORT: GLib resolves names
