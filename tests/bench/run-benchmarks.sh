@@ -18,7 +18,7 @@ results="$build/bench-results"
 
 # Debian 12's packages: the AWS CLI and boto3 measured are the ones a
 # Debian user gets.
-packages="awscli python3-boto3 curl openssl dbus util-linux iproute2"
+packages="awscli python3-boto3 curl openssl dbus util-linux iproute2 xvfb xauth"
 if [ "$(id -u)" -eq 0 ]; then
     sudo=
 else
