@@ -715,31 +715,36 @@ test_json_nesting (void)
 }
 
 static gboolean
-unicode_escapes_valid (const char *text)
+escapes_valid (const char *text)
 {
-  return ws_json_unicode_escapes_valid (text, strlen (text));
+  return ws_json_escapes_valid (text, strlen (text));
 }
 
 static void
-test_json_unicode_escapes (void)
+test_json_escapes (void)
 {
   const char *lone_text = "{\"message\":\"a\\ud800b\"}";
   const char *pair_text = "{\"message\":\"\\ud83d\\ude00\"}";
   g_autoptr(JsonObject) lone = NULL;
   g_autoptr(JsonObject) pair = NULL;
 
-  g_assert_true (unicode_escapes_valid ("{\"a\":\"\\u00e9 \\ud83d\\ude00 \\uFFFD\"}"));
+  g_assert_true (escapes_valid ("{\"a\":\"\\u00e9 \\ud83d\\ude00 \\uFFFD\"}"));
   /* A lone high or low half, also at the very end or before a non-escape. */
-  g_assert_false (unicode_escapes_valid ("\"\\ud800\""));
-  g_assert_false (unicode_escapes_valid ("\"\\uDC00\""));
-  g_assert_false (unicode_escapes_valid ("\"\\ud83d\\u0041\""));
-  g_assert_false (unicode_escapes_valid ("\"\\ud83dx\""));
-  g_assert_false (unicode_escapes_valid ("\\ud83d"));
+  g_assert_false (escapes_valid ("\"\\ud800\""));
+  g_assert_false (escapes_valid ("\"\\uDC00\""));
+  g_assert_false (escapes_valid ("\"\\ud83d\\u0041\""));
+  g_assert_false (escapes_valid ("\"\\ud83dx\""));
+  g_assert_false (escapes_valid ("\\ud83d"));
   /* An escaped backslash before "u" is text, not an escape. */
-  g_assert_true (unicode_escapes_valid ("\"\\\\ud800\""));
+  g_assert_true (escapes_valid ("\"\\\\ud800\""));
   /* json-glib reads any four characters after "\\u". */
-  g_assert_false (unicode_escapes_valid ("\"\\u12\""));
-  g_assert_false (unicode_escapes_valid ("\"\\ud8p0\""));
+  g_assert_false (escapes_valid ("\"\\u12\""));
+  g_assert_false (escapes_valid ("\"\\ud8p0\""));
+  /* Nor C's octal escapes, nor anything JSON does not escape. */
+  g_assert_false (escapes_valid ("\"\\234\""));
+  g_assert_false (escapes_valid ("\"\\x41\""));
+  g_assert_false (escapes_valid ("\"a\\"));
+  g_assert_true (escapes_valid ("\"\\\"\\\\\\/\\b\\f\\n\\r\\t\""));
 
   /* json-glib would hand out the lone half as bytes that are not UTF-8. */
   lone = ws_json_parse_object (lone_text, strlen (lone_text), G_MAXSIZE);
@@ -777,7 +782,7 @@ main (int   argc,
   g_test_add_func ("/mwaa-protocol/parsers/truncated", test_parse_truncated);
   g_test_add_func ("/mwaa-protocol/parsers/hostile", test_parse_hostile);
   g_test_add_func ("/mwaa-protocol/parsers/json-nesting", test_json_nesting);
-  g_test_add_func ("/mwaa-protocol/parsers/json-unicode-escapes", test_json_unicode_escapes);
+  g_test_add_func ("/mwaa-protocol/parsers/json-escapes", test_json_escapes);
 
   ret = g_test_run ();
   /* Left empty: nothing may write to the process's own HOME. */

@@ -8,6 +8,8 @@
  */
 #include "ws-json.h"
 
+#include <string.h>
+
 /* Whether no object or array in @data nests deeper than @max_depth
  * (a lexical scan: strings and escapes are skipped, nothing is parsed). */
 gboolean
@@ -66,13 +68,13 @@ hex_escape_value (const char *data,
   return value;
 }
 
-/* Whether every "\u" in @data has four hex digits and every
- * "\uD800"–"\uDFFF" is half of a pair: json-glib 1.6 takes any four
- * characters and turns a lone half into bytes that are not UTF-8, and what
- * we read ends up in messages that D-Bus refuses unless they are. */
+/* Whether every escape in @data is one JSON has: json-glib 1.6 also takes
+ * C's octal "\\234", any four characters after "\\u" and a lone
+ * "\\uD800"–"\\uDFFF", and makes bytes of them that are not UTF-8; what we
+ * read ends up in messages that D-Bus refuses unless they are. */
 gboolean
-ws_json_unicode_escapes_valid (const char *data,
-                               gsize       length)
+ws_json_escapes_valid (const char *data,
+                       gsize       length)
 {
   g_return_val_if_fail (data != NULL || length == 0, FALSE);
 
@@ -82,8 +84,15 @@ ws_json_unicode_escapes_valid (const char *data,
 
       if (data[i] != '\\')
         continue;
+      if (i + 1 >= length || data[i + 1] == '\0' || strchr ("\"\\/bfnrtu", data[i + 1]) == NULL)
+        return FALSE;
+      if (data[i + 1] != 'u')
+        {
+          i++; /* the escaped character, "\\" included, starts nothing */
+          continue;
+        }
       value = hex_escape_value (data, length, i);
-      if (value < 0 && i + 1 < length && data[i + 1] == 'u')
+      if (value < 0 || (value >= 0xDC00 && value <= 0xDFFF))
         return FALSE;
       if (value >= 0xD800 && value <= 0xDBFF)
         {
@@ -93,9 +102,7 @@ ws_json_unicode_escapes_valid (const char *data,
             return FALSE;
           i += 6;
         }
-      else if (value >= 0xDC00 && value <= 0xDFFF)
-        return FALSE;
-      i++; /* whatever was escaped, "\\" included, is not a new escape */
+      i += 5;
     }
 
   return TRUE;
@@ -123,7 +130,7 @@ ws_json_parse_object (const char *data,
   if (length == 0 || length > max_size
       || !g_utf8_validate_len (data, length, NULL)
       || !ws_json_nesting_within (data, length, WS_JSON_MAX_DEPTH)
-      || !ws_json_unicode_escapes_valid (data, length))
+      || !ws_json_escapes_valid (data, length))
     return NULL;
 
   parser = json_parser_new_immutable ();

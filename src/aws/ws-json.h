@@ -15,7 +15,7 @@ G_BEGIN_DECLS
 gboolean    ws_json_nesting_within        (const char *data,
                                            gsize       length,
                                            guint       max_depth);
-gboolean    ws_json_unicode_escapes_valid (const char *data,
+gboolean    ws_json_escapes_valid         (const char *data,
                                            gsize       length);
 JsonObject *ws_json_parse_object          (const char *data,
                                            gsize       length,
