@@ -1342,7 +1342,9 @@ test_separators (Fixture       *f,
   g_clear_pointer (&layout, g_variant_unref);
 
   /* Filling the empty section at the top adds a separator, the others
-   * keep their ids. */
+   * keep their ids. The LayoutUpdated of the new model may still be on
+   * its way: let it arrive before counting. */
+  settle (f);
   g_ptr_array_set_size (f->bus_signals, 0);
   g_menu_append (empty, "Z", NULL);
   updated = wait_for_one_signal (f, "LayoutUpdated");
