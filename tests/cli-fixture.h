@@ -17,6 +17,17 @@ G_BEGIN_DECLS
 
 #define CLI_ACCESS_KEY "AKIDWINDSOCKTEST"
 #define CLI_SECRET_KEY "windsock/secret+key/DO-NOT-LEAK"
+/* An IAM Identity Center profile "sso-dev" (account 111122223333, role
+ * Admin) on the sso-session "corp", for config files. */
+#define CLI_SSO_PROFILE \
+  "[profile sso-dev]\n" \
+  "sso_session = corp\n" \
+  "sso_account_id = 111122223333\n" \
+  "sso_role_name = Admin\n" \
+  "region = eu-west-1\n" \
+  "[sso-session corp]\n" \
+  "sso_start_url = https://corp.awsapps.com/start\n" \
+  "sso_region = us-east-1\n"
 
 typedef struct
 {

@@ -381,16 +381,6 @@ test_open (CliFixture    *fixture,
                                    "https://analytics.airflow.example.test/aws_mwaa/aws-console-sso?login=true#token-analytics-"));
 }
 
-#define SSO_CONFIG \
-  "[profile sso-dev]\n" \
-  "sso_session = corp\n" \
-  "sso_account_id = 111122223333\n" \
-  "sso_role_name = Admin\n" \
-  "region = eu-west-1\n" \
-  "[sso-session corp]\n" \
-  "sso_start_url = https://corp.awsapps.com/start\n" \
-  "sso_region = us-east-1\n"
-
 /* windsock login --use-device-code: device authorization (one pending
  * poll), the AWS CLI's cache written 0600, then an SSO profile opens Airflow
  * with it. */
@@ -408,7 +398,7 @@ test_login_then_url (CliFixture    *fixture,
   g_autofree char *cached = NULL;
   GStatBuf st;
 
-  cli_fixture_write_aws (fixture, "config", SSO_CONFIG);
+  cli_fixture_write_aws (fixture, "config", CLI_SSO_PROFILE);
   cli_fixture_write_aws (fixture, "credentials", "");
   ws_fake_aws_add_credentials (fixture->fake, "ASIASSOROLE", "sso/role/secret", "sso-session-token");
   ws_fake_aws_push_response (fixture->fake, "POST", "/client/register", 200, NULL, "application/json",
@@ -526,7 +516,7 @@ run_login_with_browser (CliFixture *fixture,
 
   browser->fake = fixture->fake;
   browser->record = ws_test_install_recording_browser (fixture->home, "recorder");
-  cli_fixture_write_aws (fixture, "config", SSO_CONFIG);
+  cli_fixture_write_aws (fixture, "config", CLI_SSO_PROFILE);
   watch = g_timeout_add (20, browse_once_opened, browser);
 
   result = option != NULL ? cli_fixture_run (fixture, "login", option, "sso-dev", NULL)
@@ -622,7 +612,7 @@ test_login_no_browser (CliFixture    *fixture,
   g_autofree char *record = ws_test_install_recording_browser (fixture->home, "recorder");
   g_autoptr(CliResult) login = NULL;
 
-  cli_fixture_write_aws (fixture, "config", SSO_CONFIG);
+  cli_fixture_write_aws (fixture, "config", CLI_SSO_PROFILE);
   ws_fake_aws_push_response (fixture->fake, "POST", "/device_authorization", 200, NULL, "application/json",
                              "{\"deviceCode\":\"dc\",\"userCode\":\"ABCD-EFGH\","
                              "\"verificationUri\":\"https://device.sso.us-east-1.amazonaws.com/\","
@@ -644,7 +634,7 @@ test_sso_login_required (CliFixture    *fixture,
 {
   g_autoptr(CliResult) result = NULL;
 
-  cli_fixture_write_aws (fixture, "config", SSO_CONFIG);
+  cli_fixture_write_aws (fixture, "config", CLI_SSO_PROFILE);
   result = cli_fixture_run (fixture, "open", "--profile", "sso-dev", "analytics", NULL);
 
   g_assert_cmpint (result->status, ==, 4);

@@ -354,11 +354,7 @@ static GPid
 click_into_sign_in (Fixture *fixture)
 {
   cli_fixture_write_aws (&fixture->cli, "config",
-                         "[default]\nregion = eu-west-1\n"
-                         "[profile sso-dev]\nsso_session = corp\nsso_account_id = 111122223333\n"
-                         "sso_role_name = Admin\nregion = eu-west-1\n"
-                         "[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\n"
-                         "sso_region = us-east-1\n");
+                         "[default]\nregion = eu-west-1\n" CLI_SSO_PROFILE);
   install_window_script (fixture, "[ \"$1\" = signin ] && exec sleep 120 </dev/null >/dev/null 2>&1");
   start_service (fixture);
   click (fixture, "sso-dev/eu-west-1/analytics");

@@ -17,14 +17,7 @@
 #define CONFIG \
   "[default]\n" \
   "region = eu-west-1\n" \
-  "[profile sso-dev]\n" \
-  "sso_session = corp\n" \
-  "sso_account_id = 111122223333\n" \
-  "sso_role_name = Admin\n" \
-  "region = eu-west-1\n" \
-  "[sso-session corp]\n" \
-  "sso_start_url = https://corp.awsapps.com/start\n" \
-  "sso_region = us-east-1\n"
+  CLI_SSO_PROFILE
 
 #define CREDENTIALS \
   "[default]\n" \

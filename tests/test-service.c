@@ -300,14 +300,7 @@ assert_notification_clean (const WsTestNotification *notification)
 #define SSO_CONFIG \
   "[default]\n" \
   "region = eu-west-1\n" \
-  "[profile sso-dev]\n" \
-  "sso_session = corp\n" \
-  "sso_account_id = 111122223333\n" \
-  "sso_role_name = Admin\n" \
-  "region = eu-west-1\n" \
-  "[sso-session corp]\n" \
-  "sso_start_url = https://corp.awsapps.com/start\n" \
-  "sso_region = us-east-1\n"
+  CLI_SSO_PROFILE
 
 /* What IAM Identity Center's portal answers once signed in (several:
  * the catalog and a launch may each ask). */
