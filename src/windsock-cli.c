@@ -443,11 +443,12 @@ on_forwarded (GObject      *source,
 /* A reference the service can resolve by itself: options that qualify a
  * bare name are the one-shot path's business. @method is OpenEnvironment
  * (answered once the browser started) or CreateLoginUrl (answered with
- * the URL). */
+ * the URL), @reply_type what it answers. */
 static gboolean
-cli_forward (Cli        *cli,
-             const char *method,
-             GVariant   *parameters)
+cli_forward (Cli                *cli,
+             const char         *method,
+             GVariant           *parameters,
+             const GVariantType *reply_type)
 {
   g_autoptr(GVariant) owned_parameters = g_variant_ref_sink (parameters);
   g_autoptr(GDBusConnection) connection = NULL;
@@ -464,7 +465,7 @@ cli_forward (Cli        *cli,
   /* Minting may wait for an SSO refresh or an MFA prompt: no short timeout. */
   g_dbus_connection_call (connection, APP_ID, "/io/github/windsock/Windsock",
                           WINDSOCK_SERVICE_INTERFACE, method, owned_parameters,
-                          NULL, G_DBUS_CALL_FLAGS_NO_AUTO_START, G_MAXINT,
+                          reply_type, G_DBUS_CALL_FLAGS_NO_AUTO_START, G_MAXINT,
                           cli->cancellable, on_forwarded, cli);
   g_main_loop_run (cli->loop);
   return !cli->forward_declined;
@@ -475,7 +476,7 @@ cli_url (Cli   *cli,
          int    argc,
          char **argv)
 {
-  if (cli_forward (cli, "CreateLoginUrl", g_variant_new ("(s)", argv[1])))
+  if (cli_forward (cli, "CreateLoginUrl", g_variant_new ("(s)", argv[1]), G_VARIANT_TYPE ("(s)")))
     return cli->exit_code;
   return cli_with_login_url (cli, argv[1], print_url);
 }
@@ -490,7 +491,8 @@ cli_open (Cli   *cli,
 
   if (token != NULL)
     g_variant_builder_add (platform_data, "{sv}", "activation-token", g_variant_new_string (token));
-  if (cli_forward (cli, "OpenEnvironment", g_variant_new ("(ssa{sv})", argv[1], "open", platform_data)))
+  if (cli_forward (cli, "OpenEnvironment", g_variant_new ("(ssa{sv})", argv[1], "open", platform_data),
+                   G_VARIANT_TYPE_UNIT))
     return cli->exit_code;
   return cli_with_login_url (cli, argv[1], open_url);
 }
