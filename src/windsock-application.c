@@ -401,6 +401,23 @@ resolve_environment (WindsockApplication  *self,
   return ws_mwaa_parse_environment_ref (ref, profile, region, name, error);
 }
 
+/* The default profile is asked for as a command without --profile asks
+ * (the environment's keys count), as everywhere in the service. */
+static void
+create_login_url (WindsockApplication *self,
+                  const char          *profile,
+                  const char          *region,
+                  const char          *name,
+                  const char          *airflow_version,
+                  GAsyncReadyCallback  callback,
+                  gpointer             user_data)
+{
+  ws_mwaa_create_login_url_async (ws_aws_context_get_mwaa (self->context),
+                                  ws_aws_config_request_profile (ws_aws_context_get_environ (self->context),
+                                                                 profile),
+                                  region, name, airflow_version, self->cancellable, callback, user_data);
+}
+
 /* Preferences' "private window" per environment holds for every way of
  * opening it (tray, picker, `windsock open`), not only the menu. */
 static gboolean
@@ -463,11 +480,7 @@ launch_environment (WindsockApplication   *self,
     }
   if (mode == LAUNCH_OPEN && wants_private_window (self, launch->profile, region, name))
     launch->mode = LAUNCH_PRIVATE;
-  ws_mwaa_create_login_url_async (ws_aws_context_get_mwaa (self->context),
-                                  ws_aws_config_request_profile (ws_aws_context_get_environ (self->context),
-                                                                 launch->profile),
-                                  region,
-                                  name, airflow_version, self->cancellable, on_login_url, launch);
+  create_login_url (self, launch->profile, region, name, airflow_version, on_login_url, launch);
 }
 
 /* `windsock url`: each caller gets a token of its own (a token is for one
@@ -512,11 +525,7 @@ create_login_url_for_caller (WindsockApplication   *self,
       return;
     }
   g_object_ref (self);
-  ws_mwaa_create_login_url_async (ws_aws_context_get_mwaa (self->context),
-                                  ws_aws_config_request_profile (ws_aws_context_get_environ (self->context),
-                                                                 profile),
-                                  region, name, airflow_version, self->cancellable,
-                                  on_login_url_for_caller, invocation);
+  create_login_url (self, profile, region, name, airflow_version, on_login_url_for_caller, invocation);
 }
 
 /* SSO sign-in: `windsock-ui signin PROFILE`, a window and a process of
