@@ -58,20 +58,30 @@ ws_test_install_recording_browser (const char *home,
   return g_steal_pointer (&record);
 }
 
+static gboolean
+file_exists (gpointer path)
+{
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+static gboolean
+look_again (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
 char *
 ws_test_wait_for_file (const char *path)
 {
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  /* The browser runs detached from whoever launched it: nothing here
+   * announces the file, so a short timer wakes the loop to look; in
+   * between the loop blocks, serving an in-process fake at once. */
+  guint timer_id = g_timeout_add (5, look_again, NULL);
   char *contents = NULL;
 
-  /* The browser runs detached from whoever launched it. */
-  while (!g_file_get_contents (path, &contents, NULL, NULL))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return NULL;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (10 * 1000);
-    }
+  if (ws_test_iterate_until (file_exists, (gpointer) path, 30))
+    g_file_get_contents (path, &contents, NULL, NULL);
+  g_source_remove (timer_id);
   return contents;
 }
 

@@ -161,29 +161,14 @@ ws_bench_install_stamp_browser (const char *home)
   return g_strconcat (program, ".stamp", NULL);
 }
 
-static gboolean
-file_exists (gpointer data)
-{
-  return g_file_test (data, G_FILE_TEST_EXISTS);
-}
-
-static gboolean
-wake_up (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
 gint64
 ws_bench_take_stamp (const char *stamp_path)
 {
   /* When it is noticed does not matter: the stamp holds the time. */
-  guint wake_id = g_timeout_add (5, wake_up, NULL);
-  g_autofree char *text = NULL;
+  g_autofree char *text = ws_test_wait_for_file (stamp_path);
 
-  if (!ws_test_iterate_until (file_exists, (gpointer) stamp_path, 60))
-    g_error ("The browser did not start within 60 s");
-  g_source_remove (wake_id);
-  g_assert_true (g_file_get_contents (stamp_path, &text, NULL, NULL));
+  if (text == NULL)
+    g_error ("The browser did not start within 30 s");
   g_assert_cmpint (g_unlink (stamp_path), ==, 0);
   return g_ascii_strtoll (text, NULL, 10);
 }

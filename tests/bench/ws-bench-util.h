@@ -38,7 +38,6 @@ double          ws_bench_percentile    (double         *values,
                                         guint           n,
                                         double          p);
 
-
 /* A TLS fake of AWS for @cli's windsock (its default profile's keys
  * accepted), reached as https://bench.localhost:PORT: GLib resolves names
  * under .localhost to loopback, so that, as on AWS, discovery goes to one
