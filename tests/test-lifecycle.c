@@ -430,11 +430,13 @@ typedef struct
   guint   fds;
   guint64 private_dirty_kb;
   guint64 rss_kb;
+  guint64 threads;
 } Usage;
 
+/* The number after @field ("\nVmRSS:", "\nThreads:") in a /proc file. */
 static guint64
-read_kb_field (const char *path,
-               const char *field)
+read_status_number (const char *path,
+                    const char *field)
 {
   g_autofree char *text = NULL;
   const char *line;
@@ -458,8 +460,9 @@ measure (Fixture *fixture)
   g_assert_nonnull (dir);
   while (g_dir_read_name (dir) != NULL)
     usage.fds++;
-  usage.private_dirty_kb = read_kb_field (smaps, "\nPrivate_Dirty:");
-  usage.rss_kb = read_kb_field (status, "\nVmRSS:");
+  usage.private_dirty_kb = read_status_number (smaps, "\nPrivate_Dirty:");
+  usage.rss_kb = read_status_number (status, "\nVmRSS:");
+  usage.threads = read_status_number (status, "\nThreads:");
   return usage;
 }
 
@@ -491,9 +494,10 @@ assert_no_growth (const char *what,
 
   g_test_message ("%s: %u actions after warm-up: fds %u -> %u, Private_Dirty %" G_GUINT64_FORMAT
                   " -> %" G_GUINT64_FORMAT " kB (%+" G_GINT64_FORMAT " kB, bound %d kB), VmRSS %"
-                  G_GUINT64_FORMAT " -> %" G_GUINT64_FORMAT " kB",
+                  G_GUINT64_FORMAT " -> %" G_GUINT64_FORMAT " kB, threads %" G_GUINT64_FORMAT
+                  " -> %" G_GUINT64_FORMAT,
                   what, actions, warm.fds, end.fds, warm.private_dirty_kb, end.private_dirty_kb,
-                  growth, GROWTH_BOUND_KB, warm.rss_kb, end.rss_kb);
+                  growth, GROWTH_BOUND_KB, warm.rss_kb, end.rss_kb, warm.threads, end.threads);
   g_assert_cmpuint (end.fds, <=, warm.fds + 2);
   if (measuring_is_meaningful ())
     g_assert_cmpint (growth, <, GROWTH_BOUND_KB);
