@@ -88,7 +88,11 @@ ws_secret_write_file (const char  *path,
       return FALSE;
     }
 
-  if (!g_file_set_contents_full (path, data, length, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &write_error))
+  /* As g_file_set_contents() does: a new file is not synced to disk (a
+   * crash can only lose it whole), one replaced is, before the rename. */
+  if (!g_file_set_contents_full (path, data, length,
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_ONLY_EXISTING,
+                                 0600, &write_error))
     {
       g_set_error (error, WS_AWS_ERROR, WS_AWS_ERROR_FAILED,
                    _("Could not write %s: %s."), path, write_error->message);
