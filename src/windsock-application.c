@@ -845,12 +845,14 @@ dup_last_opened (WindsockApplication *self)
 }
 
 /* The most likely next click goes to the environment opened last: have its
- * TLS connection ready before the person picks it. */
+ * TLS connection ready before the person picks it, and the browser looked up. */
 static void
 preconnect (WindsockApplication *self)
 {
   g_autofree char *last = dup_last_opened (self);
   g_autoptr(WsEnvironment) environment = NULL;
+
+  ws_launcher_prepare (self->launcher);
 
   if (last == NULL || (environment = ws_catalog_lookup (self->catalog, last, NULL)) == NULL)
     return;

@@ -113,20 +113,28 @@ remove_stale_pages_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
+/* At the start (pages left by a process that exited first) and by the
+ * timer after the last page. */
+static void
+sweep_in_thread (WsLauncher *self)
+{
+  g_autoptr(GTask) sweep = g_task_new (self, NULL, NULL, NULL);
+
+  g_task_set_source_tag (sweep, sweep_in_thread);
+  g_task_run_in_thread (sweep, remove_stale_pages_thread);
+}
+
 WsLauncher *
 ws_launcher_new (GSettings *settings)
 {
   WsLauncher *self;
-  g_autoptr(GTask) sweep = NULL;
 
   g_return_val_if_fail (settings == NULL || G_IS_SETTINGS (settings), NULL);
 
   self = g_object_new (WS_TYPE_LAUNCHER, NULL);
   g_set_object (&self->settings, settings);
 
-  sweep = g_task_new (self, NULL, NULL, NULL);
-  g_task_set_source_tag (sweep, ws_launcher_new);
-  g_task_run_in_thread (sweep, remove_stale_pages_thread);
+  sweep_in_thread (self);
   return self;
 }
 
@@ -213,6 +221,18 @@ lookup_browser (WsLauncher  *self,
   if (app == NULL)
     g_propagate_error (error, no_browser_error ());
   return app;
+}
+
+void
+ws_launcher_prepare (WsLauncher *self)
+{
+  g_autoptr(GAppInfo) app = NULL;
+
+  g_return_if_fail (WS_IS_LAUNCHER (self));
+
+  /* In the sandbox the portal chooses; there is nothing to look up. */
+  if (!ws_sandbox_is_flatpak ())
+    app = lookup_browser (self, NULL);
 }
 
 /* The activation token goes to the browser in the variables Wayland
@@ -449,11 +469,9 @@ static gboolean
 on_sweep (gpointer user_data)
 {
   WsLauncher *self = user_data;
-  g_autoptr(GTask) sweep = g_task_new (self, NULL, NULL, NULL);
 
   self->sweep_id = 0;
-  g_task_set_source_tag (sweep, on_sweep);
-  g_task_run_in_thread (sweep, remove_stale_pages_thread);
+  sweep_in_thread (self);
   return G_SOURCE_REMOVE;
 }
 

@@ -27,6 +27,10 @@ G_DECLARE_FINAL_TYPE (WsLauncher, ws_launcher, WS, LAUNCHER, GObject)
 
 /* @settings: (nullable): reads "browser" (a desktop file id, "" = default). */
 WsLauncher *ws_launcher_new                 (GSettings    *settings);
+/* Looks the browser up as a launch would — the first lookup reads GIO's
+ * desktop-file and MIME databases (then kept and watched), a few
+ * milliseconds — so that a click about to come only launches. */
+void        ws_launcher_prepare             (WsLauncher   *self);
 /**
  * ws_launcher_open_uri_async:
  * @uri: may hold a secret: it reaches the browser in a redirect page, never
