@@ -21,6 +21,7 @@
 #include "ws-aws-config.h"
 #include "ws-autostart.h"
 #include "ws-aws-error.h"
+#include "ws-catalog.h"
 #include "ws-credentials-provider.h"
 #include "ws-endpoint.h"
 #include "ws-launcher.h"
@@ -306,6 +307,30 @@ on_login_url (GObject      *source,
   g_free (request);
 }
 
+/* The Airflow version decides the sign-in path. The catalog cache (the
+ * service's discovery) knows it for the environments it has seen, which
+ * saves GetEnvironment: a request, and in a new process a TLS handshake
+ * with a second host. */
+static char *
+cached_airflow_version (Cli        *cli,
+                        const char *name)
+{
+  const char * const *environ = (const char * const *) cli->environ;
+  const char *profile = cli->profile != NULL ? cli->profile
+                                             : ws_aws_config_get_default_profile_name (environ);
+  g_autofree char *region = ws_endpoint_resolve_region (cli->region, cli->config, profile, environ, NULL);
+  g_autofree char *ref = NULL;
+  g_autoptr(WsCatalog) catalog = NULL;
+  g_autoptr(WsEnvironment) environment = NULL;
+
+  if (region == NULL)
+    return NULL;
+  ref = ws_environment_format_ref (profile, region, name);
+  catalog = ws_catalog_new (NULL, NULL, NULL);
+  environment = ws_catalog_lookup (catalog, ref, NULL);
+  return environment != NULL ? g_strdup (ws_environment_get_airflow_version (environment)) : NULL;
+}
+
 static int
 cli_with_login_url (Cli         *cli,
                     const char  *ref,
@@ -313,6 +338,7 @@ cli_with_login_url (Cli         *cli,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
+  g_autofree char *airflow_version = NULL;
   UrlRequest *request;
 
   if (!cli_resolve_environment (cli, ref, &name, &error) || !cli_setup_aws (cli, &error))
@@ -324,7 +350,8 @@ cli_with_login_url (Cli         *cli,
   request = g_new0 (UrlRequest, 1);
   request->cli = cli;
   request->handler = handler;
-  ws_mwaa_create_login_url_async (cli->mwaa, cli->profile, cli->region, name, NULL,
+  airflow_version = cached_airflow_version (cli, name);
+  ws_mwaa_create_login_url_async (cli->mwaa, cli->profile, cli->region, name, airflow_version,
                                   cli->cancellable, on_login_url, request);
   g_main_loop_run (cli->loop);
 

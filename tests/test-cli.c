@@ -9,6 +9,7 @@
 
 #include "cli-fixture.h"
 #include "ws-test-browser.h"
+#include "ws-test-util.h"
 
 #define STATIC_CREDENTIALS \
   "[default]\n" \
@@ -75,6 +76,35 @@ test_url_airflow3 (CliFixture    *fixture,
   g_assert_cmpint (result->status, ==, 0);
   g_assert_true (g_str_has_prefix (result->out,
                                    "https://next.airflow.example.test/pluginsv2/aws_mwaa/aws-console-sso?login=true#token-next-"));
+}
+
+/* The service's catalog cache knows the Airflow version (here 3, though the
+ * fake would say 2): no GetEnvironment. An environment it does not have
+ * still gets one. */
+static void
+test_url_cached_version (CliFixture    *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *cache = g_build_filename (fixture->home, ".cache", "windsock", "catalog.json", NULL);
+  g_autoptr(CliResult) cached = NULL;
+  g_autoptr(CliResult) uncached = NULL;
+
+  ws_test_write_file (cache,
+                      "{\"version\":1,\"updated\":1,\"profiles\":[{\"name\":\"default\"}],"
+                      "\"environments\":[{\"profile\":\"default\",\"region\":\"eu-west-1\","
+                      "\"name\":\"analytics\",\"status\":\"AVAILABLE\",\"airflow_version\":\"3.0.6\"}]}",
+                      -1, 0600);
+  cached = cli_fixture_run (fixture, "url", "analytics", NULL);
+  g_assert_cmpint (cached->status, ==, 0);
+  g_assert_true (g_str_has_prefix (cached->out,
+                                   "https://analytics.airflow.example.test/pluginsv2/aws_mwaa/aws-console-sso?login=true#token-analytics-"));
+  g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, "GET", "/environments"), ==, 0);
+
+  uncached = cli_fixture_run (fixture, "url", "next", NULL);
+  g_assert_cmpint (uncached->status, ==, 0);
+  g_assert_true (g_str_has_prefix (uncached->out,
+                                   "https://next.airflow.example.test/pluginsv2/aws_mwaa/aws-console-sso?login=true#token-next-"));
+  g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, "GET", "/environments/next"), ==, 1);
 }
 
 /* The version comes from a GetEnvironment sent beside the token request;
@@ -702,6 +732,7 @@ main (int    argc,
 
   ADD ("/cli/url", test_url);
   ADD ("/cli/url/airflow3", test_url_airflow3);
+  ADD ("/cli/url/cached-version", test_url_cached_version);
   ADD ("/cli/url/get-environment-denied", test_url_get_environment_denied);
   ADD ("/cli/url/full-reference", test_url_full_reference);
   ADD ("/cli/url/conflicting-reference", test_url_conflicting_reference);
