@@ -58,15 +58,17 @@ URL_PATTERN = re.compile(
 AWS_QUERY = ("join('', ['https://', WebServerHostname, "
              "'/aws_mwaa/aws-console-sso?login=true#', WebToken])")
 
-COLD, WARM, AWS, BOTO3, CURL = "windsock-cold", "windsock-warm", "aws-cli", "boto3", "curl"
+COLD, CACHED, WARM = "windsock-cold", "windsock-cold-cached", "windsock-warm"
+AWS, BOTO3, CURL = "aws-cli", "boto3", "curl"
 LABELS = {
     COLD: "windsock url (cold: no service)",
+    CACHED: "windsock url (cold, the catalog cache knows the environment)",
     WARM: "windsock url (warm: service running)",
     AWS: "aws mwaa create-web-login-token",
     BOTO3: "boto3 script (MWAA user guide)",
     CURL: "curl --aws-sigv4 (for scale)",
 }
-GOALS = [(COLD, AWS, 8.0), (WARM, AWS, 30.0)]
+GOALS = [(COLD, AWS, 8.0), (CACHED, AWS, 8.0), (WARM, AWS, 30.0)]
 RSS_RUNS = 3
 
 
@@ -341,11 +343,25 @@ def version_of(argv):
     return (result.stdout or result.stderr).strip().splitlines()[0] if result.returncode == 0 else None
 
 
+def catalog_cache_env(env, home):
+    """A cache as the service's discovery leaves it: the one-shot process
+    then knows the Airflow version and sends no GetEnvironment."""
+    cache_home = os.path.join(home, ".cache-cached")
+    os.makedirs(os.path.join(cache_home, "windsock"), mode=0o700)
+    with open(os.path.join(cache_home, "windsock", "catalog.json"), "w") as f:
+        json.dump({"version": 1, "updated": 1, "profiles": [{"name": "default"}],
+                   "environments": [{"profile": "default", "region": REGION, "name": ENVIRONMENT,
+                                     "status": "AVAILABLE", "airflow_version": "2.10.3"}]}, f)
+    return dict(env, XDG_CACHE_HOME=cache_home)
+
+
 def build_rows(args, env, warm_env, endpoint, workdir, cert):
     rows = []
     windsock = [args.windsock, "url", ENVIRONMENT]
     rows.append({"name": COLD, "argv": windsock, "env": env, "check": is_login_url,
                  "shown": f"windsock url {ENVIRONMENT}"})
+    rows.append({"name": CACHED, "argv": windsock, "env": catalog_cache_env(env, env["HOME"]),
+                 "check": is_login_url, "shown": f"windsock url {ENVIRONMENT}"})
     if warm_env is not None:
         rows.append({"name": WARM, "argv": windsock, "env": warm_env, "check": is_login_url,
                      "shown": f"windsock url {ENVIRONMENT}"})
@@ -437,7 +453,8 @@ def measure(args, workdir, stack):
                XDG_CACHE_HOME=os.path.join(home, ".cache"), XDG_DATA_HOME=os.path.join(home, ".local/share"),
                AWS_CA_BUNDLE=cert, AWS_ENDPOINT_URL=endpoint,
                GSETTINGS_BACKEND="memory", GSETTINGS_SCHEMA_DIR=args.schema_dir)
-    warm_env, service = start_service(args, env, stack)
+    # The service's discovery writes a catalog cache: not where the cold row looks.
+    warm_env, service = start_service(args, dict(env, XDG_CACHE_HOME=os.path.join(home, ".cache-service")), stack)
     if warm_env is None:
         print(f"windsock url warm not measured: {service}")
 
@@ -458,7 +475,7 @@ def measure(args, workdir, stack):
     results = [summarize(row) for row in rows]
     medians = {r["name"]: r["median_ms"] for r in results}
     ratios, goals = {}, []
-    for base in (COLD, WARM):
+    for base in (COLD, CACHED, WARM):
         for peer in (AWS, BOTO3, CURL):
             if base in medians and peer in medians:
                 ratios[f"{peer} / {base}"] = round(medians[peer] / medians[base], 2)
