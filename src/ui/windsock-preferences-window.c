@@ -3,7 +3,8 @@
  * Every change is written to GSettings at once; the service, another
  * process, follows the keys live. Start at login is the XDG autostart
  * entry, not a key. The profiles' Test buttons resolve credentials in
- * this process, through a WsAwsContext of the window's own.
+ * this process, through a WsAwsContext of the window's own, whose
+ * reloads of the AWS files the profile list follows.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -34,6 +35,7 @@ struct _WindsockPreferencesWindow
   GPtrArray            *browser_ids;   /* the dropdown's; "" first, the default browser */
   GtkStringList        *browser_names;
   GtkStringList        *private_refs;  /* the environments listed under Private window */
+  GHashTable           *profile_positions;  /* name → index in the files, of the profiles listed */
 
   GtkSwitch            *all_profiles_switch;
   GtkLabel             *config_error_label;
@@ -148,30 +150,153 @@ on_profile_checked (WindsockProfileRow        *row,
                        windsock_profile_row_get_checked (row));
 }
 
-/* The profiles to check, and those a pinned environment can use: the
- * default one too, which works without a section (credentials from the
- * environment). A malformed file says what is wrong instead. */
+/* The profiles follow the AWS files while the window is open: the
+ * context reloads them when they change. Rows of the profiles still
+ * there stay as they are, with their test results and the focus. */
+
+static gboolean
+has_focus_within (GtkWidget *widget)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  return focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget));
+}
+
+static WindsockProfileRow *
+find_profile_row (WindsockPreferencesWindow *self,
+                  const char                *name)
+{
+  GtkListBoxRow *row;
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->profiles_list, i)) != NULL; i++)
+    if (g_str_equal (windsock_profile_row_get_name (WINDSOCK_PROFILE_ROW (row)), name))
+      return WINDSOCK_PROFILE_ROW (row);
+  return NULL;
+}
+
+/* The rows in the files' order. */
+static int
+compare_profile_rows (GtkListBoxRow *a,
+                      GtkListBoxRow *b,
+                      gpointer       user_data)
+{
+  WindsockPreferencesWindow *self = user_data;
+  gpointer position_a = g_hash_table_lookup (self->profile_positions,
+                                             windsock_profile_row_get_name (WINDSOCK_PROFILE_ROW (a)));
+  gpointer position_b = g_hash_table_lookup (self->profile_positions,
+                                             windsock_profile_row_get_name (WINDSOCK_PROFILE_ROW (b)));
+
+  return GPOINTER_TO_INT (position_a) - GPOINTER_TO_INT (position_b);
+}
+
+/* The focus was in a row that went: to the one after it, or before it,
+ * or, with none left, to the switch above the list. */
+static void
+focus_profile_near (WindsockPreferencesWindow *self,
+                    int                        index)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->profiles_list, index);
+
+  if (row == NULL && index > 0)
+    row = gtk_list_box_get_row_at_index (self->profiles_list, index - 1);
+  if (row == NULL || !gtk_widget_child_focus (GTK_WIDGET (row), GTK_DIR_TAB_FORWARD))
+    gtk_widget_grab_focus (GTK_WIDGET (self->all_profiles_switch));
+}
+
+static void
+remove_gone_profiles (WindsockPreferencesWindow *self)
+{
+  GtkListBoxRow *row;
+  int focus_index = -1;
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->profiles_list, i)) != NULL; )
+    {
+      if (g_hash_table_contains (self->profile_positions,
+                                 windsock_profile_row_get_name (WINDSOCK_PROFILE_ROW (row))))
+        {
+          i++;
+          continue;
+        }
+      if (has_focus_within (GTK_WIDGET (row)))
+        focus_index = i;
+      gtk_list_box_remove (self->profiles_list, GTK_WIDGET (row));
+    }
+  if (focus_index >= 0)
+    focus_profile_near (self, focus_index);
+}
+
+static void
+add_profile (WindsockPreferencesWindow *self,
+             const char                *name)
+{
+  GtkWidget *row = windsock_profile_row_new (name, self->context);
+
+  g_signal_connect_object (row, "notify::checked", G_CALLBACK (on_profile_checked), self, 0);
+  gtk_list_box_append (self->profiles_list, row);
+}
+
+/* Those a pinned environment can use: the default one first, which works
+ * without a section (credentials from the environment). The choice stays
+ * on its profile while that one is there. */
+static void
+load_pinnable (WindsockPreferencesWindow *self,
+               const char * const        *names)
+{
+  const char *default_name = ws_aws_config_get_default_profile_name ((const char * const *) self->environ);
+  GtkStringObject *selected = gtk_drop_down_get_selected_item (self->pinned_profile_dropdown);
+  g_autofree char *chosen = selected != NULL ? g_strdup (gtk_string_object_get_string (selected)) : NULL;
+  g_autoptr(GtkStringList) pinnable = gtk_string_list_new ((const char *[]) { default_name, NULL });
+  guint count;
+
+  for (guint i = 0; names[i] != NULL; i++)
+    if (!g_str_equal (names[i], default_name))
+      gtk_string_list_append (pinnable, names[i]);
+  gtk_drop_down_set_model (self->pinned_profile_dropdown, G_LIST_MODEL (pinnable));
+
+  count = g_list_model_get_n_items (G_LIST_MODEL (pinnable));
+  for (guint i = 0; chosen != NULL && i < count; i++)
+    if (g_str_equal (gtk_string_list_get_string (pinnable, i), chosen))
+      gtk_drop_down_set_selected (self->pinned_profile_dropdown, i);
+}
+
+/* The profiles to check and to test. A malformed file says what is wrong
+ * instead; the rows wait under it, hidden, for it to be fixed (an editor
+ * may save it half-typed). */
 static void
 load_profiles (WindsockPreferencesWindow *self)
 {
-  const char *default_name = ws_aws_config_get_default_profile_name ((const char * const *) self->environ);
   const GError *error = ws_aws_context_get_config_error (self->context);
-  g_autoptr(GtkStringList) pinnable = gtk_string_list_new ((const char *[]) { default_name, NULL });
-  g_auto(GStrv) names = ws_aws_config_get_profile_names (ws_aws_context_get_config (self->context));
+  g_auto(GStrv) names = NULL;
 
   if (error != NULL)
-    show_message (self->config_error_label, error->message);
-
-  for (guint i = 0; names[i] != NULL; i++)
     {
-      GtkWidget *row = windsock_profile_row_new (names[i], self->context);
+      /* The parser's words say where and what; these say what it means here. */
+      g_autofree char *message = g_strdup_printf ("%s\n%s", _("The profiles are listed once this mistake "
+                                                               "in the AWS configuration is fixed:"),
+                                                  error->message);
 
-      g_signal_connect_object (row, "notify::checked", G_CALLBACK (on_profile_checked), self, 0);
-      gtk_list_box_append (self->profiles_list, row);
-      if (!g_str_equal (names[i], default_name))
-        gtk_string_list_append (pinnable, names[i]);
+      show_message (self->config_error_label, message);
+      if (has_focus_within (GTK_WIDGET (self->profiles_list)))
+        gtk_widget_grab_focus (GTK_WIDGET (self->all_profiles_switch));
+      update_profiles_visibility (self);
+      return;
     }
-  gtk_drop_down_set_model (self->pinned_profile_dropdown, G_LIST_MODEL (pinnable));
+
+  show_message (self->config_error_label, NULL);
+  names = ws_aws_config_get_profile_names (ws_aws_context_get_config (self->context));
+  g_hash_table_remove_all (self->profile_positions);
+  for (guint i = 0; names[i] != NULL; i++)
+    g_hash_table_insert (self->profile_positions, g_strdup (names[i]), GUINT_TO_POINTER (i));
+
+  remove_gone_profiles (self);
+  for (guint i = 0; names[i] != NULL; i++)
+    if (find_profile_row (self, names[i]) == NULL)
+      add_profile (self, names[i]);
+  gtk_list_box_invalidate_sort (self->profiles_list);
+  load_pinnable (self, (const char * const *) names);
+  sync_profiles (self);
+  update_profiles_visibility (self);
 }
 
 /* The lists of extra regions and pinned environments */
@@ -656,7 +781,12 @@ windsock_preferences_window_constructed (GObject *object)
   /* A profile with mfa_serial asks for the code when it is tested. */
   windsock_mfa_prompt_install (self->context, GTK_WINDOW (self));
 
+  self->profile_positions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gtk_list_box_set_sort_func (self->profiles_list, compare_profile_rows, self, NULL);
+  /* The default profile can be pinned even when the files cannot be read. */
+  load_pinnable (self, (const char *[]) { NULL });
   load_profiles (self);
+  g_signal_connect_object (self->context, "changed", G_CALLBACK (load_profiles), self, G_CONNECT_SWAPPED);
   profiles = g_settings_get_strv (self->settings, "profiles");
   gtk_switch_set_active (self->all_profiles_switch, profiles[0] == NULL);
   sync_profiles (self);
@@ -699,6 +829,7 @@ windsock_preferences_window_finalize (GObject *object)
   g_clear_object (&self->browser_names);
   g_clear_object (&self->private_refs);
   g_clear_pointer (&self->browser_ids, g_ptr_array_unref);
+  g_clear_pointer (&self->profile_positions, g_hash_table_unref);
   g_strfreev (self->environ);
   g_free (self->cache_path);
 

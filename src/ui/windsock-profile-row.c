@@ -4,7 +4,8 @@
  * window's WsAwsContext, as the service would; only where they came from
  * and when they expire are shown, never the credentials. Signing in is
  * the service's job (it owns the browser hand-off and the notifications):
- * the Sign In button asks it over D-Bus.
+ * the Sign In button asks it over D-Bus, and the row tests again by itself
+ * once the sign-in's token is written.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,10 +13,14 @@
 
 #include "windsock-activation.h"
 #include "windsock-profile-row.h"
+#include "windsock-signin-window.h"
 #include "ws-aws-error.h"
+#include "ws-sso-cache.h"
 
 #define SERVICE_ID   "io.github.windsock.Windsock"
 #define SERVICE_PATH "/io/github/windsock/Windsock"
+/* A file written in place is a burst of events: one test, after the last. */
+#define TOKEN_SETTLE_MS 500
 
 struct _WindsockProfileRow
 {
@@ -24,6 +29,8 @@ struct _WindsockProfileRow
   char          *name;
   WsAwsContext  *context;
   GCancellable  *cancellable;   /* the test in progress, or NULL */
+  GFileMonitor  *token_monitor; /* the sign-in's token, until it is written */
+  guint          token_settle_id;
 
   GtkCheckButton *check;
   GtkLabel      *name_label;
@@ -301,6 +308,75 @@ build_platform_data (WindsockProfileRow *self)
   return g_variant_ref_sink (g_variant_builder_end (&builder));
 }
 
+/* The service signs in, in a process of its own, and tells this one
+ * nothing: the token it writes to the AWS CLI's cache is the sign-in's
+ * end (as is one from `aws sso login` in a terminal). The test then runs
+ * again by itself, once. */
+
+static void
+stop_watching_token (WindsockProfileRow *self)
+{
+  g_clear_handle_id (&self->token_settle_id, g_source_remove);
+  if (self->token_monitor != NULL)
+    g_file_monitor_cancel (self->token_monitor);
+  g_clear_object (&self->token_monitor);
+}
+
+static gboolean
+on_token_settled (gpointer user_data)
+{
+  WindsockProfileRow *self = user_data;
+
+  self->token_settle_id = 0;
+  stop_watching_token (self);
+  windsock_profile_row_test (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_token_changed (WindsockProfileRow *self)
+{
+  g_clear_handle_id (&self->token_settle_id, g_source_remove);
+  self->token_settle_id = g_timeout_add (TOKEN_SETTLE_MS, on_token_settled, self);
+}
+
+/* Where WsSso and the AWS CLI keep the token of the profile's sso-session. */
+static char *
+dup_token_path (WindsockProfileRow *self,
+                const char         *session_key)
+{
+  const char *home = g_environ_getenv ((char **) ws_aws_context_get_environ (self->context), "HOME");
+  g_autofree char *name = ws_sso_cache_file_name (session_key);
+
+  /* An empty HOME would make the path relative, as WsSso knows too. */
+  return g_build_filename (home != NULL && *home != '\0' ? home : g_get_home_dir (),
+                           ".aws", "sso", "cache", name, NULL);
+}
+
+static void
+watch_token (WindsockProfileRow *self)
+{
+  const char *key = windsock_signin_session_key (ws_aws_context_get_config (self->context), self->name);
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (key == NULL || self->token_monitor != NULL)
+    return;
+
+  path = dup_token_path (self, key);
+  file = g_file_new_for_path (path);
+  /* Moves too: the token is written to a new file moved over the old one. */
+  self->token_monitor = g_file_monitor_file (file, G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
+  if (self->token_monitor == NULL)
+    {
+      g_debug ("Cannot watch %s: %s", path, error->message);
+      return;
+    }
+  g_signal_connect_object (self->token_monitor, "changed", G_CALLBACK (on_token_changed), self,
+                           G_CONNECT_SWAPPED);
+}
+
 static void
 on_sign_in_clicked (WindsockProfileRow *self)
 {
@@ -309,8 +385,9 @@ on_sign_in_clicked (WindsockProfileRow *self)
   sign_in->profile = g_strdup (self->name);
   sign_in->platform_data = build_platform_data (self);
   g_bus_get (G_BUS_TYPE_SESSION, NULL, on_bus, sign_in);
+  watch_token (self);
   show_result (self, _("Signing in…"),
-               _("Finish signing in in your browser, then test again."), FALSE);
+               _("Finish signing in in your browser; the profile is tested again then."), FALSE);
 }
 
 /* GObject */
@@ -340,6 +417,7 @@ windsock_profile_row_unroot (GtkWidget *widget)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   set_testing (self, FALSE);
+  stop_watching_token (self);
 
   GTK_WIDGET_CLASS (windsock_profile_row_parent_class)->unroot (widget);
 }

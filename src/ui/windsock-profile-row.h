@@ -27,7 +27,8 @@ void        windsock_profile_row_set_checked (WindsockProfileRow *self,
 void        windsock_profile_row_set_choosing (WindsockProfileRow *self,
                                                gboolean            choosing);
 /* What the Test button does: resolves the credentials afresh (the cache
- * forgotten), with a spinner, until done or the row is destroyed. */
+ * forgotten), with a spinner, until done or the row is destroyed. Also
+ * done by itself after Sign In, when the sign-in's token is written. */
 void        windsock_profile_row_test        (WindsockProfileRow *self);
 
 /* Pure: how a credential source ("credentials file", "SSO"…) is named

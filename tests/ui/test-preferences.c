@@ -249,15 +249,25 @@ profile_check (Fixture *fixture,
 }
 
 static GtkWidget *
-profile_row (Fixture    *fixture,
-             const char *name)
+find_profile_row (Fixture    *fixture,
+                  const char *name)
 {
   GtkListBoxRow *row;
 
   for (int i = 0; (row = gtk_list_box_get_row_at_index (template_child (fixture, "profiles_list"), i)) != NULL; i++)
     if (g_str_equal (windsock_profile_row_get_name (WINDSOCK_PROFILE_ROW (row)), name))
       return GTK_WIDGET (row);
-  g_assert_not_reached ();
+  return NULL;
+}
+
+static GtkWidget *
+profile_row (Fixture    *fixture,
+             const char *name)
+{
+  GtkWidget *row = find_profile_row (fixture, name);
+
+  g_assert_nonnull (row);
+  return row;
 }
 
 /* The remove button of a list value's row. */
@@ -858,6 +868,58 @@ test_credentials_sign_in (Fixture       *fixture,
   ws_ui_save_screenshot (fixture->window, "preferences-general");
 }
 
+typedef struct
+{
+  GtkWidget  *row;
+  const char *status;
+} StatusWait;
+
+static gboolean
+status_is (gpointer data)
+{
+  StatusWait *wait = data;
+
+  return g_str_equal (row_status (wait->row), wait->status);
+}
+
+/* Signed in by the service: the row tests again by itself when the
+ * token lands in the cache. */
+static void
+test_credentials_signed_in (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(WsFakeService) service = ws_fake_service_new ();
+  gint64 expiration = (g_get_real_time () + 8 * G_TIME_SPAN_HOUR + 30 * G_TIME_SPAN_SECOND) / 1000;
+  g_autofree char *answer = g_strdup_printf ("{\"roleCredentials\":{\"accessKeyId\":\"ASIASSOROLE\","
+                                             "\"secretAccessKey\":\"sso/role/secret\","
+                                             "\"sessionToken\":\"sso-session-token\","
+                                             "\"expiration\":%" G_GINT64_FORMAT "}}", expiration);
+  StatusWait wait = { NULL, "IAM Identity Center · expires in 8 h" };
+  GtkWidget *row;
+
+  write_sso_token (fixture, -G_TIME_SPAN_HOUR);
+  show_window (fixture);
+  row = test_profile (fixture, "sso");
+  g_assert_cmpstr (row_status (row), ==, "Sign-in needed");
+  g_signal_emit_by_name (row_child (row, "sign_in_button"), "clicked");
+  ws_ui_wait_until (service_called, service);
+  g_assert_cmpstr (row_status (row), ==, "Signing in…");
+  ws_ui_save_screenshot (fixture->window, "preferences-signing-in");
+
+  /* What the sign-in window of the service's writes at the end. */
+  ws_fake_aws_push_response (fixture->fake, "GET", "/federation/credentials", 200, NULL,
+                             "application/json", answer);
+  write_sso_token (fixture, 8 * G_TIME_SPAN_HOUR);
+  wait.row = row;
+  ws_ui_wait_until (status_is, &wait);
+  g_assert_true (row_tested (row));
+  g_assert_false (gtk_widget_get_visible (row_child (row, "sign_in_button")));
+  g_assert_false (gtk_widget_get_visible (row_child (row, "detail_label")));
+  g_assert_false (gtk_widget_has_css_class (row_child (row, "status_label"), "profile-error"));
+  g_assert_cmpuint (ws_fake_aws_count_requests (fixture->fake, "GET", "/federation/credentials"), ==, 1);
+  ws_ui_save_screenshot (fixture->window, "preferences-signed-in");
+}
+
 static void
 test_credentials_broken (Fixture       *fixture,
                          gconstpointer  data)
@@ -1023,6 +1085,171 @@ test_credentials_cancelled (Fixture       *fixture,
   ws_ui_wait_for_finalize ((gpointer *) &row);
 }
 
+/* The AWS files edited while the window is open: the context reloads
+ * them (its file monitors) and the list follows. */
+
+typedef struct
+{
+  Fixture    *fixture;
+  const char *expected;
+} ProfilesWait;
+
+static gboolean
+profiles_are (gpointer data)
+{
+  ProfilesWait *wait = data;
+  g_autofree char *rows = dup_rows (wait->fixture, "profiles_list");
+
+  return g_str_equal (rows, wait->expected);
+}
+
+/* Until the rows are @expected, comma-separated. */
+static void
+wait_for_profiles (Fixture    *fixture,
+                   const char *expected)
+{
+  ProfilesWait wait = { fixture, expected };
+
+  ws_ui_wait_until (profiles_are, &wait);
+}
+
+static char *
+dup_aws_path (Fixture    *fixture,
+              const char *name)
+{
+  return g_build_filename (fixture->home, ".aws", name, NULL);
+}
+
+static gboolean
+has_focus_within (Fixture   *fixture,
+                  GtkWidget *widget)
+{
+  GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (fixture->window));
+
+  return focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget));
+}
+
+static void
+test_profiles_follow_files (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autofree char *config_path = dup_aws_path (fixture, "config");
+  g_autofree char *credentials_path = dup_aws_path (fixture, "credentials");
+  g_autofree char *added = g_strconcat (credentials_config_text, "\n[profile added]\nregion = eu-west-1\n", NULL);
+  g_autofree char *keys = g_strconcat (credentials_text, "\n[keysonly]\naws_access_key_id = AKIAONLY\n"
+                                       "aws_secret_access_key = only/secret\n", NULL);
+  GtkWidget *static_row;
+  GtkWidget *test_button;
+  GtkDropDown *pinned_profile;
+
+  show_window (fixture);
+  /* A result shown, a profile checked, the focus in a row. */
+  static_row = test_profile (fixture, "static");
+  gtk_switch_set_active (template_child (fixture, "all_profiles_switch"), FALSE);
+  gtk_check_button_set_active (row_child (profile_row (fixture, "sso"), "check"), TRUE);
+  test_button = row_child (static_row, "test_button");
+  g_assert_true (gtk_widget_grab_focus (test_button));
+
+  /* A profile added to the config… */
+  ws_test_write_file (config_path, added, -1, 0600);
+  wait_for_profiles (fixture, "default,static,sso,broken,mfa,added");
+  /* …and one to the credentials file. */
+  ws_test_write_file (credentials_path, keys, -1, 0600);
+  wait_for_profiles (fixture, "default,static,sso,broken,mfa,added,keysonly");
+  /* The rows that were there are the same, as they were. */
+  g_assert_true (profile_row (fixture, "static") == static_row);
+  g_assert_cmpstr (row_status (static_row), ==, "Static keys · no expiry");
+  g_assert_true (gtk_check_button_get_active (row_child (profile_row (fixture, "sso"), "check")));
+  g_assert_false (gtk_check_button_get_active (row_child (profile_row (fixture, "added"), "check")));
+  g_assert_true (gtk_widget_get_visible (row_child (profile_row (fixture, "added"), "check")));
+  g_assert_true (gtk_window_get_focus (GTK_WINDOW (fixture->window)) == test_button);
+  assert_strv (fixture->settings, "profiles", (const char *[]) { "sso", NULL });
+  /* It can be pinned. */
+  pinned_profile = template_child (fixture, "pinned_profile_dropdown");
+  g_assert_cmpuint (dropdown_index (pinned_profile, "added"), !=, GTK_INVALID_LIST_POSITION);
+  ws_ui_save_screenshot (fixture->window, "preferences-profiles-added");
+
+  /* Removed, with the focus in it: the focus goes to the next row. */
+  gtk_widget_grab_focus (row_child (profile_row (fixture, "broken"), "test_button"));
+  ws_test_write_file (config_path, config_text, -1, 0600);
+  wait_for_profiles (fixture, "default,data,ml,static,keysonly");
+  g_assert_true (profile_row (fixture, "static") == static_row);
+  g_assert_cmpstr (row_status (static_row), ==, "Static keys · no expiry");
+  g_assert_true (has_focus_within (fixture, profile_row (fixture, "keysonly")));
+  g_assert_cmpuint (dropdown_index (pinned_profile, "added"), ==, GTK_INVALID_LIST_POSITION);
+  g_assert_cmpuint (dropdown_index (pinned_profile, "ml"), !=, GTK_INVALID_LIST_POSITION);
+  /* The key still names the profile that went: the files may bring it back. */
+  assert_strv (fixture->settings, "profiles", (const char *[]) { "sso", NULL });
+}
+
+typedef struct
+{
+  Fixture    *fixture;
+  const char *name;
+  gboolean    visible;
+} VisibleWait;
+
+static gboolean
+visibility_is (gpointer data)
+{
+  VisibleWait *wait = data;
+
+  return is_visible (wait->fixture, wait->name) == wait->visible;
+}
+
+static void
+wait_for_visible (Fixture    *fixture,
+                  const char *name,
+                  gboolean    visible)
+{
+  VisibleWait wait = { fixture, name, visible };
+
+  ws_ui_wait_until (visibility_is, &wait);
+}
+
+/* The config named by AWS_CONFIG_FILE breaks and is fixed again. */
+static void
+test_config_breaks (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *config_path = g_build_filename (fixture->home, "elsewhere", "aws-config", NULL);
+  g_autofree char *fixed = g_strconcat (config_text, "\n[profile extra]\nregion = eu-west-2\n", NULL);
+  GtkWidget *ml_row;
+  const char *message;
+
+  fixture->environ = g_environ_setenv (fixture->environ, "AWS_CONFIG_FILE", config_path, TRUE);
+  ws_test_write_file (config_path, "[profile only-here]\n", -1, 0600);
+  show_window (fixture);
+  wait_for_profiles (fixture, "only-here");
+  ws_test_write_file (config_path, config_text, -1, 0600);
+  wait_for_profiles (fixture, "default,data,ml");
+  gtk_switch_set_active (template_child (fixture, "all_profiles_switch"), FALSE);
+  ml_row = profile_row (fixture, "ml");
+  gtk_check_button_set_active (row_child (ml_row, "check"), TRUE);
+  gtk_widget_grab_focus (row_child (ml_row, "test_button"));
+
+  /* Said in words where the list was; the focus stays near. */
+  ws_test_write_file (config_path, malformed_config_text, -1, 0600);
+  wait_for_visible (fixture, "config_error_label", TRUE);
+  message = gtk_label_get_label (template_child (fixture, "config_error_label"));
+  g_assert_nonnull (strstr (message, "aws-config, line 3"));
+  g_assert_false (is_visible (fixture, "profiles_list"));
+  g_assert_false (is_visible (fixture, "profiles_hint"));
+  g_assert_true (gtk_window_get_focus (GTK_WINDOW (fixture->window)) ==
+                 template_child (fixture, "all_profiles_switch"));
+  ws_ui_save_screenshot (fixture->window, "preferences-config-broken");
+
+  /* Fixed: the list is back, the rows as they were, and the new one. */
+  ws_test_write_file (config_path, fixed, -1, 0600);
+  wait_for_visible (fixture, "config_error_label", FALSE);
+  g_assert_true (is_visible (fixture, "profiles_list"));
+  g_assert_true (is_visible (fixture, "profiles_hint"));
+  wait_for_profiles (fixture, "default,data,ml,extra");
+  g_assert_true (profile_row (fixture, "ml") == ml_row);
+  g_assert_true (gtk_check_button_get_active (row_child (ml_row, "check")));
+  assert_strv (fixture->settings, "profiles", (const char *[]) { "ml", NULL });
+}
+
 /* The real process, closed by a key as a person would. */
 
 static gboolean
@@ -1140,10 +1367,13 @@ main (int    argc,
   ADD ("credentials-static", credentials_config_text, test_credentials_static);
   ADD ("credentials-sso", credentials_config_text, test_credentials_sso);
   ADD ("credentials-sign-in", credentials_config_text, test_credentials_sign_in);
+  ADD ("credentials-signed-in", credentials_config_text, test_credentials_signed_in);
   ADD ("credentials-broken", credentials_config_text, test_credentials_broken);
   ADD ("credentials-mfa", credentials_config_text, test_credentials_mfa);
   ADD ("credentials-mfa-cancelled", credentials_config_text, test_credentials_mfa_cancelled);
   ADD ("credentials-cancelled", credentials_config_text, test_credentials_cancelled);
+  ADD ("profiles-follow-files", credentials_config_text, test_profiles_follow_files);
+  ADD ("config-breaks", config_text, test_config_breaks);
   ADD ("process-closes", config_text, test_process_closes);
 
   status = g_test_run ();
