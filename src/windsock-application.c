@@ -26,6 +26,7 @@
 #include "ws-launcher.h"
 #include "ws-secret.h"
 #include "ws-status-notifier.h"
+#include "ws-tls-database.h"
 
 #define MENU_OBJECT_PATH "/MenuBar"
 #define RECENT_MAX 10
@@ -261,7 +262,10 @@ warn_clock (WindsockApplication *self)
 
 /* A burst of work (TLS handshakes, JSON answers, a thousand environments)
  * leaves freed pages that glibc keeps; a resident process gives them back
- * once things are quiet again: one timer after activity, none at rest. */
+ * once things are quiet again: one timer after activity, none at rest.
+ * The parsed system trust store (4 MB) goes too: kept-alive connections
+ * need it no more, and a new one parses it again (27 ms, in GIO's TLS
+ * thread, while the user is still choosing from the menu that preconnects). */
 #define RELEASE_MEMORY_DELAY_SECONDS 5
 
 static gboolean
@@ -270,6 +274,7 @@ release_memory (gpointer user_data)
   WindsockApplication *self = user_data;
 
   self->release_memory_id = 0;
+  ws_tls_database_release_system_store ();
 #ifdef HAVE_MALLOC_TRIM
   malloc_trim (0);
 #endif

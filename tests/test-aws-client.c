@@ -9,6 +9,7 @@
 #include "ws-aws-client.h"
 #include "ws-aws-error.h"
 #include "ws-fake-aws.h"
+#include "ws-tls-database.h"
 #include "ws-test-util.h"
 
 #define ACCESS_KEY_ID     "AKIDEXAMPLE"
@@ -1017,6 +1018,32 @@ test_invalid_url (Fixture       *f,
 
 /* --- TLS --------------------------------------------------------------------- */
 
+/* A fake over TLS with @certificate, knowing the test's key and MyEnv. */
+static WsFakeAws *
+tls_fake_new (GTlsCertificate *certificate)
+{
+  WsFakeAws *fake = ws_fake_aws_new_tls (certificate);
+
+  g_assert_true (g_str_has_prefix (ws_fake_aws_get_url (fake), "https://127.0.0.1:"));
+  ws_fake_aws_add_credentials (fake, ACCESS_KEY_ID, SECRET_ACCESS_KEY, NULL);
+  ws_fake_aws_add_environment (fake, REGION, "MyEnv", "AVAILABLE", "2.10.3");
+  return fake;
+}
+
+static GBytes *
+tls_get_environment (WsAwsClient  *client,
+                     WsFakeAws    *fake,
+                     GError      **error)
+{
+  g_autoptr(WsCredentials) credentials = ws_credentials_new (ACCESS_KEY_ID, SECRET_ACCESS_KEY, NULL, NULL, "test");
+  WsAwsRequest request = {
+    .operation = "GetEnvironment", .method = "GET", .base_url = ws_fake_aws_get_url (fake),
+    .path = "/environments/MyEnv", .region = REGION, .service = "airflow",
+  };
+
+  return send_request (client, &request, credentials, NULL, error);
+}
+
 static void
 test_tls (void)
 {
@@ -1025,27 +1052,16 @@ test_tls (void)
   g_autoptr(GTlsCertificate) certificate = NULL;
   g_autoptr(WsFakeAws) fake = NULL;
   g_autoptr(WsAwsClient) client = NULL;
-  g_autoptr(WsCredentials) credentials = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) refused = NULL;
   g_autoptr(GBytes) accepted = NULL;
-  WsAwsRequest request = { 0 };
 
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
   certificate = ws_test_make_certificate (dir, "IP:127.0.0.1", &cert_path);
-  fake = ws_fake_aws_new_tls (certificate);
-  g_assert_true (g_str_has_prefix (ws_fake_aws_get_url (fake), "https://127.0.0.1:"));
-  ws_fake_aws_add_credentials (fake, ACCESS_KEY_ID, SECRET_ACCESS_KEY, NULL);
-  ws_fake_aws_add_environment (fake, REGION, "MyEnv", "AVAILABLE", "2.10.3");
-  credentials = ws_credentials_new (ACCESS_KEY_ID, SECRET_ACCESS_KEY, NULL, NULL, "test");
-
+  fake = tls_fake_new (certificate);
   client = ws_aws_client_new ();
-  request = (WsAwsRequest) {
-    .operation = "GetEnvironment", .method = "GET", .base_url = ws_fake_aws_get_url (fake),
-    .path = "/environments/MyEnv", .region = REGION, .service = "airflow",
-  };
 
-  refused = send_request (client, &request, credentials, NULL, &error);
+  refused = tls_get_environment (client, fake, &error);
   g_assert_error (error, WS_AWS_ERROR, WS_AWS_ERROR_TLS);
   g_assert_true (g_str_has_prefix (error->message, "The certificate of 127.0.0.1 is not trusted"));
   g_assert_cmpuint (ws_fake_aws_count_requests (fake, NULL, NULL), ==, 0);
@@ -1053,10 +1069,79 @@ test_tls (void)
 
   g_assert_true (ws_aws_client_set_ca_bundle (client, cert_path, &error));
   g_assert_no_error (error);
-  accepted = send_request (client, &request, credentials, NULL, &error);
+  accepted = tls_get_environment (client, fake, &error);
   g_assert_no_error (error);
   assert_body_contains (accepted, "MyEnv");
 
+  ws_test_remove_tree (dir);
+}
+
+static void
+count_store_loads (const char     *log_domain,
+                   GLogLevelFlags  log_level,
+                   const char     *message,
+                   gpointer        user_data)
+{
+  if (g_str_has_prefix (message, "Trusting the system's certificates in "))
+    (*(guint *) user_data)++;
+}
+
+static void
+get_environment_trusted (WsAwsClient *client,
+                         WsFakeAws   *fake)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = tls_get_environment (client, fake, &error);
+
+  g_assert_no_error (error);
+  assert_body_contains (body, "MyEnv");
+}
+
+/* The system store (here SSL_CERT_FILE) is parsed once for every connection
+ * of the process, not once per connection as GIO's default database did,
+ * and parsed again only after it was released. */
+static void
+test_tls_system_store (void)
+{
+  g_autofree char *dir = g_build_filename (test_home, "tls-system", NULL);
+  g_autofree char *cert_path = NULL;
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(WsFakeAws) first = NULL;
+  g_autoptr(WsFakeAws) second = NULL;
+  g_autoptr(WsFakeAws) third = NULL;
+  g_autoptr(WsAwsClient) client = NULL;
+  GTlsDatabase *database;
+  guint loads = 0;
+  guint handler;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  certificate = ws_test_make_certificate (dir, "IP:127.0.0.1", &cert_path);
+  first = tls_fake_new (certificate);
+  second = tls_fake_new (certificate);
+  third = tls_fake_new (certificate);
+  g_setenv ("SSL_CERT_FILE", cert_path, TRUE);
+  ws_tls_database_release_system_store ();
+  handler = g_log_set_handler (G_LOG_DOMAIN, G_LOG_LEVEL_DEBUG, count_store_loads, &loads);
+
+  client = ws_aws_client_new ();
+  get_environment_trusted (client, first);
+  get_environment_trusted (client, second);
+  g_assert_cmpuint (loads, ==, 1);
+  database = g_tls_backend_get_default_database (g_tls_backend_get_default ());
+  g_assert_true (WS_IS_TLS_DATABASE (database));
+  g_object_unref (database);
+
+  /* A kept-alive connection needs no store; a new one loads it again. */
+  ws_tls_database_release_system_store ();
+  get_environment_trusted (client, first);
+  g_assert_cmpuint (loads, ==, 1);
+  get_environment_trusted (client, third);
+  g_assert_cmpuint (loads, ==, 2);
+  g_assert_cmpuint (ws_fake_aws_count_connections (first), ==, 1);
+
+  g_log_remove_handler (G_LOG_DOMAIN, handler);
+  g_unsetenv ("SSL_CERT_FILE");
+  ws_tls_database_release_system_store ();
   ws_test_remove_tree (dir);
 }
 
@@ -1320,6 +1405,7 @@ main (int   argc,
   g_test_add ("/client/body-at-limit", Fixture, NULL, fixture_setup, test_body_at_limit, fixture_teardown);
   g_test_add ("/client/invalid-url", Fixture, NULL, fixture_setup, test_invalid_url, fixture_teardown);
   g_test_add_func ("/client/tls", test_tls);
+  g_test_add_func ("/client/tls-system-store", test_tls_system_store);
   g_test_add_func ("/client/ca-bundle-missing", test_ca_bundle_missing);
   g_test_add_func ("/client/backoff-delay", test_backoff_delay);
   g_test_add_func ("/error/parse-header-first", test_parse_header_first);

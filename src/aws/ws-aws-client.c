@@ -123,7 +123,9 @@ static void
 ws_aws_client_init (WsAwsClient *self)
 {
   /* The default GProxyResolver follows GNOME's settings, https_proxy and
-   * no_proxy, and the Flatpak portal; the TLS database is the system's. */
+   * no_proxy, and the Flatpak portal; the TLS database is the system's
+   * store, installed before the first connection (not here: loading the TLS
+   * backend would delay the tray's start-up). */
   self->session = soup_session_new_with_options ("user-agent", "windsock/" PACKAGE_VERSION,
                                                  "timeout", DEFAULT_TIMEOUT,
                                                  "idle-timeout", IDLE_TIMEOUT,
@@ -605,8 +607,26 @@ start_attempt (GTask *task)
                              signing_time != NULL ? signing_time : now);
     }
 
+  ws_tls_database_install_default ();
   soup_session_send_async (self->session, send->msg, G_PRIORITY_DEFAULT,
                            g_task_get_cancellable (task), send_cb, task);
+}
+
+void
+ws_aws_client_preconnect (WsAwsClient  *self,
+                          const char   *url,
+                          GCancellable *cancellable)
+{
+  g_autoptr(SoupMessage) message = NULL;
+
+  g_return_if_fail (WS_IS_AWS_CLIENT (self));
+  g_return_if_fail (url != NULL);
+
+  message = soup_message_new (SOUP_METHOD_HEAD, url);
+  if (message == NULL)
+    return;
+  ws_tls_database_install_default ();
+  soup_session_preconnect_async (self->session, message, G_PRIORITY_DEFAULT, cancellable, NULL, NULL);
 }
 
 static SendData *

@@ -46,6 +46,10 @@ G_DECLARE_FINAL_TYPE (WsAwsClient, ws_aws_client, WS, AWS_CLIENT, GObject)
 
 WsAwsClient *ws_aws_client_new                (void);
 SoupSession *ws_aws_client_get_session        (WsAwsClient  *self);
+/* Opens a connection to @url's host ahead of a request (a menu opening). */
+void         ws_aws_client_preconnect         (WsAwsClient  *self,
+                                               const char   *url,
+                                               GCancellable *cancellable);
 /* Seconds a connection may stay silent before the attempt fails (default 30). */
 void         ws_aws_client_set_timeout        (WsAwsClient  *self,
                                                guint         seconds);

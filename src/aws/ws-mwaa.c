@@ -712,7 +712,6 @@ ws_mwaa_preconnect (WsMwaa       *self,
 {
   const char * const *environ = (const char * const *) self->environ;
   g_autofree char *base = NULL;
-  g_autoptr(SoupMessage) message = NULL;
 
   g_return_if_fail (WS_IS_MWAA (self));
   g_return_if_fail (region != NULL);
@@ -720,8 +719,6 @@ ws_mwaa_preconnect (WsMwaa       *self,
   base = ws_endpoint_resolve (WS_AWS_SERVICE_MWAA, region, "env.", ws_mwaa_get_config (self),
                               profile ? profile : ws_aws_config_get_default_profile_name (environ),
                               environ, NULL);
-  if (base == NULL || (message = soup_message_new (SOUP_METHOD_HEAD, base)) == NULL)
-    return;
-  soup_session_preconnect_async (ws_aws_client_get_session (self->client), message,
-                                 G_PRIORITY_DEFAULT, cancellable, NULL, NULL);
+  if (base != NULL)
+    ws_aws_client_preconnect (self->client, base, cancellable);
 }

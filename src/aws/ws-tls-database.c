@@ -1,8 +1,18 @@
-/* ws-tls-database.c — the system's trust store, or else a CA bundle
+/* ws-tls-database.c — the system's trust store, plus an optional CA bundle
  *
  * AWS_CA_BUNDLE / ca_bundle adds to the system store (a corporate proxy's
  * CA), it does not replace it: a chain is trusted when either store
  * verifies it fully, host name included. Nothing is ever bypassed.
+ *
+ * Why not GIO's default database as it is: libsoup 3.2 creates each TLS
+ * connection before it gives it the session's database, and glib-networking
+ * 2.74 builds a new connection's credentials from the default database,
+ * parsing the whole system store again (27 ms and 4 MB for Debian's roots)
+ * for every connection, and keeping that copy while the connection lives.
+ * With this database as the process's default, connections get empty
+ * credentials (verification always goes through the database), the store is
+ * parsed once, when the first chain is verified, and a resident process can
+ * drop it while it is idle.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,24 +21,70 @@
 struct _WsTlsDatabase
 {
   GTlsDatabase  parent_instance;
-  GTlsDatabase *system;  /* NULL when the TLS backend has none */
-  gsize         system_looked_up;
-  GTlsDatabase *bundle;
+  GTlsDatabase *bundle;  /* NULL: the system store only */
 };
 
 G_DEFINE_FINAL_TYPE (WsTlsDatabase, ws_tls_database, G_TYPE_TLS_DATABASE)
 
-/* Parsing the system store takes a few milliseconds and megabytes: not at
- * start-up, but in the first handshake (in GIO's TLS thread). */
+/* The system store, shared by every WsTlsDatabase; chains are verified in
+ * GIO's TLS threads, so it is guarded. Loading under the lock makes a second
+ * handshake wait for the first parse instead of parsing too. */
+static GMutex system_store_lock;
+static GTlsDatabase *system_store;
+
+/* Where distributions keep the roots GnuTLS and OpenSSL trust, as one PEM
+ * file (the list Go's crypto/x509 probes); SSL_CERT_FILE names another, as
+ * for OpenSSL. */
+static const char * const system_store_files[] = {
+  "/etc/ssl/certs/ca-certificates.crt",                 /* Debian, Ubuntu, Arch, Flatpak runtimes */
+  "/etc/pki/tls/certs/ca-bundle.crt",                   /* Fedora, RHEL */
+  "/etc/ssl/ca-bundle.pem",                             /* openSUSE */
+  "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",  /* RHEL 7 */
+  "/etc/ssl/cert.pem",                                  /* Alpine */
+};
+
 static GTlsDatabase *
-system_database (WsTlsDatabase *self)
+load_system_file (const char *path)
 {
-  if (g_once_init_enter (&self->system_looked_up))
-    {
-      self->system = g_tls_backend_get_default_database (g_tls_backend_get_default ());
-      g_once_init_leave (&self->system_looked_up, 1);
-    }
-  return self->system;
+  g_autoptr(GError) error = NULL;
+  GTlsDatabase *database = g_tls_file_database_new (path, &error);
+
+  if (database != NULL)
+    g_debug ("Trusting the system's certificates in %s", path);
+  else
+    g_debug ("Could not read the system's certificates in %s: %s", path, error->message);
+  return database;
+}
+
+static GTlsDatabase *
+load_system_store (void)
+{
+  const char *path = g_getenv ("SSL_CERT_FILE");
+  GTlsBackend *backend;
+
+  if (path != NULL && path[0] != '\0')
+    return load_system_file (path);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (system_store_files); i++)
+    if (g_file_test (system_store_files[i], G_FILE_TEST_IS_REGULAR))
+      return load_system_file (system_store_files[i]);
+
+  /* No file: ask the TLS backend itself (this database may be the
+   * process's default, which g_tls_backend_get_default_database() returns). */
+  backend = g_tls_backend_get_default ();
+  if (G_TLS_BACKEND_GET_INTERFACE (backend)->get_default_database == NULL)
+    return NULL;
+  return G_TLS_BACKEND_GET_INTERFACE (backend)->get_default_database (backend);
+}
+
+static GTlsDatabase *
+system_store_ref (void)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&system_store_lock);
+
+  if (system_store == NULL)
+    system_store = load_system_store ();
+  return system_store != NULL ? g_object_ref (system_store) : NULL;
 }
 
 static GTlsCertificateFlags
@@ -42,17 +98,18 @@ ws_tls_database_verify_chain (GTlsDatabase             *database,
                               GError                  **error)
 {
   WsTlsDatabase *self = WS_TLS_DATABASE (database);
-  GTlsDatabase *system = system_database (self);
-  GTlsCertificateFlags result;
+  g_autoptr(GTlsDatabase) system = system_store_ref ();
+  GTlsCertificateFlags result = G_TLS_CERTIFICATE_UNKNOWN_CA;
 
   if (system != NULL)
     {
       result = g_tls_database_verify_chain (system, chain, purpose, identity, interaction,
                                             flags, cancellable, error);
-      if (result == 0 || (error != NULL && *error != NULL))
+      if (result == 0 || self->bundle == NULL || (error != NULL && *error != NULL))
         return result;
     }
-
+  if (self->bundle == NULL)
+    return result;
   return g_tls_database_verify_chain (self->bundle, chain, purpose, identity, interaction,
                                       flags, cancellable, error);
 }
@@ -66,15 +123,15 @@ ws_tls_database_lookup_certificate_issuer (GTlsDatabase             *database,
                                            GError                  **error)
 {
   WsTlsDatabase *self = WS_TLS_DATABASE (database);
-  GTlsDatabase *system = system_database (self);
+  g_autoptr(GTlsDatabase) system = system_store_ref ();
   GTlsCertificate *issuer = NULL;
 
   if (system != NULL)
     issuer = g_tls_database_lookup_certificate_issuer (system, certificate, interaction,
-                                                       flags, cancellable, NULL);
-  if (issuer != NULL)
+                                                       flags, cancellable,
+                                                       self->bundle != NULL ? NULL : error);
+  if (issuer != NULL || self->bundle == NULL)
     return issuer;
-
   return g_tls_database_lookup_certificate_issuer (self->bundle, certificate, interaction,
                                                    flags, cancellable, error);
 }
@@ -84,7 +141,6 @@ ws_tls_database_finalize (GObject *object)
 {
   WsTlsDatabase *self = (WsTlsDatabase *) object;
 
-  g_clear_object (&self->system);
   g_clear_object (&self->bundle);
 
   G_OBJECT_CLASS (ws_tls_database_parent_class)->finalize (object);
@@ -109,9 +165,38 @@ ws_tls_database_init (WsTlsDatabase *self)
 GTlsDatabase *
 ws_tls_database_new (GTlsDatabase *bundle)
 {
-  WsTlsDatabase *self = g_object_new (WS_TYPE_TLS_DATABASE, NULL);
+  WsTlsDatabase *self;
 
-  self->bundle = g_object_ref (bundle);
+  g_return_val_if_fail (bundle == NULL || G_IS_TLS_DATABASE (bundle), NULL);
 
+  self = g_object_new (WS_TYPE_TLS_DATABASE, NULL);
+  self->bundle = bundle != NULL ? g_object_ref (bundle) : NULL;
   return G_TLS_DATABASE (self);
+}
+
+void
+ws_tls_database_install_default (void)
+{
+  static gsize installed;
+
+  if (g_once_init_enter (&installed))
+    {
+      GTlsBackend *backend = g_tls_backend_get_default ();
+
+      if (g_tls_backend_supports_tls (backend))
+        {
+          g_autoptr(GTlsDatabase) database = ws_tls_database_new (NULL);
+
+          g_tls_backend_set_default_database (backend, database);
+        }
+      g_once_init_leave (&installed, 1);
+    }
+}
+
+void
+ws_tls_database_release_system_store (void)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&system_store_lock);
+
+  g_clear_object (&system_store);
 }

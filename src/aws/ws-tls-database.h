@@ -1,4 +1,4 @@
-/* ws-tls-database.h — the system's trust store, or else a CA bundle
+/* ws-tls-database.h — the system's trust store, plus an optional CA bundle
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,7 +11,14 @@ G_BEGIN_DECLS
 #define WS_TYPE_TLS_DATABASE (ws_tls_database_get_type ())
 G_DECLARE_FINAL_TYPE (WsTlsDatabase, ws_tls_database, WS, TLS_DATABASE, GTlsDatabase)
 
-/* Trusts what the system's database or @bundle verifies. */
+/* Trusts what the system's store or @bundle (may be %NULL) verifies. */
 GTlsDatabase *ws_tls_database_new (GTlsDatabase *bundle);
+
+/* Makes a bundle-less WsTlsDatabase the default of every TLS connection in
+ * the process (once; before the first connection). */
+void ws_tls_database_install_default (void);
+
+/* Frees the parsed system store until a chain needs it again. */
+void ws_tls_database_release_system_store (void);
 
 G_END_DECLS
