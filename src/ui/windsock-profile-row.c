@@ -327,6 +327,10 @@ on_token_settled (gpointer user_data)
 {
   WindsockProfileRow *self = user_data;
 
+  /* One pressed meanwhile may have read the cache before the token came. */
+  if (self->cancellable != NULL)
+    return G_SOURCE_CONTINUE;
+
   self->token_settle_id = 0;
   stop_watching_token (self);
   windsock_profile_row_test (self);
