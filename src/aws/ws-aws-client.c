@@ -124,7 +124,7 @@ ws_aws_client_init (WsAwsClient *self)
 {
   /* The default GProxyResolver follows GNOME's settings, https_proxy and
    * no_proxy, and the Flatpak portal; the TLS database is the system's
-   * store, installed before the first connection (not here: loading the TLS
+   * store, prepared before each connection (not here: loading the TLS
    * backend would delay the tray's start-up). */
   self->session = soup_session_new_with_options ("user-agent", "windsock/" PACKAGE_VERSION,
                                                  "timeout", DEFAULT_TIMEOUT,
@@ -573,6 +573,24 @@ send_cb (GObject      *object,
   read_next_chunk (task);
 }
 
+static void
+on_network_event (SoupMessage        *message,
+                  GSocketClientEvent  event,
+                  GIOStream          *connection,
+                  gpointer            user_data)
+{
+  /* A new connection: the trust store parses while it resolves and connects. */
+  if (event == G_SOCKET_CLIENT_RESOLVING)
+    ws_tls_database_prepare ();
+}
+
+static void
+prepare_tls (SoupMessage *message)
+{
+  if (g_strcmp0 (g_uri_get_scheme (soup_message_get_uri (message)), "https") == 0)
+    g_signal_connect (message, "network-event", G_CALLBACK (on_network_event), NULL);
+}
+
 /* Every attempt is a new message signed with the time of now. */
 static void
 start_attempt (GTask *task)
@@ -607,7 +625,7 @@ start_attempt (GTask *task)
                              signing_time != NULL ? signing_time : now);
     }
 
-  ws_tls_database_install_default ();
+  prepare_tls (send->msg);
   soup_session_send_async (self->session, send->msg, G_PRIORITY_DEFAULT,
                            g_task_get_cancellable (task), send_cb, task);
 }
@@ -625,7 +643,7 @@ ws_aws_client_preconnect (WsAwsClient  *self,
   message = soup_message_new (SOUP_METHOD_HEAD, url);
   if (message == NULL)
     return;
-  ws_tls_database_install_default ();
+  prepare_tls (message);
   soup_session_preconnect_async (self->session, message, G_PRIORITY_DEFAULT, cancellable, NULL, NULL);
 }
 

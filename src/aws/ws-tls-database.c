@@ -11,7 +11,8 @@
  * for every connection, and keeping that copy while the connection lives.
  * With this database as the process's default, connections get empty
  * credentials (verification always goes through the database), the store is
- * parsed once, when the first chain is verified, and a resident process can
+ * parsed once, in a worker thread while the first connection is being made
+ * (glib-networking verifies on the main context), and a resident process can
  * drop it while it is idle.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -83,7 +84,7 @@ system_store_ref (void)
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&system_store_lock);
 
   if (system_store == NULL)
-    system_store = load_system_store ();
+    g_atomic_pointer_set (&system_store, load_system_store ());
   return system_store != NULL ? g_object_ref (system_store) : NULL;
 }
 
@@ -174,29 +175,52 @@ ws_tls_database_new (GTlsDatabase *bundle)
   return G_TLS_DATABASE (self);
 }
 
+static void
+install_default (void)
+{
+  GTlsBackend *backend = g_tls_backend_get_default ();
+
+  if (g_tls_backend_supports_tls (backend))
+    {
+      g_autoptr(GTlsDatabase) database = ws_tls_database_new (NULL);
+
+      g_tls_backend_set_default_database (backend, database);
+    }
+}
+
+static void
+preload_in_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  g_autoptr(GTlsDatabase) system = system_store_ref ();
+}
+
 void
-ws_tls_database_install_default (void)
+ws_tls_database_prepare (void)
 {
   static gsize installed;
+  g_autoptr(GTask) task = NULL;
 
   if (g_once_init_enter (&installed))
     {
-      GTlsBackend *backend = g_tls_backend_get_default ();
-
-      if (g_tls_backend_supports_tls (backend))
-        {
-          g_autoptr(GTlsDatabase) database = ws_tls_database_new (NULL);
-
-          g_tls_backend_set_default_database (backend, database);
-        }
+      install_default ();
       g_once_init_leave (&installed, 1);
     }
+
+  if (g_atomic_pointer_get (&system_store) != NULL)
+    return;
+  task = g_task_new (NULL, NULL, NULL, NULL);
+  g_task_set_name (task, "[windsock] system trust store");
+  g_task_run_in_thread (task, preload_in_thread);
 }
 
 void
 ws_tls_database_release_system_store (void)
 {
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&system_store_lock);
+  GTlsDatabase *store = g_atomic_pointer_exchange (&system_store, NULL);
 
-  g_clear_object (&system_store);
+  g_clear_object (&store);
 }

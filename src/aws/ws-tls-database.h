@@ -14,9 +14,10 @@ G_DECLARE_FINAL_TYPE (WsTlsDatabase, ws_tls_database, WS, TLS_DATABASE, GTlsData
 /* Trusts what the system's store or @bundle (may be %NULL) verifies. */
 GTlsDatabase *ws_tls_database_new (GTlsDatabase *bundle);
 
-/* Makes a bundle-less WsTlsDatabase the default of every TLS connection in
- * the process (once; before the first connection). */
-void ws_tls_database_install_default (void);
+/* Before a new connection: makes a bundle-less WsTlsDatabase the default of every
+ * TLS connection in the process (once), and starts parsing the system store
+ * in a thread if it is not parsed. */
+void ws_tls_database_prepare (void);
 
 /* Frees the parsed system store until a chain needs it again. */
 void ws_tls_database_release_system_store (void);
