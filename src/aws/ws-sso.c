@@ -208,13 +208,24 @@ cache_path (WsSso      *self,
                            ".aws", "sso", "cache", file_name, NULL);
 }
 
+char *
+ws_sso_dup_token_cache_path (WsSso      *self,
+                             const char *session_key)
+{
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (WS_IS_SSO (self), NULL);
+  g_return_val_if_fail (session_key != NULL, NULL);
+
+  name = ws_sso_cache_file_name (session_key);
+  return cache_path (self, name);
+}
+
 static char *
 token_cache_path (WsSso      *self,
                   SsoSession *session)
 {
-  g_autofree char *name = ws_sso_cache_file_name (sso_session_cache_key (session));
-
-  return cache_path (self, name);
+  return ws_sso_dup_token_cache_path (self, sso_session_cache_key (session));
 }
 
 /* The portal's (WS_AWS_SERVICE_SSO) or OIDC's URL for @session. */

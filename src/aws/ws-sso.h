@@ -66,6 +66,11 @@ WsCredentials *ws_sso_get_role_credentials_finish (WsSso            *self,
                                                  GAsyncResult       *result,
                                                  GError            **error);
 
+/* Where the token of the sso-session keyed @session_key (its name, or the
+ * start URL of a legacy profile) is cached, by the AWS CLI and by us. */
+char          *ws_sso_dup_token_cache_path       (WsSso              *self,
+                                                 const char         *session_key);
+
 /* The sign-in; writes the AWS CLI's cache entry atomically, 0600.
  * One sign-in per sso-session at a time: a second call joins the first
  * (whatever its flags). As the AWS CLI, a legacy profile (sso_start_url

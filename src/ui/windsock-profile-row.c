@@ -15,7 +15,7 @@
 #include "windsock-profile-row.h"
 #include "windsock-signin-window.h"
 #include "ws-aws-error.h"
-#include "ws-sso-cache.h"
+#include "ws-sso.h"
 
 #define SERVICE_ID   "io.github.windsock.Windsock"
 #define SERVICE_PATH "/io/github/windsock/Windsock"
@@ -344,19 +344,6 @@ on_token_changed (WindsockProfileRow *self)
   self->token_settle_id = g_timeout_add (TOKEN_SETTLE_MS, on_token_settled, self);
 }
 
-/* Where WsSso and the AWS CLI keep the token of the profile's sso-session. */
-static char *
-dup_token_path (WindsockProfileRow *self,
-                const char         *session_key)
-{
-  const char *home = g_environ_getenv ((char **) ws_aws_context_get_environ (self->context), "HOME");
-  g_autofree char *name = ws_sso_cache_file_name (session_key);
-
-  /* An empty HOME would make the path relative, as WsSso knows too. */
-  return g_build_filename (home != NULL && *home != '\0' ? home : g_get_home_dir (),
-                           ".aws", "sso", "cache", name, NULL);
-}
-
 static void
 watch_token (WindsockProfileRow *self)
 {
@@ -368,7 +355,7 @@ watch_token (WindsockProfileRow *self)
   if (key == NULL || self->token_monitor != NULL)
     return;
 
-  path = dup_token_path (self, key);
+  path = ws_sso_dup_token_cache_path (ws_aws_context_get_sso (self->context), key);
   file = g_file_new_for_path (path);
   /* Moves too: the token is written to a new file moved over the old one. */
   self->token_monitor = g_file_monitor_file (file, G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
