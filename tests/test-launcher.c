@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <gio/gdesktopappinfo.h>
 #include <glib/gstdio.h>
@@ -371,6 +372,59 @@ test_stale_pages (Fixture       *fixture,
   g_assert_true (g_file_test (fresh, G_FILE_TEST_EXISTS));
   /* The cache dir's other files, when the pages fall back to it. */
   g_assert_true (g_file_test (catalog, G_FILE_TEST_EXISTS));
+}
+
+/* Records its parent, its pid and whether descriptor LEAKED_FD is open. */
+#define INSPECTOR_SCRIPT \
+  "#!/bin/sh\n" \
+  "if [ -e /proc/$$/fd/%d ]; then fd=inherited; else fd=closed; fi\n" \
+  "echo \"$PPID $$ $fd\" > '%s.part' && mv '%s.part' '%s'\n"
+#define LEAKED_FD 57
+
+/* With a session bus, as the service has, the browser is spawned without
+ * GIO's intermediate child: it is our child, reaped once it exits, and a
+ * descriptor of ours that is not close-on-exec still does not reach it. */
+static void
+test_spawned_browser (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GTestDBus) bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_autofree char *record = ws_test_install_recording_browser (fixture->home, "inspector");
+  g_autofree char *script = g_build_filename (fixture->home, "bin", "inspector", NULL);
+  g_autofree char *script_text = g_strdup_printf (INSPECTOR_SCRIPT, LEAKED_FD, record, record, record);
+  g_autofree char *recorded = NULL;
+  g_autofree char *proc = NULL;
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  g_autoptr(GError) error = NULL;
+  int fd = open ("/dev/null", O_RDONLY);
+  int parent, child;
+  char state[16];
+
+  /* dup2() leaves the copy without close-on-exec. */
+  g_assert_cmpint (dup2 (fd, LEAKED_FD), ==, LEAKED_FD);
+  close (fd);
+  ws_test_write_file (script, script_text, -1, 0700);
+  g_test_dbus_up (bus);
+
+  g_assert_true (open_uri (fixture, NULL, FALSE, &error));
+  g_assert_no_error (error);
+  recorded = ws_test_wait_for_file (record);
+  g_assert_nonnull (recorded);
+  g_assert_cmpint (sscanf (recorded, "%d %d %15s", &parent, &child, state), ==, 3);
+  g_assert_cmpint (parent, ==, getpid ());
+  g_assert_cmpstr (state, ==, "closed");
+
+  /* Reaped: not even a zombie is left. */
+  proc = g_strdup_printf ("/proc/%d", child);
+  while (g_file_test (proc, G_FILE_TEST_EXISTS))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10 * 1000);
+    }
+
+  close (LEAKED_FD);
+  g_test_dbus_down (bus);
 }
 
 /* Inside Flatpak: WINDSOCK_FLATPAK_INFO stands for /.flatpak-info. */
@@ -827,6 +881,7 @@ main (int    argc,
   add_fixture_test ("/launcher/chosen-browser-uninstalled", test_chosen_browser_uninstalled);
   add_fixture_test ("/launcher/redirect-page/escaping", test_redirect_page_escaping);
   add_fixture_test ("/launcher/redirect-page/stale", test_stale_pages);
+  add_fixture_test ("/launcher/spawned-browser", test_spawned_browser);
   add_fixture_test ("/launcher/private-window/firefox", test_private_window_firefox);
   add_fixture_test ("/launcher/private-window/chosen", test_private_window_chosen);
   add_fixture_test ("/launcher/private-window/flatpak", test_private_window_flatpak);

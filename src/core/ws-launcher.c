@@ -20,11 +20,22 @@
  * (inside Flatpak) takes the URL over D-Bus, not on a command line; a Snap
  * browser cannot read the runtime dir, so it still gets the URL itself.
  *
+ * GIO launches every browser, but the one it runs from a desktop file is
+ * launched with the spawn flags that let GLib use posix_spawn() (a
+ * vfork-like clone) instead of forking the service twice, which costs
+ * milliseconds: the launcher reaps the browser itself, and makes all of
+ * its descriptors close-on-exec first, so that as before none reaches the
+ * browser.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+/* close_range() */
+#define _GNU_SOURCE
+
 #include "ws-launcher.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include <gio/gdesktopappinfo.h>
 #include <glib/gi18n.h>
@@ -400,6 +411,14 @@ browser_is_snap (GAppInfo *app)
   return filename != NULL && g_str_has_prefix (filename, "/var/lib/snapd/");
 }
 
+static GError *
+launch_error (GAppInfo     *app,
+              const GError *error)
+{
+  return g_error_new (WS_LAUNCHER_ERROR, WS_LAUNCHER_ERROR_FAILED, _("Could not start %s: %s"),
+                      g_app_info_get_display_name (app), error->message);
+}
+
 static gboolean
 spawn_private_window (GAppInfo           *app,
                       const char         *option,
@@ -422,9 +441,7 @@ spawn_private_window (GAppInfo           *app,
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv, &local_error);
   if (process == NULL)
     {
-      g_set_error (error, WS_LAUNCHER_ERROR, WS_LAUNCHER_ERROR_FAILED,
-                   _("Could not start %s: %s"),
-                   g_app_info_get_display_name (app), local_error->message);
+      g_propagate_error (error, launch_error (app, local_error));
       return FALSE;
     }
 
@@ -520,6 +537,7 @@ typedef struct
   char              *uri;    /* a secret: wiped */
   const char        *option; /* the private window option, or NULL */
   char              *page;   /* the redirect page, once written */
+  char              *target; /* what the browser is run on (for a Snap the URL): wiped */
 } OpenData;
 
 static void
@@ -529,6 +547,7 @@ open_data_free (OpenData *data)
   g_clear_object (&data->context);
   g_clear_pointer (&data->uri, ws_secret_free);
   g_free (data->page);
+  g_clear_pointer (&data->target, ws_secret_free);
   g_free (data);
 }
 
@@ -544,6 +563,62 @@ launch_failed (GTask  *task,
   g_task_return_error (task, error);
 }
 
+/* Marks every descriptor but the standard ones close-on-exec, in one
+ * system call: those GLib would otherwise close in the child of a fork. */
+static gboolean
+set_descriptors_cloexec (void)
+{
+#ifdef CLOSE_RANGE_CLOEXEC
+  return close_range (3, ~0U, CLOSE_RANGE_CLOEXEC) == 0;
+#else
+  return FALSE;
+#endif
+}
+
+static void
+browser_exited_cb (GPid     pid,
+                   int      status,
+                   gpointer user_data)
+{
+  g_spawn_close_pid (pid);
+}
+
+/* Without GIO's intermediate child the browser is ours to reap. */
+static void
+watch_browser (GDesktopAppInfo *app,
+               GPid             pid,
+               gpointer         user_data)
+{
+  g_child_watch_add (pid, browser_exited_cb, NULL);
+}
+
+/* Whether GIO runs @app from its desktop file: not when it is D-Bus
+ * activated, where GIO's asynchronous launch reports the errors. */
+static gboolean
+is_spawned_from_desktop_file (GAppInfo *app)
+{
+  return G_IS_DESKTOP_APP_INFO (app) &&
+         !g_desktop_app_info_get_boolean (G_DESKTOP_APP_INFO (app), "DBusActivatable");
+}
+
+/* GIO's launch of a desktop file, with the flags under which GLib spawns
+ * with posix_spawn(). GIO connects to the session bus here, synchronously:
+ * the caller connected first. */
+static gboolean
+spawn_from_desktop_file (GAppInfo           *app,
+                         const char         *target,
+                         GAppLaunchContext  *context,
+                         GError            **error)
+{
+  GList uris = { (gpointer) target, NULL, NULL };
+  GSpawnFlags flags = G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD;
+
+  if (set_descriptors_cloexec ())
+    flags |= G_SPAWN_LEAVE_DESCRIPTORS_OPEN;
+  return g_desktop_app_info_launch_uris_as_manager (G_DESKTOP_APP_INFO (app), &uris, context, flags,
+                                                    NULL, NULL, watch_browser, NULL, error);
+}
+
 static void
 launch_uris_cb (GObject      *object,
                 GAsyncResult *result,
@@ -554,11 +629,47 @@ launch_uris_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   if (!g_app_info_launch_uris_finish (app, result, &error))
-    launch_failed (task, g_error_new (WS_LAUNCHER_ERROR, WS_LAUNCHER_ERROR_FAILED,
-                                      _("Could not start %s: %s"),
-                                      g_app_info_get_display_name (app), error->message));
+    launch_failed (task, launch_error (app, error));
   else
     g_task_return_boolean (task, TRUE);
+}
+
+static void
+launch_with_gio (GTask *task)
+{
+  OpenData *data = g_task_get_task_data (task);
+  GList uris = { data->target, NULL, NULL };
+
+  g_app_info_launch_uris_async (data->app, &uris, data->context, g_task_get_cancellable (task),
+                                launch_uris_cb, task);
+}
+
+static void
+session_bus_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GTask *task = user_data;
+  OpenData *data = g_task_get_task_data (task);
+  g_autoptr(GDBusConnection) session_bus = g_bus_get_finish (result, NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (g_task_return_error_if_cancelled (task))
+    {
+      if (data->page != NULL)
+        delete_page (data->page);
+    }
+  /* Without a bus, GIO's own launch copes with that. */
+  else if (session_bus == NULL)
+    {
+      launch_with_gio (task);
+      return;
+    }
+  else if (spawn_from_desktop_file (data->app, data->target, data->context, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    launch_failed (task, launch_error (data->app, error));
+  g_object_unref (task);
 }
 
 /* Runs the browser on @target: the redirect page, or for a Snap the URL. */
@@ -576,14 +687,14 @@ launch_browser (GTask      *task,
       else
         launch_failed (task, error);
       g_object_unref (task);
+      return;
     }
-  else
-    {
-      GList uris = { (gpointer) target, NULL, NULL };
 
-      g_app_info_launch_uris_async (data->app, &uris, data->context, g_task_get_cancellable (task),
-                                    launch_uris_cb, task);
-    }
+  data->target = g_strdup (target);
+  if (is_spawned_from_desktop_file (data->app))
+    g_bus_get (G_BUS_TYPE_SESSION, g_task_get_cancellable (task), session_bus_cb, task);
+  else
+    launch_with_gio (task);
 }
 
 static void
