@@ -1864,6 +1864,14 @@ ws_fake_aws_count_connections (WsFakeAws *self)
   return g_hash_table_size (self->client_ports);
 }
 
+SoupServer *
+ws_fake_aws_get_server (WsFakeAws *self)
+{
+  g_return_val_if_fail (WS_IS_FAKE_AWS (self), NULL);
+
+  return self->server;
+}
+
 void
 ws_fake_aws_reset_counts (WsFakeAws *self)
 {

@@ -116,6 +116,10 @@ void        ws_fake_aws_set_clock_offset  (WsFakeAws  *self,
 /* How many TCP connections requests came on (since the last reset). */
 guint       ws_fake_aws_count_connections (WsFakeAws  *self);
 
+/* The fake's server: a benchmark times the fake's own share of each
+ * request from its signals. (transfer none) */
+SoupServer *ws_fake_aws_get_server        (WsFakeAws  *self);
+
 /* The fake's own SigV4, pure, exposed so that it can be checked against
  * fixed vectors: the canonical request for what was received (@path and
  * @query as on the wire, the values of the headers named in
