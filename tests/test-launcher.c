@@ -5,8 +5,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -365,13 +367,46 @@ test_stale_pages (Fixture       *fixture,
     }
   g_assert_true (g_file_test (fresh, G_FILE_TEST_EXISTS));
 
-  /* Swept once more, and for sure, before the page is written. */
+  /* Swept once more after the page is written: nothing else goes. */
   g_assert_true (open_uri (fixture, NULL, FALSE, &error));
   g_assert_no_error (error);
   assert_opened (record, LOGIN_URL);
   g_assert_true (g_file_test (fresh, G_FILE_TEST_EXISTS));
   /* The cache dir's other files, when the pages fall back to it. */
   g_assert_true (g_file_test (catalog, G_FILE_TEST_EXISTS));
+}
+
+/* With the runtime dir in memory (tmpfs), as on a desktop, the page is
+ * written at once, not in a thread: still 0600 in a 0700 folder. In a
+ * subprocess whose test folders, the runtime dir among them, are in
+ * /dev/shm (GLib makes a subprocess's under G_TEST_TMPDIR). */
+static void
+test_page_in_memory (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *test_tmpdir = g_strdup (g_getenv ("G_TEST_TMPDIR"));
+  g_autofree char *in_memory = g_strdup ("/dev/shm/test-launcher-XXXXXX");
+
+  if (g_test_subprocess ())
+    {
+      g_autofree char *record = ws_test_install_recording_browser (fixture->home, "recorder");
+      g_autoptr(GError) error = NULL;
+      struct statfs buf;
+
+      g_assert_cmpint (statfs (g_get_user_runtime_dir (), &buf), ==, 0);
+      g_assert_cmphex (buf.f_type, ==, TMPFS_MAGIC);
+      g_assert_true (open_uri (fixture, NULL, FALSE, &error));
+      g_assert_no_error (error);
+      assert_opened (record, LOGIN_URL);
+      return;
+    }
+
+  g_assert_nonnull (g_mkdtemp (in_memory));
+  g_setenv ("G_TEST_TMPDIR", in_memory, TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_setenv ("G_TEST_TMPDIR", test_tmpdir, TRUE);
+  ws_test_remove_tree (in_memory);
+  g_test_trap_assert_passed ();
 }
 
 /* Records its parent, its pid and whether descriptor LEAKED_FD is open. */
@@ -881,6 +916,7 @@ main (int    argc,
   add_fixture_test ("/launcher/chosen-browser-uninstalled", test_chosen_browser_uninstalled);
   add_fixture_test ("/launcher/redirect-page/escaping", test_redirect_page_escaping);
   add_fixture_test ("/launcher/redirect-page/stale", test_stale_pages);
+  add_fixture_test ("/launcher/redirect-page/in-memory", test_page_in_memory);
   add_fixture_test ("/launcher/spawned-browser", test_spawned_browser);
   add_fixture_test ("/launcher/private-window/firefox", test_private_window_firefox);
   add_fixture_test ("/launcher/private-window/chosen", test_private_window_chosen);

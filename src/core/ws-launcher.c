@@ -16,7 +16,7 @@
  * runtime dir, it sends the browser on, and is deleted once the page's
  * token has expired anyway (PAGE_LIFETIME). A process that exits sooner
  * (`windsock open`) leaves its page to the next launcher, which removes
- * the pages older than that at start and before each new one. The portal
+ * the pages older than that at start and after each new one. The portal
  * (inside Flatpak) takes the URL over D-Bus, not on a command line; a Snap
  * browser cannot read the runtime dir, so it still gets the URL itself.
  *
@@ -36,6 +36,10 @@
 
 #include <string.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <linux/magic.h>
+#include <sys/vfs.h>
+#endif
 
 #include <gio/gdesktopappinfo.h>
 #include <glib/gi18n.h>
@@ -53,6 +57,7 @@ struct _WsLauncher
 
   GSettings *settings;
   guint      sweep_id;      /* deletes the expired redirect pages */
+  gboolean   pages_in_memory; /* their folder is on tmpfs: written at once */
 };
 
 G_DEFINE_FINAL_TYPE (WsLauncher, ws_launcher, G_TYPE_OBJECT)
@@ -124,8 +129,8 @@ remove_stale_pages_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
-/* At the start (pages left by a process that exited first) and by the
- * timer after the last page. */
+/* At the start (pages left by a process that exited first), after each
+ * new page and by the timer after the last one. */
 static void
 sweep_in_thread (WsLauncher *self)
 {
@@ -133,6 +138,24 @@ sweep_in_thread (WsLauncher *self)
 
   g_task_set_source_tag (sweep, sweep_in_thread);
   g_task_run_in_thread (sweep, remove_stale_pages_thread);
+}
+
+/* Whether the pages are written on a file system in memory, where a
+ * write cannot wait on a disk: the runtime dir is one (tmpfs) on a
+ * desktop. Without one, GLib's runtime dir is the cache dir, on a disk,
+ * maybe a network one, which is not even asked. */
+static gboolean
+pages_are_in_memory (void)
+{
+#ifdef __linux__
+  const char *dir = g_get_user_runtime_dir ();
+  struct statfs buf;
+
+  return strcmp (dir, g_get_user_cache_dir ()) != 0 && statfs (dir, &buf) == 0 &&
+         (buf.f_type == TMPFS_MAGIC || buf.f_type == RAMFS_MAGIC);
+#else
+  return FALSE;
+#endif
 }
 
 WsLauncher *
@@ -144,6 +167,7 @@ ws_launcher_new (GSettings *settings)
 
   self = g_object_new (WS_TYPE_LAUNCHER, NULL);
   g_set_object (&self->settings, settings);
+  self->pages_in_memory = pages_are_in_memory ();
 
   sweep_in_thread (self);
   return self;
@@ -493,8 +517,8 @@ on_sweep (gpointer user_data)
 }
 
 /* One timer for all pages, not one each: a thousand opens leave no memory
- * behind. Each new page pushes it back (writing a page sweeps the expired
- * ones first), so the sweep after the last page finds them all expired. */
+ * behind. Each new page pushes it back (and is followed by a sweep of the
+ * expired ones), so the sweep after the last page finds them all expired. */
 static void
 schedule_page_deletion (WsLauncher *self)
 {
@@ -503,29 +527,38 @@ schedule_page_deletion (WsLauncher *self)
   self->sweep_id = g_timeout_add_seconds (PAGE_LIFETIME_SECONDS + 1, on_sweep, self);
 }
 
-/* In a worker thread: sweeps the stale pages, then writes a new one. */
+/* Writes a new redirect page to @uri; returns its path. */
+static char *
+write_page (const char  *uri,
+            GError     **error)
+{
+  g_autofree char *dir = ws_launcher_get_page_dir ();
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *name = g_strconcat (uuid, ".html", NULL);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(WsSecret) page = ws_launcher_redirect_page (uri);
+
+  /* Only we write here: tighten a folder made by hand. */
+  if (g_mkdir_with_parents (dir, 0700) == 0)
+    g_chmod (dir, 0700);
+  if (!ws_secret_write_file (path, page, strlen (page), error))
+    return NULL;
+  return g_steal_pointer (&path);
+}
+
 static void
 write_page_thread (GTask        *task,
                    gpointer      source_object,
                    gpointer      task_data,
                    GCancellable *cancellable)
 {
-  const char *uri = task_data;
-  g_autofree char *dir = ws_launcher_get_page_dir ();
-  g_autofree char *uuid = g_uuid_string_random ();
-  g_autofree char *name = g_strconcat (uuid, ".html", NULL);
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autoptr(WsSecret) page = ws_launcher_redirect_page (uri);
   GError *error = NULL;
+  char *path = write_page (task_data, &error);
 
-  remove_stale_pages (dir);
-  /* Only we write here: tighten a folder made by hand. */
-  if (g_mkdir_with_parents (dir, 0700) == 0)
-    g_chmod (dir, 0700);
-  if (!ws_secret_write_file (path, page, strlen (page), &error))
+  if (path == NULL)
     g_task_return_error (task, error);
   else
-    g_task_return_pointer (task, g_steal_pointer (&path), g_free);
+    g_task_return_pointer (task, path, g_free);
 }
 
 /* Opening */
@@ -697,17 +730,17 @@ launch_browser (GTask      *task,
     launch_with_gio (task);
 }
 
+/* Launches the browser on @page (or returns @error), then sweeps. */
 static void
-page_written_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+page_written (GTask  *task,
+              char   *page,
+              GError *error)
 {
-  GTask *task = user_data;
   OpenData *data = g_task_get_task_data (task);
+  g_autoptr(WsLauncher) self = g_object_ref (g_task_get_source_object (task));
   g_autofree char *page_uri = NULL;
-  GError *error = NULL;
 
-  data->page = g_task_propagate_pointer (G_TASK (result), &error);
+  data->page = page;
   if (data->page == NULL)
     {
       g_task_return_new_error (task, WS_LAUNCHER_ERROR, WS_LAUNCHER_ERROR_FAILED,
@@ -717,16 +750,30 @@ page_written_cb (GObject      *object,
       return;
     }
 
-  schedule_page_deletion (g_task_get_source_object (task));
+  schedule_page_deletion (self);
   if (g_task_return_error_if_cancelled (task))
     {
       delete_page (data->page);
       g_object_unref (task);
-      return;
     }
+  else
+    {
+      page_uri = g_filename_to_uri (data->page, NULL, NULL);
+      launch_browser (task, page_uri);
+    }
+  /* Once the browser is on its way: the pages other processes left. */
+  sweep_in_thread (self);
+}
 
-  page_uri = g_filename_to_uri (data->page, NULL, NULL);
-  launch_browser (task, page_uri);
+static void
+page_written_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GError *error = NULL;
+  char *page = g_task_propagate_pointer (G_TASK (result), &error);
+
+  page_written (user_data, page, error);
 }
 
 static void
@@ -804,6 +851,17 @@ ws_launcher_open_uri_async (WsLauncher          *self,
     {
       g_debug ("A Snap browser cannot read a redirect page: it gets the URL itself");
       launch_browser (g_steal_pointer (&task), uri);
+      return;
+    }
+
+  /* In memory the write cannot block: a worker thread would only add
+   * the hops to it and back. */
+  if (self->pages_in_memory)
+    {
+      GError *write_error = NULL;
+      char *page = write_page (uri, &write_error);
+
+      page_written (g_steal_pointer (&task), page, write_error);
       return;
     }
 
