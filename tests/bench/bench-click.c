@@ -17,6 +17,10 @@
  *         a person's reaction time later, on that connection.
  * Warm again with the fake holding each answer 20 ms (a stand-in for one
  * network round trip): what is left over is the service's own time.
+ * The fake's own share of each click is timed from its server's signals
+ * (the request read → the answer written), and the launcher alone (the
+ * redirect page and GIO's launch) from this process. The runtime dir is
+ * in memory (tmpfs), as on a desktop.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -25,6 +29,7 @@
 #include <glib/gstdio.h>
 
 #include "ws-bench-util.h"
+#include "ws-launcher.h"
 #include "ws-test-service.h"
 #include "ws-test-sni-host.h"
 #include "ws-test-util.h"
@@ -46,6 +51,8 @@ typedef struct
   WsTestSniItem    *item;
   WsTestSniMenu    *menu;
   char             *stamp_path;
+  char             *runtime_dir;
+  double            fake_ms;   /* the fake's time for the last CreateWebLoginToken */
 } Bench;
 
 typedef enum
@@ -54,18 +61,52 @@ typedef enum
   WARM,
 } Mode;
 
+/* When the fake has read a request. */
+static void
+request_read_cb (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 Bench             *bench)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  g_object_set_data_full (G_OBJECT (msg), "bench-read-at", g_memdup2 (&now, sizeof now), g_free);
+}
+
+/* When it has written the answer. */
+static void
+request_finished_cb (SoupServer        *server,
+                     SoupServerMessage *msg,
+                     Bench             *bench)
+{
+  gint64 *read_at = g_object_get_data (G_OBJECT (msg), "bench-read-at");
+
+  if (read_at != NULL && g_str_has_prefix (g_uri_get_path (soup_server_message_get_uri (msg)), "/webtoken/"))
+    bench->fake_ms = (g_get_monotonic_time () - *read_at) / 1000.0;
+}
+
 static void
 bench_set_up (Bench *bench)
 {
+  SoupServer *server;
+
+  /* The service's and this process's (for measure_launcher_only()),
+   * before GLib reads it. */
+  bench->runtime_dir = g_strdup ("/dev/shm/bench-click-XXXXXX");
+  g_assert_nonnull (g_mkdtemp (bench->runtime_dir));
+  g_setenv ("XDG_RUNTIME_DIR", bench->runtime_dir, TRUE);
   cli_fixture_set_up (&bench->cli);
   ws_test_service_write_default_profile (&bench->cli);
   bench->fake = ws_bench_tls_fake_new (&bench->cli, &bench->port);
   ws_fake_aws_add_environment (bench->fake, "eu-west-1", ENVIRONMENT, "AVAILABLE", "2.10.3");
+  server = ws_fake_aws_get_server (bench->fake);
+  g_signal_connect (server, "request-read", G_CALLBACK (request_read_cb), bench);
+  g_signal_connect (server, "request-finished", G_CALLBACK (request_finished_cb), bench);
 
   ws_test_service_set_up (&bench->service, &bench->cli, NULL);
   /* The environment opened last outlives the process, as on a desktop. */
   cli_fixture_setenv (&bench->cli, "GSETTINGS_BACKEND", "keyfile");
   cli_fixture_setenv (&bench->cli, "WINDSOCK_UI", "true");
+  cli_fixture_setenv (&bench->cli, "XDG_RUNTIME_DIR", bench->runtime_dir);
   bench->watcher = ws_test_sni_watcher_new (bench->service.connection);
   bench->stamp_path = ws_bench_install_stamp_browser (bench->cli.home);
 }
@@ -78,6 +119,8 @@ bench_tear_down (Bench *bench)
   g_clear_object (&bench->fake);
   g_clear_pointer (&bench->stamp_path, g_free);
   cli_fixture_tear_down (&bench->cli);
+  ws_test_remove_tree (bench->runtime_dir);
+  g_clear_pointer (&bench->runtime_dir, g_free);
 }
 
 typedef struct
@@ -163,11 +206,13 @@ connections_reached (gpointer data)
   return count_established (wait->bench) >= wait->n;
 }
 
-/* One sample, in ms; *@new_connection: the click opened a connection. */
+/* One sample, in ms; *@new_connection: the click opened a connection;
+ * *@fake_ms: the fake's own time on the click's request. */
 static double
 sample (Bench    *bench,
         Mode      mode,
-        gboolean *new_connection)
+        gboolean *new_connection,
+        double   *fake_ms)
 {
   int id = start_service (bench);
   guint webtokens = ws_fake_aws_count_requests (bench->fake, "POST", "/webtoken/");
@@ -188,6 +233,7 @@ sample (Bench    *bench,
   started = ws_bench_take_stamp (bench->stamp_path);
   *new_connection = count_established (bench) > before;
   g_assert_cmpuint (ws_fake_aws_count_requests (bench->fake, "POST", "/webtoken/"), ==, webtokens + 1);
+  *fake_ms = bench->fake_ms;
   stop_service (bench);
 
   return (started - clicked) / 1000.0;
@@ -198,6 +244,8 @@ typedef struct
   double median;
   double p90;
   guint  new_connections;
+  double fake_median;     /* the fake's own time */
+  double beyond_fake_median;
 } Series;
 
 /* The browser's start alone, as the service's launcher does it
@@ -224,22 +272,58 @@ measure_launch_only (Bench *bench)
   return ws_bench_percentile (times, SAMPLES, 50);
 }
 
+static void
+store_result (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* The service's launcher alone (redirect page, GIO's launch), from this
+ * process, which has a session bus as the service does. */
+static double
+measure_launcher_only (Bench *bench)
+{
+  g_autoptr(WsLauncher) launcher = ws_launcher_new (NULL);
+  double times[SAMPLES];
+
+  for (guint i = 0; i < SAMPLES; i++)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+      gint64 start = g_get_monotonic_time ();
+
+      ws_launcher_open_uri_async (launcher, "https://" ENVIRONMENT ".airflow.example.test/", NULL, FALSE, NULL,
+                                  store_result, &result);
+      times[i] = (ws_bench_take_stamp (bench->stamp_path) - start) / 1000.0;
+      while (result == NULL)
+        g_main_context_iteration (NULL, TRUE);
+      g_assert_true (ws_launcher_open_uri_finish (launcher, result, &error));
+      g_assert_no_error (error);
+    }
+  return ws_bench_percentile (times, SAMPLES, 50);
+}
+
 static Series
 measure (Bench *bench,
          Mode   mode)
 {
-  double times[SAMPLES];
+  double times[SAMPLES], fake[SAMPLES], beyond_fake[SAMPLES];
   Series series = { 0 };
 
   for (guint i = 0; i < SAMPLES; i++)
     {
       gboolean new_connection;
 
-      times[i] = sample (bench, mode, &new_connection);
+      times[i] = sample (bench, mode, &new_connection, &fake[i]);
+      beyond_fake[i] = times[i] - fake[i];
       series.new_connections += new_connection;
     }
   series.median = ws_bench_percentile (times, SAMPLES, 50);
   series.p90 = ws_bench_percentile (times, SAMPLES, 90);
+  series.fake_median = ws_bench_percentile (fake, SAMPLES, 50);
+  series.beyond_fake_median = ws_bench_percentile (beyond_fake, SAMPLES, 50);
   return series;
 }
 
@@ -255,10 +339,17 @@ report (WsBenchResults *results,
   g_autofree char *median_label = g_strdup_printf ("%s, median of %d", what, SAMPLES);
   g_autofree char *p90_label = g_strdup_printf ("%s, p90", what);
   g_autofree char *connections_label = g_strdup_printf ("%s, clicks that opened a connection", what);
+  g_autofree char *fake_key = g_strconcat (key, "_fake_median", NULL);
+  g_autofree char *beyond_fake_key = g_strconcat (key, "_beyond_fake_median", NULL);
+  g_autofree char *fake_label = g_strdup_printf ("%s: the fake's own time on the click's request "
+                                                 "(request read → answer written), median", what);
+  g_autofree char *beyond_fake_label = g_strdup_printf ("%s: all but the fake's own time, median", what);
 
   ws_bench_results_add (results, median_key, series->median, "ms", median_label);
   ws_bench_results_add (results, p90_key, series->p90, "ms", p90_label);
   ws_bench_results_add (results, connections_key, series->new_connections, "of 20", connections_label);
+  ws_bench_results_add (results, fake_key, series->fake_median, "ms", fake_label);
+  ws_bench_results_add (results, beyond_fake_key, series->beyond_fake_median, "ms", beyond_fake_label);
 }
 
 int
@@ -270,6 +361,7 @@ main (int    argc,
   Bench bench = { 0 };
   Series cold, warm, warm_rtt;
   gboolean unused;
+  double unused_ms;
   g_autofree char *goal = NULL;
   double overhead;
 
@@ -280,7 +372,7 @@ main (int    argc,
 
   /* Unmeasured: the binaries in the page cache, and an environment opened
    * last for the warm samples to preconnect to. */
-  sample (&bench, COLD, &unused);
+  sample (&bench, COLD, &unused, &unused_ms);
 
   cold = measure (&bench, COLD);
   report (results, "cold", "cold click → browser (new TCP + TLS connection)", &cold);
@@ -289,6 +381,9 @@ main (int    argc,
 
   ws_bench_results_add (results, "launch_only_median", measure_launch_only (&bench), "ms",
                         "browser start alone (GIO's https handler, from this process), median of 20");
+  ws_bench_results_add (results, "launcher_only_median", measure_launcher_only (&bench), "ms",
+                        "the service's launcher alone (redirect page + GIO's launch, from this process), "
+                        "median of 20");
 
   ws_fake_aws_set_delay (bench.fake, ROUND_TRIP_MS);
   warm_rtt = measure (&bench, WARM);
