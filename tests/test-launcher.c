@@ -418,7 +418,9 @@ test_page_in_memory (Fixture       *fixture,
 
 /* With a session bus, as the service has, the browser is spawned without
  * GIO's intermediate child: it is our child, reaped once it exits, and a
- * descriptor of ours that is not close-on-exec still does not reach it. */
+ * descriptor of ours that is not close-on-exec still does not reach it.
+ * @data: prepared first, as when the tray menu opens, so that the launch
+ * takes the launcher's connection at once. */
 static void
 test_spawned_browser (Fixture       *fixture,
                       gconstpointer  data)
@@ -440,6 +442,17 @@ test_spawned_browser (Fixture       *fixture,
   close (fd);
   ws_test_write_file (script, script_text, -1, 0700);
   g_test_dbus_up (bus);
+  if (GPOINTER_TO_INT (data))
+    {
+      /* Connected already, as the service is: the launcher has the
+       * connection at the next iteration. */
+      g_autoptr(GDBusConnection) connection = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+
+      g_assert_no_error (error);
+      ws_launcher_prepare (fixture->launcher);
+      while (g_main_context_pending (NULL))
+        g_main_context_iteration (NULL, FALSE);
+    }
 
   g_assert_true (open_uri (fixture, NULL, FALSE, &error));
   g_assert_no_error (error);
@@ -459,6 +472,8 @@ test_spawned_browser (Fixture       *fixture,
     }
 
   close (LEAKED_FD);
+  /* Its connection to the bus too. */
+  g_clear_object (&fixture->launcher);
   g_test_dbus_down (bus);
 }
 
@@ -918,6 +933,8 @@ main (int    argc,
   add_fixture_test ("/launcher/redirect-page/stale", test_stale_pages);
   add_fixture_test ("/launcher/redirect-page/in-memory", test_page_in_memory);
   add_fixture_test ("/launcher/spawned-browser", test_spawned_browser);
+  g_test_add ("/launcher/spawned-browser/prepared", Fixture, GINT_TO_POINTER (TRUE),
+              fixture_set_up, test_spawned_browser, fixture_tear_down);
   add_fixture_test ("/launcher/private-window/firefox", test_private_window_firefox);
   add_fixture_test ("/launcher/private-window/chosen", test_private_window_chosen);
   add_fixture_test ("/launcher/private-window/flatpak", test_private_window_flatpak);

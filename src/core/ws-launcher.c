@@ -58,6 +58,7 @@ struct _WsLauncher
   GSettings *settings;
   guint      sweep_id;      /* deletes the expired redirect pages */
   gboolean   pages_in_memory; /* their folder is on tmpfs: written at once */
+  GDBusConnection *session_bus; /* once prepared: a launch need not wait for it */
 };
 
 G_DEFINE_FINAL_TYPE (WsLauncher, ws_launcher, G_TYPE_OBJECT)
@@ -73,6 +74,7 @@ ws_launcher_finalize (GObject *object)
    * browser may still be about to read it. */
   g_clear_handle_id (&self->sweep_id, g_source_remove);
   g_clear_object (&self->settings);
+  g_clear_object (&self->session_bus);
 
   G_OBJECT_CLASS (ws_launcher_parent_class)->finalize (object);
 }
@@ -258,6 +260,17 @@ lookup_browser (WsLauncher  *self,
   return app;
 }
 
+static void
+prepared_bus_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(WsLauncher) self = user_data;
+  g_autoptr(GDBusConnection) session_bus = g_bus_get_finish (result, NULL);
+
+  g_set_object (&self->session_bus, session_bus);
+}
+
 void
 ws_launcher_prepare (WsLauncher *self)
 {
@@ -266,8 +279,11 @@ ws_launcher_prepare (WsLauncher *self)
   g_return_if_fail (WS_IS_LAUNCHER (self));
 
   /* In the sandbox the portal chooses; there is nothing to look up. */
-  if (!ws_sandbox_is_flatpak ())
-    app = lookup_browser (self, NULL);
+  if (ws_sandbox_is_flatpak ())
+    return;
+  app = lookup_browser (self, NULL);
+  if (self->session_bus == NULL)
+    g_bus_get (G_BUS_TYPE_SESSION, NULL, prepared_bus_cb, g_object_ref (self));
 }
 
 /* The activation token goes to the browser in the variables Wayland
@@ -677,26 +693,17 @@ launch_with_gio (GTask *task)
                                 launch_uris_cb, task);
 }
 
+/* Once connected to the session bus (GIO's launch uses it). */
 static void
-session_bus_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
+spawn_browser (GTask *task)
 {
-  GTask *task = user_data;
   OpenData *data = g_task_get_task_data (task);
-  g_autoptr(GDBusConnection) session_bus = g_bus_get_finish (result, NULL);
   g_autoptr(GError) error = NULL;
 
   if (g_task_return_error_if_cancelled (task))
     {
       if (data->page != NULL)
         delete_page (data->page);
-    }
-  /* Without a bus, GIO's own launch copes with that. */
-  else if (session_bus == NULL)
-    {
-      launch_with_gio (task);
-      return;
     }
   else if (spawn_from_desktop_file (data->app, data->target, data->context, &error))
     g_task_return_boolean (task, TRUE);
@@ -705,11 +712,28 @@ session_bus_cb (GObject      *object,
   g_object_unref (task);
 }
 
+static void
+session_bus_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GTask *task = user_data;
+  g_autoptr(GDBusConnection) session_bus = g_bus_get_finish (result, NULL);
+
+  /* Without a bus GIO's own launch copes with that; cancelled, the
+   * launch is not made. */
+  if (session_bus == NULL && !g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    launch_with_gio (task);
+  else
+    spawn_browser (task);
+}
+
 /* Runs the browser on @target: the redirect page, or for a Snap the URL. */
 static void
 launch_browser (GTask      *task,
                 const char *target)
 {
+  WsLauncher *self = g_task_get_source_object (task);
   OpenData *data = g_task_get_task_data (task);
   GError *error = NULL;
 
@@ -724,10 +748,12 @@ launch_browser (GTask      *task,
     }
 
   data->target = g_strdup (target);
-  if (is_spawned_from_desktop_file (data->app))
-    g_bus_get (G_BUS_TYPE_SESSION, g_task_get_cancellable (task), session_bus_cb, task);
-  else
+  if (!is_spawned_from_desktop_file (data->app))
     launch_with_gio (task);
+  else if (self->session_bus != NULL && !g_dbus_connection_is_closed (self->session_bus))
+    spawn_browser (task);
+  else
+    g_bus_get (G_BUS_TYPE_SESSION, g_task_get_cancellable (task), session_bus_cb, task);
 }
 
 /* Launches the browser on @page (or returns @error), then sweeps. */

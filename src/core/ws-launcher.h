@@ -29,7 +29,8 @@ G_DECLARE_FINAL_TYPE (WsLauncher, ws_launcher, WS, LAUNCHER, GObject)
 WsLauncher *ws_launcher_new                 (GSettings    *settings);
 /* Looks the browser up as a launch would — the first lookup reads GIO's
  * desktop-file and MIME databases (then kept and watched), a few
- * milliseconds — so that a click about to come only launches. */
+ * milliseconds — and connects to the session bus (GIO's launch announces
+ * itself there), so that a click about to come only launches. */
 void        ws_launcher_prepare             (WsLauncher   *self);
 /**
  * ws_launcher_open_uri_async:
