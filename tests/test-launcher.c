@@ -367,7 +367,7 @@ test_stale_pages (Fixture       *fixture,
     }
   g_assert_true (g_file_test (fresh, G_FILE_TEST_EXISTS));
 
-  /* Swept once more after the page is written: nothing else goes. */
+  /* A page written after it: the fresh one and the cache dir's files stay. */
   g_assert_true (open_uri (fixture, NULL, FALSE, &error));
   g_assert_no_error (error);
   assert_opened (record, LOGIN_URL);

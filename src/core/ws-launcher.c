@@ -57,6 +57,7 @@ struct _WsLauncher
 
   GSettings *settings;
   guint      sweep_id;      /* deletes the expired redirect pages */
+  gint64     last_sweep;    /* monotonic µs */
   gboolean   pages_in_memory; /* their folder is on tmpfs: written at once */
   GDBusConnection *session_bus; /* once prepared: a launch need not wait for it */
 };
@@ -131,15 +132,26 @@ remove_stale_pages_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
-/* At the start (pages left by a process that exited first), after each
- * new page and by the timer after the last one. */
+/* At the start (pages left by a process that exited first), after a new
+ * page when the last sweep is a page's lifetime old, and by the timer after
+ * the last page. */
 static void
 sweep_in_thread (WsLauncher *self)
 {
   g_autoptr(GTask) sweep = g_task_new (self, NULL, NULL, NULL);
 
+  self->last_sweep = g_get_monotonic_time ();
   g_task_set_source_tag (sweep, sweep_in_thread);
   g_task_run_in_thread (sweep, remove_stale_pages_thread);
+}
+
+/* Clicks in a row need no sweep each: a page cannot go stale sooner, and
+ * a worker thread per click would grow GIO's thread pool for nothing. */
+static void
+sweep_when_due (WsLauncher *self)
+{
+  if (g_get_monotonic_time () - self->last_sweep >= PAGE_LIFETIME_SECONDS * G_USEC_PER_SEC)
+    sweep_in_thread (self);
 }
 
 /* Whether the pages are written on a file system in memory, where a
@@ -533,8 +545,9 @@ on_sweep (gpointer user_data)
 }
 
 /* One timer for all pages, not one each: a thousand opens leave no memory
- * behind. Each new page pushes it back (and is followed by a sweep of the
- * expired ones), so the sweep after the last page finds them all expired. */
+ * behind. Each new page pushes it back (and clicks in a row sweep the
+ * expired ones now and then), so the sweep after the last page finds them
+ * all expired. */
 static void
 schedule_page_deletion (WsLauncher *self)
 {
@@ -788,7 +801,7 @@ page_written (GTask  *task,
       launch_browser (task, page_uri);
     }
   /* Once the browser is on its way: the pages other processes left. */
-  sweep_in_thread (self);
+  sweep_when_due (self);
 }
 
 static void
