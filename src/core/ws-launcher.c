@@ -16,7 +16,8 @@
  * runtime dir, it sends the browser on, and is deleted once the page's
  * token has expired anyway (PAGE_LIFETIME). A process that exits sooner
  * (`windsock open`) leaves its page to the next launcher, which removes
- * the pages older than that at start and after each new one. The portal
+ * the pages older than that at start, after a new one when it last swept a
+ * page's lifetime ago, and by a timer after the last one. The portal
  * (inside Flatpak) takes the URL over D-Bus, not on a command line; a Snap
  * browser cannot read the runtime dir, so it still gets the URL itself.
  *
